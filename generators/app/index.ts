@@ -1,0 +1,76 @@
+// AppGenerator: initializing -> prompting -> configuring -> writing -> end.
+// Flags arrive already validated as `given`; prompts ask only for what no flag gave.
+import { resolve } from 'node:path';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { completeAnswers, describeProblem, type Given, ordered, problems } from '../core/answers.js';
+import { type Answers, CONVENTIONS } from '../core/conventions.js';
+import { questionsFor } from '../core/prompts.js';
+import { renderFiles } from '../core/render.js';
+import { directoryState } from '../core/target.js';
+import { nextSteps } from './next-steps.js';
+import { CONFIG_KEY, writeSaved } from '../core/saved.js';
+import { CancelError, UsageError } from '../core/errors.js';
+
+export interface AppOptions {
+  /** Answers given as flags (and the positional name), already validated one by one. */
+  given?: Given;
+  /** Never prompt: take the default for everything not given. */
+  yes?: boolean;
+  /** Where to write, relative to the current directory (default ./<name>). */
+  dir?: string;
+  /** Write into a non-empty directory without asking. */
+  force?: boolean;
+}
+
+export default class AppGenerator extends Generator<Record<string, unknown>, AppOptions & BaseOptions> {
+  answers!: Answers;
+
+  constructor(args?: string[], opts?: AppOptions & Record<string, unknown>) {
+    super(args ?? [], { ...opts, skipInstall: true } as never);
+  }
+
+  override rootGeneratorName(): string {
+    return CONFIG_KEY;
+  }
+
+  async prompting(): Promise<void> {
+    const given: Given = { ...this.options.given };
+    if (!this.options.yes) {
+      const asked = await this.prompt<Given>(questionsFor(given) as never);
+      Object.assign(given, asked);
+    }
+    this.answers = ordered(completeAnswers(given));
+    // Cross-field rules (for example --user with --scope user) once every answer is known.
+    const found = problems(this.answers);
+    if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+  }
+
+  async configuring(): Promise<void> {
+    const dir = resolve(this.options.dir ?? this.answers.name);
+    const state = directoryState(dir);
+    if (state === 'file') throw new UsageError(`${dir} exists and is not a directory`);
+    if (state === 'non-empty' && !this.options.force) {
+      if (this.options.yes) throw new UsageError(`${dir} is not empty; use --force to write into it`);
+      const { go } = await this.prompt<{ go: boolean }>({
+        type: 'confirm',
+        name: 'go',
+        message: `${dir} is not empty. Write into it (you will be asked before each changed file is overwritten)?`,
+        default: false,
+      });
+      if (!go) throw new CancelError();
+    }
+    // Change the destination before touching this.config, which destinationRoot() resets.
+    this.destinationRoot(dir);
+  }
+
+  async writing(): Promise<void> {
+    for (const file of await renderFiles(this.answers)) {
+      this.fs.write(this.destinationPath(file.path), file.contents, { stat: { mode: file.mode } as never });
+    }
+    await writeSaved(this, this.answers);
+  }
+
+  end(): void {
+    this.log(nextSteps(this.answers, this.destinationRoot()));
+  }
+}

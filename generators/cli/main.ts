@@ -1,0 +1,135 @@
+// The command line: parse and validate everything before yeoman is loaded, so that a bad value costs
+// no module loading and writes nothing; then hand the run to the generator.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { completeAnswers, describeProblem, type Given, problems } from '../core/answers.js';
+import { type Key } from '../core/conventions.js';
+import { CancelError, FailError, UsageError } from '../core/errors.js';
+import { directoryState } from '../core/target.js';
+import { helpText } from './help.js';
+import { type Command, flagRows, parseConfig } from './options.js';
+
+export const PROGRAM = 'create-daemon';
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export interface Parsed {
+  readonly command: Command;
+  readonly given: Given;
+  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+/** parseArgs' errors, said the way the rest of our messages are. */
+function usageFromParseError(error: NodeJS.ErrnoException): UsageError {
+  const option = /'(-[^' ]*(?:, --[^' ]*)?)/.exec(error.message)?.[1]?.replace(/^-\w, /, '') ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError(`unknown option ${option}; see create-daemon --help`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take an argument/.test(error.message)
+        ? new UsageError(`${option} takes no value`)
+        : new UsageError(`${option} needs a value (use ${option}=VALUE for a value that starts with "-")`);
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new UsageError(`unexpected argument; see create-daemon --help`);
+    default:
+      return new UsageError(error.message);
+  }
+}
+
+export function parse(argv: readonly string[]): Parsed {
+  const command: Command = argv[0] === 'units' ? 'units' : 'app';
+  const args = command === 'units' ? argv.slice(1) : argv;
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...args],
+      options: parseConfig(command),
+      allowPositionals: command === 'app',
+      strict: true,
+    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+  } catch (error) {
+    throw usageFromParseError(error as NodeJS.ErrnoException);
+  }
+  if (positionals.length > 1)
+    throw new UsageError(`expected one daemon name, got ${positionals.length}: ${positionals.join(' ')}`);
+  const given: Given = {};
+  if (positionals[0] !== undefined) given.name = positionals[0];
+  for (const row of flagRows(command)) {
+    const value = values[row.flag!];
+    if (typeof value === 'string') given[row.key] = value;
+  }
+  return { command, given, flags: values };
+}
+
+/** Each given value against its own validator, in the context of the other given values. */
+export function checkGiven(given: Given): void {
+  const answers = completeAnswers(given);
+  const found = problems(answers, new Set(Object.keys(given) as Key[]));
+  if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const { command, given, flags } = parse(argv);
+    if (flags.help) {
+      process.stdout.write(helpText(command, version()));
+      return 0;
+    }
+    if (flags.version) {
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    checkGiven(given);
+    const yes = Boolean(flags.yes) || !process.stdin.isTTY;
+    if (command === 'units') {
+      const { runUnits } = await import('./run.js');
+      return await runUnits({ given, yes, force: Boolean(flags.force), check: Boolean(flags.check) });
+    }
+    const dir = typeof flags.dir === 'string' ? flags.dir : undefined;
+    if (yes) {
+      // Everything is known now: refuse before loading yeoman, with nothing written.
+      const answers = completeAnswers(given);
+      const found = problems(answers);
+      if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+      const target = resolve(dir ?? answers.name);
+      const state = directoryState(target);
+      if (state === 'file') throw new UsageError(`${target} exists and is not a directory`);
+      if (state === 'non-empty' && !flags.force)
+        throw new UsageError(`${target} is not empty; use --force to write into it, or --dir to choose another`);
+    }
+    const { runApp } = await import('./run.js');
+    // The name may still be asked for; then the target is only known after the prompt.
+    const target = resolve(dir ?? (given.name as string | undefined) ?? completeAnswers(given).name);
+    await runApp({ given, yes, force: Boolean(flags.force), ...(dir === undefined ? {} : { dir }) }, target);
+    return 0;
+  } catch (error) {
+    return report(error);
+  }
+}
+
+/** One line per problem on stderr, and the exit status for the kind of error. */
+export function report(error: unknown): number {
+  const e = error as Error;
+  const say = (msg: string) =>
+    process.stderr.write(
+      `${msg
+        .split('\n')
+        .map((l) => `${PROGRAM}: ${l}`)
+        .join('\n')}\n`,
+    );
+  if (e instanceof UsageError) {
+    say(e.message);
+    return 2;
+  }
+  if (e instanceof CancelError || e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') {
+    say(e instanceof CancelError ? e.message : 'cancelled; nothing was written');
+    return 130;
+  }
+  say(e instanceof FailError ? e.message : (e?.message ?? String(error)));
+  return 1;
+}

@@ -1,0 +1,44 @@
+// The command line, derived from the conventions table: parseArgs options, and the flags --help lists.
+import type { ParseArgsConfig } from 'node:util';
+import { CONVENTIONS, type Convention } from '../core/conventions.js';
+
+export interface FixedOption {
+  readonly flag: string;
+  readonly short?: string;
+  readonly arg?: string;
+  readonly help: string;
+  readonly units?: boolean;
+  readonly app?: boolean;
+}
+
+/** Options that are not conventions: they steer the run and are never saved. */
+export const FIXED: readonly FixedOption[] = [
+  {
+    flag: 'yes',
+    short: 'y',
+    help: 'take the default for every convention not given as a flag; never prompt',
+    units: true,
+    app: true,
+  },
+  { flag: 'dir', arg: '<path>', help: 'where to write (default ./<name>)', app: true },
+  { flag: 'force', help: 'overwrite files that differ, without asking', units: true, app: true },
+  { flag: 'check', help: 'write nothing; exit 1 if init/ differs from what the saved answers generate', units: true },
+  { flag: 'help', short: 'h', help: 'every option, its choices and its default', units: true, app: true },
+  { flag: 'version', short: 'V', help: 'print the version', units: true, app: true },
+];
+
+export type Command = 'app' | 'units';
+
+export const flagRows = (command: Command): Convention[] =>
+  CONVENTIONS.filter((row) => row.flag !== undefined && (command === 'app' || row.units));
+
+export const fixedRows = (command: Command): FixedOption[] =>
+  FIXED.filter((o) => (command === 'app' ? o.app : o.units));
+
+export function parseConfig(command: Command): NonNullable<ParseArgsConfig['options']> {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const row of flagRows(command)) options[row.flag!] = { type: 'string' };
+  for (const o of fixedRows(command))
+    options[o.flag] = { type: o.arg ? 'string' : 'boolean', ...(o.short ? { short: o.short } : {}) };
+  return options;
+}

@@ -1,0 +1,33 @@
+// The yeoman run: a bare environment (no generator lookup, no package install) and our generator.
+import { existsSync, rmdirSync } from 'node:fs';
+import { EnvironmentBase } from 'yeoman-environment';
+import type { BaseGenerator } from '@yeoman/types';
+import AppGenerator, { type AppOptions } from '../app/index.js';
+import { directoryState } from '../core/target.js';
+import UnitsGenerator, { type UnitsOptions } from '../units/index.js';
+
+async function run(Gen: unknown, namespace: string, options: Record<string, unknown>): Promise<BaseGenerator> {
+  const env = new EnvironmentBase({ cwd: process.cwd(), skipInstall: true, force: Boolean(options.force) } as never);
+  // Our CLI reports every failure itself, as one line; silence yeoman's extra "An error occured" line.
+  (env.adapter.log as unknown as { error: (...a: unknown[]) => void }).error = () => {};
+  env.register(Gen as never, { namespace, resolved: namespace } as never);
+  const generator = await env.create(namespace, { generatorArgs: [], generatorOptions: options as never });
+  await env.runGenerator(generator);
+  return generator;
+}
+
+/** Run the app; on failure remove the target directory again if this run created it and left it empty. */
+export async function runApp(options: AppOptions, target: string): Promise<void> {
+  const existed = existsSync(target);
+  try {
+    await run(AppGenerator, 'create-daemon:app', { ...options });
+  } catch (error) {
+    if (!existed && directoryState(target) === 'empty') rmdirSync(target);
+    throw error;
+  }
+}
+
+export async function runUnits(options: UnitsOptions): Promise<number> {
+  const generator = (await run(UnitsGenerator, 'create-daemon:units', { ...options })) as unknown as UnitsGenerator;
+  return generator.exitCode;
+}

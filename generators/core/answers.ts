@@ -1,0 +1,45 @@
+// Partial answers (flags, prompts, .yo-rc.json) -> complete, validated answers.
+import { type Answers, CONVENTIONS, type Convention, type Key } from './conventions.js';
+
+export type Given = Partial<Record<Key, string | string[]>>;
+
+/** The flag (or "name") a message about this convention should name. */
+export const labelOf = (row: Convention): string => (row.flag ? `--${row.flag}` : 'name');
+
+/** Fill every missing answer with its default, in table order (later defaults see earlier answers). */
+export function completeAnswers(given: Given): Answers {
+  const out: Record<string, unknown> = {};
+  for (const row of CONVENTIONS) {
+    const value = given[row.key] ?? row.default(out as Partial<Answers>);
+    out[row.key] = row.kind === 'checkbox' && typeof value === 'string' ? value.split(',').filter(Boolean) : value;
+  }
+  return out as unknown as Answers;
+}
+
+export interface Problem {
+  readonly row: Convention;
+  readonly message: string;
+}
+
+/** Every answer checked against its validator, given all the others; an empty list means valid. */
+export function problems(answers: Answers, only?: ReadonlySet<Key>): Problem[] {
+  const found: Problem[] = [];
+  for (const row of CONVENTIONS) {
+    if (only && !only.has(row.key)) continue;
+    const result = row.validate(answers[row.key], answers);
+    if (result !== true) found.push({ row, message: result });
+  }
+  return found;
+}
+
+/** "--pidfile must be ...": the validator's message with the flag that carried the value. */
+export function describeProblem(p: Problem): string {
+  const label = labelOf(p.row);
+  const bare = p.row.flag ?? p.row.key;
+  return p.message.startsWith(`${bare} `) ? `${label}${p.message.slice(bare.length)}` : `${label}: ${p.message}`;
+}
+
+/** Answers in table order, for a deterministic .yo-rc.json. */
+export function ordered(answers: Answers): Answers {
+  return Object.fromEntries(CONVENTIONS.map((row) => [row.key, answers[row.key]])) as unknown as Answers;
+}

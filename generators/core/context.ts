@@ -1,0 +1,70 @@
+// Answers -> the render context: every name, constant and escaped string a template needs,
+// computed once. docs/ARCHITECTURE.md lists the fields; templates only interpolate them.
+import { posix } from 'node:path';
+import { type Answers, type InitSystem, INIT_SYSTEMS } from './conventions.js';
+import { cString, mdText, oneLine, shWord, unitValue, xmlText } from './escape.js';
+import { XDG_PREFIX } from './validate.js';
+
+export const DAEMON_VERSION = '0.1.0';
+export const PREFIX = '/usr/local';
+
+const mapValues = <K extends string>(obj: Record<K, string>, f: (s: string) => string): Record<K, string> =>
+  Object.fromEntries(Object.entries<string>(obj).map(([k, s]) => [k, f(s)])) as Record<K, string>;
+
+/** The pid file's directory relative to /run (or $XDG_RUNTIME_DIR), for systemd's RuntimeDirectory=. */
+function runtimeDirectory(pidDir: string): string {
+  for (const root of ['$XDG_RUNTIME_DIR', '/run', '/var/run']) {
+    if (pidDir.startsWith(`${root}/`)) return pidDir.slice(root.length + 1);
+  }
+  return '';
+}
+
+export function buildContext(a: Answers) {
+  const ident = a.name.replace(/-/g, '_');
+  const pidfileXdg = a.pidfile.startsWith(XDG_PREFIX);
+  const pidDir = posix.dirname(a.pidfile);
+  const sbindir = `${PREFIX}/sbin`;
+  const text = {
+    name: a.name,
+    description: a.description,
+    pidfile: a.pidfile,
+    config: a.config,
+    socket: `${pidDir}/${a.name}.sock`,
+    version: DAEMON_VERSION,
+    tickMessage: `${a.name} is alive`,
+    binPath: `${sbindir}/${a.name}`,
+    label: a.label,
+    user: a.user,
+  };
+  const has = Object.fromEntries(INIT_SYSTEMS.map((s) => [s, a.init.includes(s)])) as Record<InitSystem, boolean>;
+  return {
+    ...text,
+    ident,
+    IDENT: ident.toUpperCase(),
+    reload: a.reload,
+    payload: a.payload,
+    pidfileXdg,
+    pidDir,
+    runtimeDirectory: runtimeDirectory(pidDir),
+    facility: a.facility,
+    facilityC: `LOG_${a.facility.toUpperCase()}`,
+    umask: a.umask,
+    umaskC: `0${a.umask.replace(/^0/, '')}`,
+    init: INIT_SYSTEMS.filter((s) => has[s]),
+    has,
+    systemdType: a.systemdType,
+    scope: a.scope,
+    prefix: PREFIX,
+    sbindir,
+    sysconfdir: '/etc',
+    tickInterval: 60,
+    c: mapValues(text, cString),
+    sh: mapValues(text, shWord),
+    xml: mapValues(text, xmlText),
+    unit: { description: unitValue(a.description) },
+    line: { description: oneLine(a.description) },
+    md: { description: mdText(a.description) },
+  };
+}
+
+export type Context = ReturnType<typeof buildContext>;

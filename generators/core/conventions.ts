@@ -1,0 +1,242 @@
+// THE table of conventions. Every convention is declared once, here: prompts, flags, validation,
+// --help, the .yo-rc.json keys, the README's options table and the test matrix all derive from it.
+import * as v from './validate.js';
+
+export const RELOAD = ['single', 'multi'] as const;
+export const PAYLOAD = ['tick', 'echo'] as const;
+export const INIT_SYSTEMS = ['systemd', 'sysv', 'launchd', 'openrc', 'runit', 'rcd'] as const;
+export const SYSTEMD_TYPES = ['notify', 'forking', 'simple'] as const;
+export const SCOPES = ['system', 'user'] as const;
+/** syslog(3) facilities a user process may log to (LOG_KERN is reserved for the kernel). */
+export const FACILITIES = [
+  'daemon',
+  'user',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
+  'auth',
+  'authpriv',
+  'cron',
+  'ftp',
+  'lpr',
+  'mail',
+  'news',
+  'syslog',
+  'uucp',
+] as const;
+
+export type Reload = (typeof RELOAD)[number];
+export type Payload = (typeof PAYLOAD)[number];
+export type InitSystem = (typeof INIT_SYSTEMS)[number];
+export type SystemdType = (typeof SYSTEMD_TYPES)[number];
+export type Scope = (typeof SCOPES)[number];
+export type Facility = (typeof FACILITIES)[number];
+
+/** Every answer, as saved under "create-daemon" in .yo-rc.json. */
+export interface Answers {
+  name: string;
+  description: string;
+  payload: Payload;
+  reload: Reload;
+  init: InitSystem[];
+  systemdType: SystemdType;
+  scope: Scope;
+  user: string;
+  pidfile: string;
+  config: string;
+  facility: Facility;
+  label: string;
+  umask: string;
+}
+
+export type Key = keyof Answers;
+type Value = string | string[];
+
+export interface Convention {
+  /** The .yo-rc.json key and the answers field. */
+  readonly key: Key;
+  /** The long flag without dashes; absent for the positional name. */
+  readonly flag?: string;
+  /** The placeholder shown in --help. */
+  readonly arg: string;
+  readonly kind: 'text' | 'select' | 'checkbox';
+  readonly choices?: readonly string[];
+  /** The prompt's question. */
+  readonly message: string;
+  /** The one-line --help and README description. */
+  readonly help: string;
+  /** How the default is described in --help when it depends on other answers. */
+  readonly defaultHelp?: string;
+  readonly default: (answers: Partial<Answers>) => Value;
+  /** Pure: true, or a message that says how to fix the value. */
+  readonly validate: (value: Value, answers: Partial<Answers>) => true | string;
+  /** Asked (and accepted as a flag by `create-daemon units`) only when this holds. */
+  readonly when?: (answers: Partial<Answers>) => boolean;
+  /** `create-daemon units` accepts this flag. */
+  readonly units?: boolean;
+}
+
+const str = (value: Value): string => (Array.isArray(value) ? value.join(',') : value);
+const list = (value: Value): string[] => (Array.isArray(value) ? value : v.splitList(value));
+
+export const CONVENTIONS: readonly Convention[] = [
+  {
+    key: 'name',
+    arg: '<name>',
+    kind: 'text',
+    message: 'Daemon name (also the C prefix, syslog ident and file names)',
+    help: 'daemon name: ^[a-z][a-z0-9_-]{0,30}$ (a dash becomes _ in C identifiers)',
+    default: () => 'mydaemon',
+    validate: (value) => v.name(str(value)),
+  },
+  {
+    key: 'description',
+    flag: 'description',
+    arg: '<text>',
+    kind: 'text',
+    message: 'One-line description',
+    help: 'what the daemon is, for the unit files and README',
+    defaultHelp: '"<name> daemon"',
+    default: (a) => `${a.name ?? 'mydaemon'} daemon`,
+    validate: (value) => v.description(str(value)),
+  },
+  {
+    key: 'payload',
+    flag: 'payload',
+    arg: '<tick|echo>',
+    kind: 'select',
+    choices: PAYLOAD,
+    message: 'What the daemon does: a periodic task, or a UNIX-socket echo server',
+    help: 'what the daemon does: a periodic task, or a UNIX-socket echo server',
+    default: () => 'tick',
+    validate: (value) => v.oneOf('payload', PAYLOAD, str(value)),
+  },
+  {
+    key: 'reload',
+    flag: 'reload',
+    arg: '<single|multi>',
+    kind: 'select',
+    choices: RELOAD,
+    message: 'SIGHUP reload model: single-threaded (flags + main loop) or multithreaded (sigwait thread)',
+    help: 'SIGHUP handling: single-threaded (handlers set flags) or multithreaded (one sigwait thread)',
+    default: () => 'single',
+    validate: (value) => v.oneOf('reload', RELOAD, str(value)),
+  },
+  {
+    key: 'init',
+    flag: 'init',
+    arg: '<list>',
+    kind: 'checkbox',
+    choices: INIT_SYSTEMS,
+    message: 'Init systems to support',
+    help: `comma list of ${INIT_SYSTEMS.join(', ')}`,
+    default: () => ['systemd', 'sysv', 'launchd'],
+    validate: (value) => v.initList(INIT_SYSTEMS, list(value)),
+    units: true,
+  },
+  {
+    key: 'systemdType',
+    flag: 'systemd-type',
+    arg: '<notify|forking|simple>',
+    kind: 'select',
+    choices: SYSTEMD_TYPES,
+    message: 'systemd service Type',
+    help: 'systemd Type=: notify (sd_notify readiness), forking (readiness pipe), simple',
+    default: () => 'notify',
+    validate: (value) => v.oneOf('systemd-type', SYSTEMD_TYPES, str(value)),
+    when: (a) => a.init === undefined || a.init.includes('systemd'),
+    units: true,
+  },
+  {
+    key: 'scope',
+    flag: 'scope',
+    arg: '<system|user>',
+    kind: 'select',
+    choices: SCOPES,
+    message: 'Service scope: a system service, or a per-user service',
+    help: 'system service, or per-user (systemd --user, launchd LaunchAgent, pid file under $XDG_RUNTIME_DIR)',
+    default: () => 'system',
+    validate: (value) => v.oneOf('scope', SCOPES, str(value)),
+    units: true,
+  },
+  {
+    key: 'user',
+    flag: 'user',
+    arg: '<name>',
+    kind: 'text',
+    message: 'Unprivileged account to run as (empty: stay root)',
+    help: 'unprivileged account the daemon runs as',
+    defaultHelp: 'none, stays root',
+    default: () => '',
+    validate: (value, a) => v.user(str(value), a.scope),
+    when: (a) => a.scope !== 'user',
+    units: true,
+  },
+  {
+    key: 'pidfile',
+    flag: 'pidfile',
+    arg: '<path>',
+    kind: 'text',
+    message: 'Lock/PID file (absolute path)',
+    help: "lock/PID file, absolute; APUE's /var/run/<name>.pid is accepted",
+    defaultHelp: '/run/<name>.pid; with --user /run/<name>/<name>.pid; with --scope user $XDG_RUNTIME_DIR/<name>.pid',
+    default: (a) => v.defaultPidfile(a.name ?? 'mydaemon', a.user ?? '', a.scope ?? 'system'),
+    validate: (value, a) => v.pidfile(str(value), a.scope),
+  },
+  {
+    key: 'config',
+    flag: 'config',
+    arg: '<path>',
+    kind: 'text',
+    message: 'Config file (absolute path)',
+    help: 'config file, absolute',
+    defaultHelp: '/etc/<name>.conf',
+    default: (a) => `/etc/${a.name ?? 'mydaemon'}.conf`,
+    validate: (value) => v.absoluteFile('config', str(value)),
+  },
+  {
+    key: 'facility',
+    flag: 'facility',
+    arg: '<name>',
+    kind: 'select',
+    choices: FACILITIES,
+    message: 'syslog facility',
+    help: `syslog facility: ${FACILITIES.join(', ')}`,
+    default: () => 'daemon',
+    validate: (value) => v.facility(FACILITIES, str(value)),
+  },
+  {
+    key: 'label',
+    flag: 'label',
+    arg: '<reverse-dns>',
+    kind: 'text',
+    message: 'launchd label (reverse DNS)',
+    help: 'launchd label',
+    defaultHelp: 'local.<name>',
+    default: (a) => `local.${a.name ?? 'mydaemon'}`,
+    validate: (value) => v.label(str(value)),
+    when: (a) => a.init === undefined || a.init.includes('launchd'),
+    units: true,
+  },
+  {
+    key: 'umask',
+    flag: 'umask',
+    arg: '<octal>',
+    kind: 'text',
+    message: 'File mode creation mask (octal)',
+    help: 'file mode creation mask set when detaching',
+    default: () => '022',
+    validate: (value) => v.umask(str(value)),
+  },
+];
+
+export function convention(key: Key): Convention {
+  const row = CONVENTIONS.find((c) => c.key === key);
+  if (!row) throw new Error(`no convention ${key}`);
+  return row;
+}
