@@ -49,7 +49,7 @@ export function buildContext(a: Answers) {
     facility: a.facility,
     facilityC: `LOG_${a.facility.toUpperCase()}`,
     umask: a.umask,
-    umaskC: `0${a.umask.replace(/^0/, '')}`,
+    umaskC: `0${a.umask.slice(-3)}`,
     init: INIT_SYSTEMS.filter((s) => has[s]),
     has,
     systemdType: a.systemdType,

@@ -37,8 +37,9 @@ export function name(value: string): true | string {
   if (value === '') return 'a daemon name is required, for example "mydaemon"';
   if (value.length > MAX_NAME)
     return `name must be at most ${MAX_NAME} characters, got ${value.length}${suggest(value)}`;
-  if (!/^[a-z]/.test(value)) return `name must start with a lower-case letter, got ${quote(value)}${suggest(value)}`;
-  if (!NAME_RE.test(value)) return `name may hold only a-z, 0-9, "_" and "-", got ${quote(value)}${suggest(value)}`;
+  if (!/^[a-z0-9_-]*$/.test(value))
+    return `name may hold only a-z, 0-9, "_" and "-", got ${quote(value)}${suggest(value)}`;
+  if (!NAME_RE.test(value)) return `name must start with a lower-case letter, got ${quote(value)}${suggest(value)}`;
   return true;
 }
 

@@ -1,0 +1,118 @@
+// Bad input: one actionable line on stderr, exit status 2, and nothing written.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../support/cli.js';
+
+const BAD: ReadonlyArray<[string, string[], RegExp]> = [
+  ['name with a space', ['My Daemon'], /^create-daemon: name may hold only .*\(try "my-daemon"\)$/],
+  ['name with a path', ['../x'], /^create-daemon: name may hold only a-z, 0-9, "_" and "-", got "..\/x" \(try "x"\)$/],
+  ['name starting with a digit', ['1d'], /^create-daemon: name must start with a lower-case letter, got "1d"/],
+  ['40-character name', ['a'.repeat(40)], /^create-daemon: name must be at most 31 characters, got 40/],
+  ['empty name', [''], /^create-daemon: name: a daemon name is required/],
+  [
+    'relative pidfile',
+    ['myd', '--pidfile', 'run/x.pid'],
+    /^create-daemon: --pidfile must be an absolute path, got "run\/x.pid"$/,
+  ],
+  [
+    'pidfile with a newline',
+    ['myd', '--pidfile', '/run/x\n.pid'],
+    /^create-daemon: --pidfile must not contain control characters such as a newline$/,
+  ],
+  [
+    'pidfile that is a directory',
+    ['myd', '--pidfile', '/etc'],
+    /^create-daemon: --pidfile "\/etc" is an existing directory; name a file inside it$/,
+  ],
+  [
+    'pidfile in /tmp',
+    ['myd', '--pidfile', '/tmp/myd.pid'],
+    /^create-daemon: --pidfile must not be in world-writable \/tmp/,
+  ],
+  [
+    'facility local9',
+    ['myd', '--facility', 'local9'],
+    /^create-daemon: --facility must be one of daemon, .*got "local9"/,
+  ],
+  [
+    'init upstart',
+    ['myd', '--init', 'systemd,upstart'],
+    /^create-daemon: --init has unknown init system "upstart"; choose from systemd, sysv, launchd, openrc, runit, rcd$/,
+  ],
+  ['reload both', ['myd', '--reload', 'both'], /^create-daemon: --reload must be single or multi, got "both"$/],
+  [
+    'umask 999',
+    ['myd', '--umask', '999'],
+    /^create-daemon: --umask must be three octal digits such as 022 or 027, got "999"$/,
+  ],
+  ['unknown flag', ['myd', '--frobnicate'], /^create-daemon: unknown option --frobnicate; see create-daemon --help$/],
+  ['flag missing its value', ['myd', '--pidfile'], /^create-daemon: --pidfile needs a value/],
+  ['flag whose value is another flag', ['myd', '--pidfile', '--yes'], /^create-daemon: --pidfile needs a value/],
+  ['boolean flag given a value', ['myd', '--force=yes'], /^create-daemon: --force takes no value$/],
+  ['two names', ['a', 'b'], /^create-daemon: expected one daemon name, got 2: a b$/],
+  ['relative config', ['myd', '--config', 'etc/x.conf'], /^create-daemon: --config must be an absolute path/],
+  [
+    'systemd type',
+    ['myd', '--systemd-type', 'forkin'],
+    /^create-daemon: --systemd-type must be notify, forking or simple, got "forkin"$/,
+  ],
+  [
+    'user with user scope',
+    ['myd', '--scope', 'user', '--user', 'svc'],
+    /^create-daemon: --user cannot be combined with --scope user/,
+  ],
+  ['user root', ['myd', '--user', 'root'], /^create-daemon: --user root is what happens without --user/],
+  ['bad label', ['myd', '--label', 'nodots'], /^create-daemon: --label must be reverse-DNS/],
+  ['bad payload', ['myd', '--payload', 'http'], /^create-daemon: --payload must be tick or echo, got "http"$/],
+  ['bad scope', ['myd', '--scope', 'global'], /^create-daemon: --scope must be system or user, got "global"$/],
+  [
+    'description with a bell',
+    ['myd', '--description', 'a\u0007b'],
+    /^create-daemon: --description must not contain control characters/,
+  ],
+];
+
+describe('a bad value exits 2 with one line and writes nothing', () => {
+  it.each(BAD)('%s', (_what, args, message) => {
+    const cwd = tempDir();
+    for (const extra of [[], ['--yes']]) {
+      const r = runCli([...args, ...extra], cwd);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(readdirSync(cwd)).toEqual([]);
+    }
+  });
+});
+
+describe('the target directory', () => {
+  it('a non-empty directory is refused without --force, and left untouched', () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'myd'));
+    writeFileSync(join(cwd, 'myd', 'keep.txt'), 'mine\n');
+    const r = runCli(['myd', '--yes'], cwd);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^create-daemon: .*\/myd is not empty; use --force to write into it, or --dir to choose another\n$/,
+    );
+    expect(readdirSync(join(cwd, 'myd'))).toEqual(['keep.txt']);
+  });
+
+  it('a file in the way is refused', () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'myd'), '');
+    const r = runCli(['myd', '--yes'], cwd);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/myd exists and is not a directory/);
+  });
+
+  it('--dir decides where to write, and a bad value there still writes nothing', () => {
+    const cwd = tempDir();
+    const r = runCli(['myd', '--yes', '--dir', 'sub/out', '--umask', '9'], cwd);
+    expect(r.status).toBe(2);
+    expect(existsSync(join(cwd, 'sub'))).toBe(false);
+  });
+});

@@ -1,0 +1,42 @@
+// The real CLI as a child process, the way a user or a script runs it (stdin is not a terminal).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = join(ROOT, 'bin/create-daemon.js');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const tempDir = (prefix = 'cd-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** Every file below dir (relative paths, sorted), with its contents and mode. */
+export function snapshotTree(dir: string): Map<string, { contents: string; mode: number }> {
+  const out = new Map<string, { contents: string; mode: number }>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out.set(relative(dir, p), { contents: readFileSync(p, 'utf8'), mode: statSync(p).mode & 0o777 });
+    }
+  };
+  walk(dir);
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}

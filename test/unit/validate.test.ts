@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import * as v from '../../generators/core/validate.js';
+import { CONVENTIONS, FACILITIES, INIT_SYSTEMS } from '../../generators/core/conventions.js';
+import { completeAnswers, problems } from '../../generators/core/answers.js';
+
+const noDirs = () => false;
+
+describe('name', () => {
+  it.each([
+    ['My Daemon', /may hold only/, 'my-daemon'],
+    ['../x', /may hold only/, 'x'],
+    ['1d', /must start with a lower-case letter/, 'd'],
+    ['a'.repeat(40), /at most 31 characters, got 40/, 'a'.repeat(31)],
+    ['', /required/, undefined],
+    ['my.d', /may hold only/, 'my-d'],
+  ])('rejects %j and says how to fix it', (bad, why, suggestion) => {
+    const result = v.name(bad);
+    expect(result).not.toBe(true);
+    expect(result).toMatch(why);
+    if (suggestion) expect(result).toContain(`(try "${suggestion}")`);
+  });
+
+  it.each(['myd', 'a', 'my-d_2', 'a'.repeat(31)])('accepts %j', (good) => expect(v.name(good)).toBe(true));
+});
+
+describe('pidfile', () => {
+  it.each([
+    ['run/x.pid', /must be an absolute path, got "run\/x.pid"/],
+    ['/run/x\n.pid', /control characters such as a newline/],
+    ['/run/', /must name a file, not a directory/],
+    ['/run/../etc/x.pid', /"\." or "\.\." components.*\(use "\/etc\/x.pid"\)/],
+    ['/tmp/x.pid', /world-writable \/tmp/],
+    ['/var/tmp/x.pid', /world-writable/],
+    ['/run/my d.pid', /must not contain spaces/],
+    ['$XDG_RUNTIME_DIR/x.pid', /only with --scope user/],
+  ])('rejects %j', (bad, why) => {
+    expect(v.pidfile(bad, 'system', noDirs)).toMatch(why);
+  });
+
+  it('rejects an existing directory, looked up on the file system', () => {
+    expect(v.pidfile('/etc', 'system')).toMatch(/"\/etc" is an existing directory/);
+  });
+
+  it.each([
+    ['/run/myd.pid', 'system'],
+    ['/var/run/myd.pid', 'system'],
+    ['/run/myd/myd.pid', 'system'],
+    ['$XDG_RUNTIME_DIR/myd.pid', 'user'],
+  ])('accepts %j in %s scope', (good, scope) => expect(v.pidfile(good, scope, noDirs)).toBe(true));
+});
+
+describe('the other conventions', () => {
+  it('facility: local9 is refused with the valid range', () => {
+    expect(v.facility(FACILITIES, 'local9')).toMatch(/got "local9" \(local0 \.\.\. local7 exist\)/);
+    for (const f of FACILITIES) expect(v.facility(FACILITIES, f)).toBe(true);
+  });
+  it('init: an unknown system is named, with the choices', () => {
+    expect(v.initList(INIT_SYSTEMS, ['systemd', 'upstart'])).toMatch(
+      /unknown init system "upstart"; choose from systemd/,
+    );
+    expect(v.initList(INIT_SYSTEMS, [])).toMatch(/at least one/);
+    expect(v.initList(INIT_SYSTEMS, ['sysv', 'sysv'])).toMatch(/twice/);
+  });
+  it('reload: both is refused', () => {
+    expect(v.oneOf('reload', ['single', 'multi'], 'both')).toBe('reload must be single or multi, got "both"');
+  });
+  it.each(['999', '8', '0888', 'abc', '0o22', ''])('umask: %j is refused', (bad) =>
+    expect(v.umask(bad)).toMatch(/three octal digits/),
+  );
+  it.each(['022', '027', '0077', '000'])('umask: %j is accepted', (good) => expect(v.umask(good)).toBe(true));
+  it('user: root, a bad name, and --scope user are refused', () => {
+    expect(v.user('root')).toMatch(/leave it empty/);
+    expect(v.user('Bad Name')).toMatch(/POSIX account name/);
+    expect(v.user('svc', 'user')).toMatch(/--scope user/);
+    expect(v.user('')).toBe(true);
+    expect(v.user('_svc-1')).toBe(true);
+  });
+  it('label must be reverse DNS', () => {
+    expect(v.label('myd')).toMatch(/reverse-DNS/);
+    expect(v.label('com.example.myd')).toBe(true);
+  });
+  it('description: control characters other than newline are refused', () => {
+    expect(v.description('a\u0007b')).toMatch(/control characters/);
+    expect(v.description('a\nb')).toBe(true);
+  });
+});
+
+describe('the conventions table', () => {
+  it('has unique keys and flags, a help line and a message for every row', () => {
+    const keys = CONVENTIONS.map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    const flags = CONVENTIONS.flatMap((r) => (r.flag ? [r.flag] : []));
+    expect(new Set(flags).size).toBe(flags.length);
+    for (const row of CONVENTIONS) {
+      expect(row.help.length).toBeGreaterThan(10);
+      expect(row.message.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('every default is valid for every scope and user', () => {
+    for (const given of [{}, { user: 'svc' }, { scope: 'user' }, { name: 'my-d', init: 'systemd' }]) {
+      const answers = completeAnswers(given);
+      expect(problems(answers), JSON.stringify(given)).toEqual([]);
+    }
+  });
+
+  it('defaults follow the other answers: pid file under a directory the --user account owns', () => {
+    expect(completeAnswers({ name: 'x' }).pidfile).toBe('/run/x.pid');
+    expect(completeAnswers({ name: 'x', user: 'svc' }).pidfile).toBe('/run/x/x.pid');
+    expect(completeAnswers({ name: 'x', scope: 'user' }).pidfile).toBe('$XDG_RUNTIME_DIR/x.pid');
+    expect(completeAnswers({ name: 'x' }).label).toBe('local.x');
+  });
+
+  it('every select row lists its choices, and its default is one of them', () => {
+    for (const row of CONVENTIONS.filter((r) => r.kind !== 'text')) {
+      expect(row.choices?.length, row.key).toBeGreaterThan(1);
+      const d = row.default({});
+      for (const value of Array.isArray(d) ? d : [d]) expect(row.choices).toContain(value);
+    }
+  });
+});
