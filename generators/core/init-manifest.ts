@@ -1,4 +1,24 @@
-// The init-system files and init/install.mk: the part `create-daemon units` re-renders.
+// The init-system files: the group that `create-daemon units` re-renders. One entry per emitted
+// file; `when` picks the init systems chosen in --init. Executable scripts are 0o755.
+import type { Answers } from './conventions.js';
 import type { FileEntry } from './manifest-types.js';
 
-export const INIT_FILES: readonly FileEntry[] = [];
+type InitSystem = 'systemd' | 'sysv' | 'launchd' | 'openrc' | 'runit' | 'rcd';
+
+const chosen =
+  (system: InitSystem) =>
+  (answers: Answers): boolean =>
+    answers.init.includes(system);
+
+export const INIT_FILES: readonly FileEntry[] = [
+  { template: 'init/systemd/service', destination: 'init/systemd/{name}.service', when: chosen('systemd') },
+  { template: 'init/sysv/init.d', destination: 'init/sysv/{name}', when: chosen('sysv'), mode: 0o755 },
+  { template: 'init/sysv/default', destination: 'init/sysv/{name}.default', when: chosen('sysv') },
+  { template: 'init/launchd/plist', destination: 'init/launchd/{label}.plist', when: chosen('launchd') },
+  { template: 'init/openrc/init.d', destination: 'init/openrc/{name}', when: chosen('openrc'), mode: 0o755 },
+  { template: 'init/runit/run', destination: 'init/runit/{name}/run', when: chosen('runit'), mode: 0o755 },
+  { template: 'init/runit/log-run', destination: 'init/runit/{name}/log/run', when: chosen('runit'), mode: 0o755 },
+  { template: 'init/rcd/rc.d', destination: 'init/rcd/{name}', when: chosen('rcd'), mode: 0o755 },
+  { template: 'init/install.mk', destination: 'init/install.mk' },
+  { template: 'init/README.md', destination: 'init/README.md' },
+];
