@@ -11,6 +11,10 @@
 #   <%- ident %>_enable="YES"
 #   <%- ident %>_config="<%- config %>"   # optional
 
+# rc.subr reads the variables below, which shellcheck cannot see.
+# shellcheck disable=SC2034
+true
+
 # shellcheck disable=SC1091
 . /etc/rc.subr
 

@@ -70,7 +70,10 @@ daemon_status() {
 		case $ds_state in
 		Z* | X*) return 1 ;;
 		esac
-		[ /proc/"$ds_pid"/exe -ef "$DAEMON" ] || return 1
+		if command -v readlink >/dev/null 2>&1; then
+			ds_exe=$(readlink /proc/"$ds_pid"/exe 2>/dev/null) || return 1
+			[ "$ds_exe" = "$DAEMON" ] || return 1
+		fi
 	fi
 	printf '%s\n' "$ds_pid"
 	return 0
@@ -98,7 +101,7 @@ do_start() {
 	st_dir=${PIDFILE%/*}
 	if [ -n "$st_dir" ] && [ ! -d "$st_dir" ]; then
 		# The pid directory lives on a tmpfs and vanishes at reboot.
-		mkdir -p -m 0755 "$st_dir" || return 1
+		mkdir -p "$st_dir" && chmod 0755 "$st_dir" || return 1
 <% if (user) { -%>
 		chown "$DAEMON_USER" "$st_dir" || return 1
 <% } -%>
@@ -194,12 +197,11 @@ reload | force-reload)
 	do_reload
 	;;
 status)
-	if sa_pid=$(daemon_status); then
-		echo "$NAME is running (pid $sa_pid)"
-		exit 0
-	fi
+	sa_pid=$(daemon_status)
 	sa_rc=$?
-	if [ "$sa_rc" -eq 1 ]; then
+	if [ "$sa_rc" -eq 0 ]; then
+		echo "$NAME is running (pid $sa_pid)"
+	elif [ "$sa_rc" -eq 1 ]; then
 		echo "$NAME is not running, but $PIDFILE exists"
 	else
 		echo "$NAME is not running"
