@@ -26,7 +26,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   answers!: Answers;
 
   constructor(args?: string[], opts?: AppOptions & Record<string, unknown>) {
-    super(args ?? [], { ...opts, skipInstall: true } as never);
+    // The emitted project has no package.json to install: switch yeoman's install step off.
+    super(args ?? [], { ...opts, skipInstall: true } as never, { customInstallTask: true } as never);
   }
 
   override rootGeneratorName(): string {

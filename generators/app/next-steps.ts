@@ -19,7 +19,8 @@ const INSTALL: Record<InitSystem, (a: Answers) => string> = {
 };
 
 export function nextSteps(answers: Answers, dir: string): string {
-  const where = relative(process.cwd(), dir) || '.';
+  const rel = relative(process.cwd(), dir) || '.';
+  const where = rel.startsWith('.') || rel.startsWith('/') ? rel : `./${rel}`;
   return [
     '',
     `Created ${answers.name} in ${where}. Next steps:`,
@@ -27,7 +28,7 @@ export function nextSteps(answers: Answers, dir: string): string {
     `  cd ${where}`,
     '  make             # build ./' + answers.name,
     '  make check       # prove it behaves like a daemon',
-    `  ./${answers.name} -f -c etc/${answers.name}.conf -p /tmp/${answers.name}-test/pid   # try it in the foreground`,
+    `  ./${answers.name} -f -c etc/${answers.name}.conf -p "$PWD/${answers.name}.pid"   # try it in the foreground; Ctrl-C stops it`,
     '',
     'Install (README.md has enable, reload and stop for each):',
     ...answers.init.map((s) => `  ${INSTALL[s](answers)}`),

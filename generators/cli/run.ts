@@ -7,7 +7,13 @@ import { directoryState } from '../core/target.js';
 import UnitsGenerator, { type UnitsOptions } from '../units/index.js';
 
 async function run(Gen: unknown, namespace: string, options: Record<string, unknown>): Promise<BaseGenerator> {
-  const env = new EnvironmentBase({ cwd: process.cwd(), skipInstall: true, force: Boolean(options.force) } as never);
+  const env = new EnvironmentBase({
+    cwd: process.cwd(),
+    skipInstall: true,
+    force: Boolean(options.force),
+    // Progress ("create Makefile") is output, not diagnostics: stderr stays for the one-line errors.
+    stderr: process.stdout,
+  } as never);
   // Our CLI reports every failure itself, as one line; silence yeoman's extra "An error occured" line.
   (env.adapter.log as unknown as { error: (...a: unknown[]) => void }).error = () => {};
   env.register(Gen as never, { namespace, resolved: namespace } as never);

@@ -37,7 +37,8 @@ export default class UnitsGenerator extends Generator<Record<string, unknown>, U
   exitCode = 0;
 
   constructor(args?: string[], opts?: UnitsOptions & Record<string, unknown>) {
-    super(args ?? [], { ...opts, skipInstall: true } as never);
+    // The emitted project has no package.json to install: switch yeoman's install step off.
+    super(args ?? [], { ...opts, skipInstall: true } as never, { customInstallTask: true } as never);
   }
 
   override rootGeneratorName(): string {

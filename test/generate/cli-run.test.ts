@@ -1,0 +1,103 @@
+// The real CLI, non-interactive: what it writes, that the same answers give the same bytes, --help,
+// --version, re-runs into an existing project, and the `units` round trip.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONVENTIONS, FACILITIES, INIT_SYSTEMS } from '../../generators/core/conventions.js';
+import { runCli, snapshotTree, tempDir } from '../support/cli.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const FLAGS = ['--reload', 'multi', '--payload', 'echo', '--init', INIT_SYSTEMS.join(','), '--facility', 'local3'];
+
+describe('a non-interactive run', () => {
+  it('with no terminal on stdin behaves as --yes and saves every answer under "create-daemon"', () => {
+    const cwd = tempDir();
+    const r = runCli(['myd'], cwd);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/cd \.\/myd\n\s+make +# build \.\/myd\n\s+make check/);
+    expect(r.stdout).toMatch(/systemd: +sudo make install/);
+    const saved = JSON.parse(readFileSync(join(cwd, 'myd/.yo-rc.json'), 'utf8'));
+    expect(Object.keys(saved)).toEqual(['create-daemon']);
+    expect(Object.keys(saved['create-daemon'])).toEqual(CONVENTIONS.map((c) => c.key));
+  });
+
+  it('is deterministic: the same answers give byte-identical trees with the same modes', () => {
+    const a = tempDir();
+    const b = tempDir();
+    expect(runCli(['myd', '--yes', ...FLAGS], a).status).toBe(0);
+    expect(runCli(['myd', '--yes', ...FLAGS], b).status).toBe(0);
+    const ta = snapshotTree(join(a, 'myd'));
+    expect(ta.size).toBeGreaterThan(20);
+    expect(snapshotTree(join(b, 'myd'))).toEqual(ta);
+    for (const [path, { contents }] of ta) expect(contents, path).not.toMatch(/20\d\d-\d\d-\d\dT/);
+  });
+
+  it('re-run with --force restores edited files and keeps the answers given', () => {
+    const cwd = tempDir();
+    expect(runCli(['myd', '--yes', ...FLAGS], cwd).status).toBe(0);
+    const root = join(cwd, 'myd');
+    const before = snapshotTree(root);
+    writeFileSync(join(root, 'Makefile'), 'edited\n');
+    const r = runCli(['myd', '--yes', '--force', ...FLAGS], cwd);
+    expect(r.status).toBe(0);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+});
+
+describe('--help and --version', () => {
+  it('--help lists every option with its choices and default', () => {
+    const r = runCli(['--help'], tempDir());
+    expect(r.status).toBe(0);
+    for (const row of CONVENTIONS.filter((c) => c.flag)) {
+      const line = r.stdout.split('\n').findIndex((l) => l.includes(`--${row.flag} `));
+      expect(line, row.flag).toBeGreaterThan(-1);
+    }
+    for (const word of [...FACILITIES, ...INIT_SYSTEMS, 'notify|forking|simple', 'single|multi', 'tick|echo'])
+      expect(r.stdout).toContain(word);
+    expect(r.stdout).toMatch(/--yes .*never prompt/);
+    expect(r.stdout).toMatch(/--pidfile <path> .*\(default \/run\/<name>\.pid/);
+    expect(runCli(['-h'], tempDir()).stdout).toBe(r.stdout);
+  });
+
+  it('units --help lists only what units accepts', () => {
+    const r = runCli(['units', '--help'], tempDir());
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--check/);
+    expect(r.stdout).toMatch(/--systemd-type/);
+    expect(r.stdout).not.toMatch(/--pidfile/);
+  });
+
+  it('--version and -V print the package version', () => {
+    expect(runCli(['--version'], tempDir()).stdout).toBe(`${pkg.version}\n`);
+    expect(runCli(['-V'], tempDir()).stdout).toBe(`${pkg.version}\n`);
+  });
+});
+
+describe('create-daemon units: the saved-answers round trip', () => {
+  it('re-renders init/ from .yo-rc.json, and its flags change the saved answers', () => {
+    const cwd = tempDir();
+    expect(runCli(['myd', '--yes'], cwd).status).toBe(0);
+    const root = join(cwd, 'myd');
+    const r = runCli(['units', '--yes', '--init', 'systemd,runit', '--systemd-type', 'forking'], root);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const saved = JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'))['create-daemon'];
+    expect(saved).toMatchObject({ init: ['systemd', 'runit'], systemdType: 'forking', name: 'myd' });
+    expect(readFileSync(join(root, 'init/systemd/myd.service'), 'utf8')).toMatch(/^Type=forking$/m);
+    expect(readFileSync(join(root, 'init/runit/myd/run'), 'utf8')).toMatch(/exec .*myd.* -f/);
+  });
+
+  it('outside a project it says so and exits 2', () => {
+    const cwd = tempDir();
+    const r = runCli(['units', '--yes'], cwd);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`create-daemon: not a create-daemon project (no .yo-rc.json in ${cwd})\n`);
+  });
+
+  it('rejects flags that only the app takes', () => {
+    const r = runCli(['units', '--pidfile', '/run/x.pid'], tempDir());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('create-daemon: unknown option --pidfile; see create-daemon --help\n');
+  });
+});

@@ -1,0 +1,83 @@
+// The real CLI in a pseudo-terminal: prompts appear only for what no flag gave, a bad answer is re-asked
+// with the validator's message, and Ctrl-C cancels with nothing written.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect } from 'vitest';
+import { BIN, tempDir } from '../support/cli.js';
+import { itWith } from '../support/tools.js';
+import { Terminal } from '../support/tty.js';
+
+const terminals: Terminal[] = [];
+const open = (cwd: string, args: string) => {
+  const t = new Terminal(cwd, `${process.execPath} ${BIN} ${args}`);
+  terminals.push(t);
+  return t;
+};
+afterEach(() => terminals.splice(0).forEach((t) => t.close()));
+
+describe('interactive runs', () => {
+  itWith(['tmux'])('asks for every convention not given, re-asks a bad value, and saves the answers', async () => {
+    const cwd = tempDir();
+    const t = open(cwd, '--reload multi');
+    await t.answer(/Daemon name/, 'myd', 'Enter');
+    await t.answer(/One-line description/, 'C-u', 'Watches "things" & $stuff', 'Enter');
+    await t.answer(/What the daemon does/, 'Down', 'Enter'); // echo
+    // --reload was given as a flag, so its prompt never appears.
+    await t.answer(/Init systems to support/, 'Down', 'Down', 'Down', 'Space', 'Enter'); // + openrc
+    await t.answer(/systemd service Type/, 'Down', 'Enter'); // forking
+    await t.answer(/Service scope/, 'Enter');
+    await t.answer(/Unprivileged account/, 'Enter');
+    await t.waitFor(/\? Lock\/PID file/);
+    t.send('C-u', 'run/x.pid', 'Enter');
+    await t.waitFor(/pidfile must be an absolute path, got "run\/x\.pid"/);
+    for (let i = 0; i < 12; i++) t.send('BSpace');
+    t.send('/run/myd.pid', 'Enter');
+    await t.waitFor(/✔ Lock\/PID file/);
+    await t.answer(/Config file/, 'Enter');
+    await t.answer(/syslog facility/, 'Down', 'Down', 'Enter'); // local0
+    await t.answer(/launchd label/, 'Enter');
+    await t.answer(/File mode creation mask/, 'C-u', '027', 'Enter');
+    expect(await t.exitStatus()).toBe(0);
+    expect(t.screen()).not.toMatch(/SIGHUP reload model/);
+    const saved = JSON.parse(readFileSync(join(cwd, 'myd', '.yo-rc.json'), 'utf8'))['create-daemon'];
+    expect(saved).toMatchObject({
+      name: 'myd',
+      description: 'Watches "things" & $stuff',
+      payload: 'echo',
+      reload: 'multi',
+      init: ['systemd', 'sysv', 'launchd', 'openrc'],
+      systemdType: 'forking',
+      pidfile: '/run/myd.pid',
+      facility: 'local0',
+      umask: '027',
+    });
+  });
+
+  itWith(['tmux'])('Ctrl-C at a prompt cancels cleanly and writes nothing', async () => {
+    const cwd = tempDir();
+    const t = open(cwd, 'myd');
+    await t.answer(/One-line description/, 'Enter');
+    await t.waitFor(/\? What the daemon does/);
+    t.send('C-c');
+    expect(await t.exitStatus()).toBe(130);
+    expect(t.screen()).toMatch(/create-daemon: cancelled; nothing was written/);
+    rmSync(join(cwd, '.exit-status'));
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  itWith(['tmux'])('a non-empty target directory is asked about, and "no" writes nothing', async () => {
+    const cwd = tempDir();
+    const first = open(cwd, 'myd --yes');
+    expect(await first.exitStatus()).toBe(0);
+    rmSync(join(cwd, '.exit-status'));
+    const before = readFileSync(join(cwd, 'myd', '.yo-rc.json'), 'utf8');
+    const t = open(
+      cwd,
+      'myd --payload echo --reload single --init systemd --systemd-type notify --scope system --user "" --pidfile /run/myd.pid --config /etc/myd.conf --facility daemon --umask 022 --description x',
+    );
+    await t.waitFor(/is not empty\. Write into it/);
+    t.send('n', 'Enter');
+    expect(await t.exitStatus()).toBe(130);
+    expect(readFileSync(join(cwd, 'myd', '.yo-rc.json'), 'utf8')).toBe(before);
+  });
+});
