@@ -47,3 +47,21 @@ export function helpText(command: Command, version: string): string {
       : ['', 'Exit status: 0 ok, 1 edited files or drift (--check), 2 not a project or bad value, 130 cancelled.'];
   return [...head, ...rows, ...fixedRows(command).flatMap(fixedLine), ...tail, ''].join('\n');
 }
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const code = (s: string) => `\`${s.replace(/\|/g, '\\|')}\``;
+
+/** The README's options table: the same rows as --help, as Markdown. */
+export function optionsMarkdown(): string {
+  const rows = CONVENTIONS.map((row) => {
+    const flag = row.flag ? code(`--${row.flag} ${row.arg}`) : `${code(row.arg)} (positional)`;
+    const prompt = row.when ? 'yes, when it applies' : 'yes';
+    const units = row.units ? 'yes' : '';
+    return `| ${flag} | ${cell(row.help)} | ${code(defaultText(row))} | ${prompt} | ${units} |`;
+  });
+  return [
+    '| option | what it sets | default | prompted | `units` |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
