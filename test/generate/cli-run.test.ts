@@ -2,6 +2,7 @@
 // --version, re-runs into an existing project, and the `units` round trip.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { check } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { CONVENTIONS, FACILITIES, INIT_SYSTEMS } from '../../generators/core/conventions.js';
 import { runCli, snapshotTree, tempDir } from '../support/cli.js';
@@ -31,6 +32,15 @@ describe('a non-interactive run', () => {
     expect(ta.size).toBeGreaterThan(20);
     expect(snapshotTree(join(b, 'myd'))).toEqual(ta);
     for (const [path, { contents }] of ta) expect(contents, path).not.toMatch(/20\d\d-\d\d-\d\dT/);
+  });
+
+  it('every emitted JSON, Markdown and YAML file is as Prettier formats it', async () => {
+    const cwd = tempDir();
+    expect(runCli(['myd', '--yes', ...FLAGS], cwd).status).toBe(0);
+    const pretty = [...snapshotTree(join(cwd, 'myd'))].filter(([p]) => /\.(json|md|ya?ml)$/.test(p));
+    expect(pretty.map(([p]) => p)).toEqual(expect.arrayContaining(['.yo-rc.json', 'README.md']));
+    for (const [path, { contents }] of pretty)
+      expect(await check(contents, { filepath: path, proseWrap: 'preserve' }), path).toBe(true);
   });
 
   it('re-run with --force restores edited files and keeps the answers given', () => {
