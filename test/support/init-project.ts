@@ -2,7 +2,7 @@
 // daemon in them. Tests that need the daemon skip (with the reason) until the emitted project has a
 // Makefile, exactly like a missing tool.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runCli, tempDir } from './cli.js';
 
@@ -15,6 +15,7 @@ export interface Project {
 
 /** Runs the real CLI: create-daemon <name> --yes --dir <tmp>/<name> ...flags. Throws with its stderr on failure. */
 export function generate(name: string, flags: readonly string[] = [], parent = tempDir('cd-init-')): Project {
+  mkdirSync(parent, { recursive: true });
   const dir = join(parent, name);
   const r = runCli([name, '--yes', '--dir', dir, ...flags], parent);
   if (r.status !== 0) throw new Error(`create-daemon ${name} ${flags.join(' ')} exited ${r.status}: ${r.stderr}`);
