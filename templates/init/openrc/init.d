@@ -30,13 +30,16 @@ description_configtest="Check the config file (${cfgfile})"
 description_reload="Re-read the config file (SIGHUP)"
 
 depend() {
-	need localmount
+	# "after", not "need": Debian's OpenRC has no localmount service.
+	after localmount
 	use logger
 }
 
 start_pre() {
+<% if (runtimeDirectory) { -%>
 	# The pid directory lives on a tmpfs and vanishes at reboot.
 	checkpath --directory --mode 0755<% if (user) { %> --owner "${daemon_user}"<% } %> "${pidfile_daemon%/*}"
+<% } -%>
 	if [ "${RC_CMD}" != "restart" ]; then
 		configtest || return 1
 	fi
