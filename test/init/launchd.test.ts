@@ -1,0 +1,105 @@
+// launchd plists: valid against the plist DTD (a local copy, xmllint --nonet), every key of the type
+// launchd.plist(5) gives it, and the values that follow the answers. No macOS here.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect } from 'vitest';
+import { itWith } from '../support/tools.js';
+import { tempDir } from '../support/cli.js';
+import { generate, sh, type Project } from '../support/init-project.js';
+
+const DTD = fileURLToPath(new URL('./fixtures/PropertyList-1.0.dtd', import.meta.url));
+
+/** launchd.plist(5): the type of each key we emit (KeepAlive may be a boolean or a dictionary). */
+const KEY_TYPES: Readonly<Record<string, readonly string[]>> = {
+  Label: ['string'],
+  ProgramArguments: ['array'],
+  RunAtLoad: ['true', 'false'],
+  KeepAlive: ['true', 'false', 'dict'],
+  ThrottleInterval: ['integer'],
+  UserName: ['string'],
+  StandardOutPath: ['string'],
+  StandardErrorPath: ['string'],
+};
+
+/** An XML catalog that maps Apple's DTD (public id and URL) to the local copy, so nothing is fetched. */
+const CATALOG = join(tempDir('cd-catalog-'), 'catalog.xml');
+writeFileSync(
+  CATALOG,
+  `<?xml version="1.0"?>
+<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">
+  <public publicId="-//Apple//DTD PLIST 1.0//EN" uri="file://${DTD}"/>
+  <system systemId="http://www.apple.com/DTDs/PropertyList-1.0.dtd" uri="file://${DTD}"/>
+</catalog>
+`,
+);
+const xmllint = (args: string[]) => sh('xmllint', ['--nonet', ...args], { env: { XML_CATALOG_FILES: CATALOG } });
+
+const plist = (p: Project) => join(p.dir, 'init/launchd', `${String(p.answers.label)}.plist`);
+const xpath = (file: string, expr: string) => xmllint(['--xpath', expr, file]).stdout.trim();
+const keys = (file: string) => xpath(file, '/plist/dict/key/text()').split('\n').filter(Boolean);
+const typeOf = (file: string, key: string) => xpath(file, `name(/plist/dict/key[.='${key}']/following-sibling::*[1])`);
+const text = (file: string, key: string) => xpath(file, `string(/plist/dict/key[.='${key}']/following-sibling::*[1])`);
+
+describe('launchd plist', () => {
+  const cases: [string, string[]][] = [
+    ['default answers (LaunchDaemon)', []],
+    ['--user daemon --label org.example.ld', ['--user', 'daemon', '--label', 'org.example.ld']],
+    ['--scope user (LaunchAgent)', ['--scope', 'user']],
+    ['a hostile description', ['--description', `<b>&"quotes"' -- ]]>`]],
+  ];
+  for (const [label, flags] of cases) {
+    itWith(['xmllint'])(`${label}: valid against the local plist DTD with --nonet, every key of its launchd type`, () => {
+      const p = generate('ld', ['--init', 'launchd', ...flags]);
+      const file = plist(p);
+      const v = xmllint(['--noout', '--dtdvalid', DTD, file]);
+      expect(v.stderr).toBe('');
+      expect(v.status).toBe(0);
+      const found = keys(file);
+      expect(found.length).toBeGreaterThan(0);
+      for (const k of found) {
+        expect(Object.keys(KEY_TYPES), `known key ${k}`).toContain(k);
+        expect(KEY_TYPES[k], `type of ${k}`).toContain(typeOf(file, k));
+      }
+      // The essentials, with the values the answers give.
+      expect(text(file, 'Label')).toBe(String(p.answers.label));
+      expect(xpath(file, "/plist/dict/key[.='ProgramArguments']/following-sibling::array[1]/string/text()").split('\n')).toEqual([
+        '/usr/local/sbin/ld',
+        '-f',
+      ]);
+      expect(typeOf(file, 'RunAtLoad')).toBe('true');
+      expect(found).toContain('KeepAlive');
+      expect(text(file, 'StandardOutPath')).toMatch(/^\//);
+      expect(text(file, 'StandardErrorPath')).toMatch(/^\//);
+      if (flags.includes('--user')) expect(text(file, 'UserName')).toBe('daemon');
+      else expect(found).not.toContain('UserName');
+    });
+  }
+
+  itWith(['xmllint'])('the DTD check is not hollow: a string where launchd wants an array fails it or the type check', () => {
+    const p = generate('ld', ['--init', 'launchd']);
+    const bad = join(tempDir('cd-plist-'), 'bad.plist');
+    writeFileSync(bad, readFileSync(plist(p), 'utf8').replace('<key>RunAtLoad</key>', '<key>RunAtLoad</key><bogus/>'));
+    expect(xmllint(['--noout', '--dtdvalid', DTD, bad]).status).not.toBe(0);
+    const typed = join(tempDir('cd-plist-'), 'typed.plist');
+    writeFileSync(typed, readFileSync(plist(p), 'utf8').replace(/<key>RunAtLoad<\/key>\s*<true\/>/, '<key>RunAtLoad</key><string>yes</string>'));
+    expect(KEY_TYPES.RunAtLoad).not.toContain(typeOf(typed, 'RunAtLoad'));
+  });
+
+  itWith(['plistutil'])('libplist reads it: XML -> binary -> XML keeps every key', () => {
+    const p = generate('ld', ['--init', 'launchd', '--user', 'daemon']);
+    const dir = tempDir('cd-plist-');
+    expect(sh('plistutil', ['-i', plist(p), '-o', join(dir, 'b.plist'), '-f', 'bin']).status).toBe(0);
+    const back = sh('plistutil', ['-i', join(dir, 'b.plist'), '-f', 'xml']);
+    expect(back.status).toBe(0);
+    for (const k of ['Label', 'ProgramArguments', 'RunAtLoad', 'KeepAlive', 'UserName', 'StandardOutPath', 'StandardErrorPath'])
+      expect(back.stdout).toContain(`<key>${k}</key>`);
+  });
+
+  itWith([])('--scope user is a LaunchAgent for ~/Library/LaunchAgents; system scope a LaunchDaemon', () => {
+    const agent = generate('ld', ['--init', 'launchd', '--scope', 'user']);
+    expect(sh('cat', [join(agent.dir, 'init/install.mk')]).stdout).toMatch(/^LAUNCHDDIR = \$\(HOME\)\/Library\/LaunchAgents$/m);
+    const daemon = generate('ld', ['--init', 'launchd']);
+    expect(sh('cat', [join(daemon.dir, 'init/install.mk')]).stdout).toMatch(/^LAUNCHDDIR = \/Library\/LaunchDaemons$/m);
+  });
+});
