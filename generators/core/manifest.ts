@@ -1,4 +1,64 @@
-// The emitted project's files (everything but init/), as data. Owned by the emitted-daemon work.
+// The emitted project's files (everything but init/), as data. The template tree under
+// templates/project mirrors the output; whole-file variants (signals-single.c / signals-multi.c,
+// tick.c / echo.c) are picked by `when`, small differences are ejs ifs inside one template.
+import type { Answers } from './conventions.js';
 import type { FileEntry } from './manifest-types.js';
 
-export const PROJECT_FILES: readonly FileEntry[] = [];
+const single = (a: Answers): boolean => a.reload === 'single';
+const multi = (a: Answers): boolean => a.reload === 'multi';
+const tick = (a: Answers): boolean => a.payload === 'tick';
+const echo = (a: Answers): boolean => a.payload === 'echo';
+const dropsPrivileges = (a: Answers): boolean => a.user !== '';
+
+/** A template emitted under its own name. */
+const same = (path: string, extra: Partial<FileEntry> = {}): FileEntry => ({
+  template: `project/${path}`,
+  destination: path,
+  ...extra,
+});
+
+export const PROJECT_FILES: readonly FileEntry[] = [
+  same('Makefile'),
+  same('README.md'),
+  { template: 'project/_gitignore', destination: '.gitignore' },
+  { template: 'project/_editorconfig', destination: '.editorconfig' },
+  { template: 'project/_clang-format', destination: '.clang-format' },
+  { template: 'project/etc/daemon.conf', destination: 'etc/{name}.conf' },
+
+  // The native helper: one concern per file.
+  same('helper/daemonize.c'),
+  same('helper/daemonize.h'),
+  same('helper/log.c'),
+  same('helper/log.h'),
+  same('helper/notify.c'),
+  same('helper/notify.h'),
+  same('helper/pidfile.c'),
+  same('helper/pidfile.h'),
+  { template: 'project/helper/signals-single.c', destination: 'helper/signals.c', when: single },
+  { template: 'project/helper/signals-multi.c', destination: 'helper/signals.c', when: multi },
+  same('helper/signals.h'),
+  same('helper/privdrop.c', { when: dropsPrivileges }),
+  same('helper/privdrop.h', { when: dropsPrivileges }),
+
+  // The daemon: main, config, reload and the chosen payload.
+  same('src/config.c'),
+  same('src/config.h'),
+  same('src/defaults.h'),
+  same('src/main.c'),
+  same('src/path.c'),
+  same('src/path.h'),
+  same('src/payload.h'),
+  same('src/reload.c'),
+  same('src/reload.h'),
+  same('src/tick.c', { when: tick }),
+  same('src/echo.c', { when: echo }),
+
+  // The self-test (make check) and the config parser's fuzzer (make fuzz).
+  same('tests/check.sh', { mode: 0o755 }),
+  same('tests/probe.c'),
+  same('fuzz/config-fuzz.c'),
+  same('fuzz/corpus/default.conf'),
+  same('fuzz/corpus/tricky.conf'),
+  same('fuzz/corpus/errors.conf'),
+  same('fuzz/corpus/crlf.conf'),
+];

@@ -1,0 +1,274 @@
+/*
+ * daemonize.c: the SysV start-up dance (APUE 13.3, daemon(7) "SysV Daemons"), with a readiness
+ * pipe so that the original process exits only when the daemon is really serving (libdaemon's
+ * daemon_retval). Where APUE and daemon(7) differ, the stricter rule wins; each step says which.
+ *
+ * The original process forks and then waits on the pipe; it never returns from daemonize(). The
+ * daemon reports with daemon_report(): status 0 means ready, anything else is an exit status
+ * plus a message, which the original process prints and exits with. If the daemon dies without
+ * reporting, the pipe reads EOF and the original process says so.
+ */
+#if defined(__linux__)
+#define _GNU_SOURCE		/* close_range(2) and pipe2(2) in glibc */
+#endif
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemonize.h"
+
+/* One report is one write(2) of at most PIPE_BUF bytes, which POSIX makes atomic. */
+#define REPORT_MAX	512
+/* The last resort walk never goes past this many descriptors. */
+#define CLOSE_WALK_MAX	65536
+
+#ifndef NSIG
+#define NSIG		65
+#endif
+
+static int
+pipe_cloexec(int fds[2])
+{
+#if defined(__linux__)
+	return pipe2(fds, O_CLOEXEC);
+#else
+	if (pipe(fds) == -1)
+		return -1;
+	(void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	return 0;
+#endif
+}
+
+/* The original process: wait for the daemon's report, print it if it is a failure, exit. */
+static _Noreturn void
+original_wait(const char *name, int rfd, pid_t child)
+{
+	char	buf[REPORT_MAX + 1];
+	size_t	len = 0;
+	ssize_t	n;
+	int	status;
+
+	while (len < sizeof(buf) - 1) {
+		n = read(rfd, buf + len, sizeof(buf) - 1 - len);
+		if (n == 0)
+			break;
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	/* Reap the intermediate process, which exits as soon as the daemon is forked. */
+	while (waitpid(child, NULL, 0) == -1 && errno == EINTR)
+		continue;
+	if (len == 0) {
+		(void)fprintf(stderr, "%s: the daemon exited before reporting that it was ready\n",
+		    name);
+		exit(71);
+	}
+	status = (unsigned char)buf[0];
+	if (status != 0 && len > 1)
+		(void)fprintf(stderr, "%s: %s\n", name, buf + 1);
+	exit(status);
+}
+
+/* Closes every descriptor >= 3 except keep, by walking the ones that are actually open. */
+static int
+close_walk(int keep)
+{
+	struct rlimit	 rl;
+	struct dirent	*e;
+	DIR		*d;
+	long		 fd, max;
+	char		*end;
+
+	if ((d = opendir("/proc/self/fd")) != NULL || (d = opendir("/dev/fd")) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			fd = strtol(e->d_name, &end, 10);
+			if (end == e->d_name || *end != '\0' || fd < 3 || fd == keep ||
+			    fd == dirfd(d))
+				continue;
+			(void)close((int)fd);
+		}
+		(void)closedir(d);
+		return 0;
+	}
+	/* No fd directory: walk up to the descriptor limit, bounded. */
+	max = CLOSE_WALK_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)max)
+		max = (long)rl.rlim_cur;
+	for (fd = 3; fd < max; fd++)
+		if (fd != keep)
+			(void)close((int)fd);
+	return 0;
+}
+
+/*
+ * APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor >= 3 (keep is the
+ * readiness pipe). Test harnesses, shells and supervisors leak descriptors into children.
+ */
+static int
+close_inherited(int keep)
+{
+#if defined(__linux__) && defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	/* One system call however high RLIMIT_NOFILE is; ENOSYS before Linux 5.9. */
+	if ((keep <= 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
+	    close_range((unsigned)keep + 1, ~0U, 0) == 0)
+		return 0;
+#endif
+	return close_walk(keep);
+}
+
+/*
+ * APUE 13.3 rule 6, daemon(7) step 9: fds 0-2 on /dev/null, so that library code that reads
+ * stdin or writes stderr neither blocks nor writes into a file that reuses the number. dup2()
+ * onto each, never "stdin = fopen(...)". Not O_CLOEXEC: the copies on 0-2 must survive exec.
+ */
+static int
+null_stdio(void)
+{
+	int	fd, i, saved;
+
+	if ((fd = open("/dev/null", O_RDWR | O_NOCTTY)) == -1)
+		return -1;
+	for (i = 0; i <= 2; i++) {
+		if (fd != i && dup2(fd, i) == -1) {
+			saved = errno;
+			if (fd > 2)
+				(void)close(fd);
+			errno = saved;
+			return -1;
+		}
+	}
+	if (fd > 2)
+		(void)close(fd);
+	return 0;
+}
+
+/*
+ * daemon(7) steps 2 and 3: every signal back to its default disposition and an empty signal
+ * mask. A starter that ignores SIGTERM or blocks SIGHUP (nohup, some shells) passes that on.
+ */
+static int
+reset_signals(void)
+{
+	struct sigaction	sa;
+	sigset_t		none;
+	int			sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	(void)sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* EINVAL for the numbers libc keeps for itself: nothing to reset there. */
+		(void)sigaction(sig, &sa, NULL);
+	}
+	(void)sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
+ * Returns 0 in the daemon, with *ready_fd the write end of the readiness pipe; the original
+ * and the intermediate process never return. Returns -1 with errno set on failure: in the
+ * original process with *ready_fd -1, or in a child with *ready_fd valid, so that the caller can
+ * report the failure to the waiting original process.
+ */
+int
+daemonize(const char *name, mode_t mask, int *ready_fd)
+{
+	int	fds[2], saved;
+	pid_t	pid;
+
+	*ready_fd = -1;
+	if (pipe_cloexec(fds) == -1)
+		return -1;
+	/* Buffered output must not be written twice, once by each process. */
+	(void)fflush(NULL);
+
+	/* APUE 13.3 rule 2, daemon(7) step 5: fork; the child is not a process group leader. */
+	if ((pid = fork()) == -1) {
+		saved = errno;
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		errno = saved;
+		return -1;
+	}
+	if (pid > 0) {
+		(void)close(fds[1]);
+		original_wait(name, fds[0], pid);
+	}
+	(void)close(fds[0]);
+	*ready_fd = fds[1];
+
+	/* APUE 13.3 rule 3, daemon(7) step 6: a new session, with no controlling terminal. */
+	if (setsid() == -1)
+		return -1;
+
+	/*
+	 * daemon(7) steps 7-8, APUE 13.3 (System V): fork again and let the session leader exit.
+	 * The daemon is then not a session leader, so opening a terminal can never make it the
+	 * daemon's controlling terminal.
+	 */
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+
+	/* APUE 13.3 rule 1, daemon(7) step 10: a known file mode creation mask (the chosen one). */
+	(void)umask(mask);
+
+	/* APUE 13.3 rule 4, daemon(7) step 11: do not keep a file system busy. */
+	if (chdir("/") == -1)
+		return -1;
+
+	if (close_inherited(fds[1]) == -1 || null_stdio() == -1 || reset_signals() == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Tells the original process how start-up ended: status 0 (ready) or an exit status and a
+ * message. Closes the pipe either way; call it once.
+ */
+int
+daemon_report(int ready_fd, int status, const char *message)
+{
+	char	buf[REPORT_MAX];
+	size_t	len;
+	ssize_t	n;
+	int	saved;
+
+	buf[0] = (char)status;
+	len = strlen(message);
+	if (len > sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	memcpy(buf + 1, message, len);
+	do
+		n = write(ready_fd, buf, len + 1);
+	while (n == -1 && errno == EINTR);
+	saved = errno;
+	(void)close(ready_fd);
+	if (n != (ssize_t)(len + 1)) {
+		errno = n == -1 ? saved : EIO;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,135 @@
+/*
+ * log.c: where the daemon's messages go (after OpenBSD's log.c).
+ *
+ * Every message goes to syslog(3), opened with LOG_PID and the chosen facility. Before the
+ * daemon detaches, and always in the foreground (-f), it also goes to stderr as "name: text", so
+ * that start-up errors reach the terminal or the supervisor's log. log_warn() appends
+ * strerror(errno). Every function leaves errno as it found it, so that cleanup code can log
+ * without losing the error it is about to report. fatal() is for main only: library code
+ * reports and returns.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "log.h"
+
+#define LOG_LINE_MAX	1024
+
+static const char	*log_ident = "daemon";
+static int		 log_facility = LOG_DAEMON;
+static int		 log_tostderr = 1;
+
+void
+log_open(const char *ident, int facility, int to_stderr)
+{
+	log_ident = ident;
+	log_facility = facility;
+	log_tostderr = to_stderr;
+	/*
+	 * APUE 13.4: openlog with LOG_PID. Not LOG_NDELAY: the socket to /dev/log is opened by
+	 * the first message, so none exists yet when detaching closes inherited descriptors.
+	 */
+	openlog(ident, LOG_PID, facility);
+}
+
+void
+log_reopen(void)
+{
+	/*
+	 * Called once detached. If anything was logged before, syslog's socket was among the
+	 * descriptors daemonize() closed, and libc still holds its number: a later message would
+	 * go to whatever file reuses it (the pid file, a client). closelog() forgets the number
+	 * (closing it again is harmless: it is closed); openlog() restores ident and facility.
+	 */
+	closelog();
+	openlog(log_ident, LOG_PID, log_facility);
+}
+
+void
+log_stderr(int on)
+{
+	log_tostderr = on;
+}
+
+static void
+log_emit(int priority, int errnum, const char *fmt, va_list ap)
+{
+	char	msg[LOG_LINE_MAX], why[128];
+	size_t	len;
+
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (errnum != 0) {
+		/* POSIX strerror_r: strerror() may share one buffer between threads. */
+		if (strerror_r(errnum, why, sizeof(why)) != 0)
+			(void)snprintf(why, sizeof(why), "error %d", errnum);
+		len = strlen(msg);
+		if (len < sizeof(msg) - 1)
+			(void)snprintf(msg + len, sizeof(msg) - len, ": %s", why);
+	}
+	if (log_tostderr)
+		(void)fprintf(stderr, "%s: %s\n", log_ident, msg);
+	syslog(priority, "%s", msg);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_emit(LOG_INFO, 0, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_emit(LOG_WARNING, saved, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_emit(LOG_WARNING, 0, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_emit(LOG_ERR, saved, fmt, ap);
+	va_end(ap);
+	exit(71);	/* EX_OSERR */
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_emit(LOG_ERR, 0, fmt, ap);
+	va_end(ap);
+	exit(71);	/* EX_OSERR */
+}

@@ -1,0 +1,127 @@
+/*
+ * pidfile.c: the single-instance lock (APUE 13.5) and the pid file (after FreeBSD's pidfile(3)).
+ *
+ * The lock, not the file's existence, says whether a daemon runs: a pid file left behind by
+ * kill -9 is simply taken over by the next start. The file is opened O_CLOEXEC|O_NOFOLLOW (a
+ * symlink planted in the pid directory cannot redirect the write), locked with an fcntl(2)
+ * write lock held until the process exits, then truncated and written.
+ *
+ * fcntl locks belong to the process, and closing *any* descriptor of the file drops them. So the
+ * descriptor returned here is the only one the daemon ever opens on the pid file, and it stays
+ * open for the daemon's whole life.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pidfile.h"
+
+/* The pid of the lock's holder: F_GETLK first, which cannot race its write; else the file. */
+static pid_t
+pidfile_holder(int fd)
+{
+	struct flock	fl;
+	char		buf[32];
+	ssize_t		n;
+	long		pid;
+	char		*end;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0)
+		return fl.l_pid;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, &end, 10);
+	return (end != buf && pid > 0) ? (pid_t)pid : 0;
+}
+
+/*
+ * Opens and locks path; returns the descriptor. When another process holds the lock, fails with
+ * errno EAGAIN and *running set to its pid (0 if unknown). Other failures keep their errno.
+ */
+int
+pidfile_open(const char *path, pid_t *running)
+{
+	struct flock	fl;
+	struct stat	st;
+	int		fd, saved;
+
+	*running = 0;
+	/* O_NONBLOCK: a FIFO planted at the path must not hang the start; it is refused below. */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0644);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;		/* l_start = l_len = 0: the whole file, however long */
+	if (fcntl(fd, F_SETLK, &fl) == -1) {
+		if (errno == EACCES || errno == EAGAIN) {
+			*running = pidfile_holder(fd);
+			errno = EAGAIN;
+		}
+		goto fail;
+	}
+	return fd;
+fail:
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* Replaces the file's contents with our pid: truncate first, so no old digits survive. */
+int
+pidfile_write(int fd)
+{
+	char	buf[32];
+	int	len;
+	ssize_t	n;
+
+	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1)
+		return -1;
+	if ((n = pwrite(fd, buf, (size_t)len, 0)) != len) {
+		if (n >= 0)
+			errno = EIO;	/* a short write to a regular file: the disk is full */
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Removes the file while the lock is still held, then closes it (so no other instance can lock
+ * the file between the two and lose it to the unlink). A file at path that is no longer ours
+ * (removed and recreated by someone else) is left alone.
+ */
+int
+pidfile_remove(const char *path, int fd)
+{
+	struct stat	ours, now;
+	int		rc = 0, saved = 0;
+
+	if (fstat(fd, &ours) == 0 && lstat(path, &now) == 0 &&
+	    ours.st_dev == now.st_dev && ours.st_ino == now.st_ino && unlink(path) == -1) {
+		rc = -1;
+		saved = errno;
+	}
+	(void)close(fd);
+	if (rc == -1)
+		errno = saved;
+	return rc;
+}

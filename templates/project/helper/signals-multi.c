@@ -1,0 +1,238 @@
+/*
+ * signals.c, multithreaded model (APUE 12.8 and Figure 13.7): every signal is blocked in
+ * every thread, and one thread takes SIGHUP, SIGTERM and SIGINT synchronously with sigwait(3).
+ * No handler ever runs, so nothing here needs to be async-signal-safe.
+ *
+ * The payload runs in its own thread, in a loop like the single-threaded model's. The signal
+ * thread (main) parses a new config on SIGHUP; if it is good, it hands it to the payload
+ * thread through a mailbox and waits for the verdict. The payload thread swaps it in between
+ * two events, so no reader ever sees half of one config and half of the other, and a
+ * config that cannot be put in force (an echo socket that cannot be bound) changes nothing.
+ *
+ * The wake-up descriptor is a socketpair rather than a pipe, so that the self-test can tell
+ * the daemon's own descriptors from a leaked pipe.
+ */
+#if defined(__linux__)
+#define _GNU_SOURCE		/* ppoll(2), SOCK_NONBLOCK in glibc */
+#endif
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "notify.h"
+#include "payload.h"
+#include "reload.h"
+#include "signals.h"
+
+struct mailbox {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 done_cv;
+	int			 wake[2];	/* [1] written by the signal thread, [0] polled */
+	struct payload		*payload;
+	const struct config	*pending;	/* a config waiting to be put in force */
+	char			*err;
+	size_t			 errlen;
+	int			 result;
+	int			 done;		/* the payload thread has answered */
+	int			 stop;		/* the payload thread must return */
+	int			 failed;	/* the payload thread gave up */
+};
+
+static sigset_t	handled;	/* SIGHUP, SIGTERM, SIGINT */
+
+int
+signals_init(void)
+{
+	struct sigaction	sa;
+	sigset_t		all;
+	int			e;
+
+	/* A client that hangs up mid-reply must cost an EPIPE, not the daemon. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	(void)sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGPIPE, &sa, NULL) == -1)
+		return -1;
+
+	/*
+	 * Before the first pthread_create(): threads inherit the mask, so no thread can be
+	 * interrupted by, or run a handler for, any signal. Only sigwait() takes them.
+	 */
+	(void)sigfillset(&all);
+	if ((e = pthread_sigmask(SIG_BLOCK, &all, NULL)) != 0) {
+		errno = e;
+		return -1;
+	}
+	(void)sigemptyset(&handled);
+	(void)sigaddset(&handled, SIGHUP);
+	(void)sigaddset(&handled, SIGTERM);
+	(void)sigaddset(&handled, SIGINT);
+	return 0;
+}
+
+static void
+mailbox_poke(struct mailbox *mb)
+{
+	char	c = 0;
+
+	/* EAGAIN: a poke is already pending, which is all that is needed. */
+	(void)send(mb->wake[1], &c, 1, MSG_DONTWAIT);
+}
+
+static void
+mailbox_drain(struct mailbox *mb)
+{
+	char	buf[64];
+
+	while (recv(mb->wake[0], buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		continue;
+}
+
+/* Waits for the payload's descriptors or its deadline; the wake-up socket is entry 0. */
+static void *
+payload_thread(void *arg)
+{
+	struct mailbox	*mb = arg;
+	struct pollfd	*fds;
+	struct timespec	 left;
+	nfds_t		 n;
+	int		 timed;
+
+	for (;;) {
+		fds = payload_pollfds(mb->payload, &n);
+		fds[0].fd = mb->wake[0];
+		fds[0].events = POLLIN;
+		timed = payload_timeout(mb->payload, &left);
+		if (ppoll(fds, n, timed ? &left : NULL, NULL) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("payload thread: cannot wait");
+			break;
+		}
+		if (fds[0].revents & POLLIN) {
+			mailbox_drain(mb);
+			(void)pthread_mutex_lock(&mb->lock);
+			if (mb->stop) {
+				(void)pthread_mutex_unlock(&mb->lock);
+				return NULL;
+			}
+			if (mb->pending != NULL) {
+				mb->result = payload_apply(mb->payload, mb->pending, mb->err,
+				    mb->errlen);
+				mb->pending = NULL;
+				mb->done = 1;
+				(void)pthread_cond_signal(&mb->done_cv);
+			}
+			(void)pthread_mutex_unlock(&mb->lock);
+			continue;	/* the descriptors may have changed */
+		}
+		payload_dispatch(mb->payload);
+	}
+	/* Give up: tell the signal thread, which then shuts the daemon down. */
+	(void)pthread_mutex_lock(&mb->lock);
+	mb->failed = 1;
+	(void)pthread_cond_signal(&mb->done_cv);
+	(void)pthread_mutex_unlock(&mb->lock);
+	(void)kill(getpid(), SIGTERM);
+	return NULL;
+}
+
+/* reload_config()'s apply step, run in the signal thread: hand over, wait for the verdict. */
+static int
+apply_in_payload_thread(const struct config *cf, char *err, size_t errlen, void *arg)
+{
+	struct mailbox	*mb = arg;
+	int		 rc;
+
+	(void)pthread_mutex_lock(&mb->lock);
+	mb->pending = cf;
+	mb->err = err;
+	mb->errlen = errlen;
+	mb->done = 0;
+	(void)pthread_mutex_unlock(&mb->lock);
+	mailbox_poke(mb);
+	(void)pthread_mutex_lock(&mb->lock);
+	while (!mb->done && !mb->failed)
+		(void)pthread_cond_wait(&mb->done_cv, &mb->lock);
+	if (mb->done) {
+		rc = mb->result;
+	} else {
+		mb->pending = NULL;
+		(void)snprintf(err, errlen, "the payload thread has stopped");
+		rc = -1;
+	}
+	(void)pthread_mutex_unlock(&mb->lock);
+	return rc;
+}
+
+static int
+wake_pair(int sv[2])
+{
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv);
+#else
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		return -1;
+	(void)fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(sv[1], F_SETFD, FD_CLOEXEC);
+	return 0;
+#endif
+}
+
+/*
+ * Starts the payload thread, reports ready, then takes signals until SIGTERM or SIGINT and
+ * joins the thread. Returns 0, or -1 with errno set if the thread could not start or failed.
+ */
+int
+signals_run(struct payload *p, const char *config_path, void (*ready)(void *), void *arg)
+{
+	struct mailbox	mb;
+	pthread_t	tid;
+	int		e, sig;
+
+	memset(&mb, 0, sizeof(mb));
+	mb.payload = p;
+	if (wake_pair(mb.wake) == -1)
+		return -1;
+	(void)pthread_mutex_init(&mb.lock, NULL);
+	(void)pthread_cond_init(&mb.done_cv, NULL);
+	if ((e = pthread_create(&tid, NULL, payload_thread, &mb)) != 0) {
+		(void)close(mb.wake[0]);
+		(void)close(mb.wake[1]);
+		errno = e;
+		return -1;
+	}
+	ready(arg);
+	for (;;) {
+		if (sigwait(&handled, &sig) != 0)
+			continue;	/* only EINVAL, for a bad set: cannot happen */
+		if (sig != SIGHUP)
+			break;
+		(void)reload_config(config_path, apply_in_payload_thread, &mb);
+	}
+	(void)notify_stopping();
+	(void)pthread_mutex_lock(&mb.lock);
+	mb.stop = 1;
+	(void)pthread_mutex_unlock(&mb.lock);
+	mailbox_poke(&mb);
+	(void)pthread_join(tid, NULL);
+	(void)pthread_mutex_destroy(&mb.lock);
+	(void)pthread_cond_destroy(&mb.done_cv);
+	(void)close(mb.wake[0]);
+	(void)close(mb.wake[1]);
+	if (mb.failed) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * config.h: the config file, "key = value" lines and "#" comments, parsed strictly.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+<% if (payload === 'echo') { -%>
+#include <sys/un.h>
+<% } -%>
+
+#define CONFIG_LINE_MAX		1024		/* longest line, newline excluded */
+#define CONFIG_FILE_MAX		(64 * 1024)	/* a config file is never bigger */
+#define CONFIG_ERR_MAX		1024		/* room for "file:line: reason" */
+<% if (payload === 'tick') { -%>
+#define CONFIG_INTERVAL_MAX	31536000U	/* one year, in seconds */
+<% } -%>
+
+/* A plain value: copied whole, never shared, so a reader sees an old or a new one. */
+struct config {
+<% if (payload === 'tick') { -%>
+	unsigned int	interval;			/* seconds between ticks */
+	char		message[CONFIG_LINE_MAX];	/* logged at each tick */
+<% } else { -%>
+	/* The UNIX stream socket: an absolute path, or "@name" (Linux abstract namespace). */
+	char		socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
+<% } -%>
+};
+
+void	config_defaults(struct config *cf);
+int	config_parse(const char *file, const char *buf, size_t len, struct config *cf,
+	    char *err, size_t errlen);
+int	config_load(const char *path, struct config *cf, char *err, size_t errlen);
+void	config_describe(const struct config *cf, char *buf, size_t len);
+
+#endif /* CONFIG_H */

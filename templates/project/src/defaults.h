@@ -1,0 +1,34 @@
+/*
+ * defaults.h: the answers given to create-daemon, as C constants. Every other file takes its
+ * names, paths and policy from here, so regenerating with other answers changes only this file.
+ */
+#ifndef DEFAULTS_H
+#define DEFAULTS_H
+
+#include <syslog.h>
+
+#define <%- IDENT %>_NAME	<%- c.name %>
+#define <%- IDENT %>_VERSION	<%- c.version %>
+#define <%- IDENT %>_CONFIG	<%- c.config %>
+/* May start with "$XDG_RUNTIME_DIR/", expanded at run time by path_expand(). */
+#define <%- IDENT %>_PIDFILE	<%- c.pidfile %>
+#define <%- IDENT %>_FACILITY	<%- facilityC %>
+#define <%- IDENT %>_UMASK	<%- umaskC %>
+<% if (user) { -%>
+/* The account the daemon drops to after taking its lock and socket (daemon(7) step 13). */
+#define <%- IDENT %>_USER	<%- c.user %>
+<% } -%>
+<% if (payload === 'tick') { -%>
+#define <%- IDENT %>_TICK_INTERVAL	<%- tickInterval %>
+#define <%- IDENT %>_TICK_MESSAGE	<%- c.tickMessage %>
+<% } else { -%>
+#define <%- IDENT %>_SOCKET	<%- c.socket %>
+<% } -%>
+
+/* Exit statuses, with the values of BSD's sysexits.h (not in POSIX, so spelled out here). */
+#define EXIT_RUNNING	1	/* another instance holds the lock */
+#define EXIT_USAGE	64	/* EX_USAGE: bad command line */
+#define EXIT_OSERR	71	/* EX_OSERR: a system call failed */
+#define EXIT_CONFIG	78	/* EX_CONFIG: the config file is wrong */
+
+#endif /* DEFAULTS_H */

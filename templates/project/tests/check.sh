@@ -1,0 +1,449 @@
+#!/bin/sh
+# tests/check.sh: <%- name %>'s self-test, run by `make check`.
+#
+# It starts the daemon for real, in a private temporary directory (-c and -p point there),
+# and checks from the outside that it behaves like a daemon: every check prints "ok" or
+# "FAIL" with what was seen and the rule it breaks (APUE chapter 13, daemon(7), sd_notify(3)).
+# It runs unprivileged or as root; it reads /proc on Linux and falls back to ps(1) elsewhere.
+# POSIX sh; tests/probe does what sh cannot (sockets, /proc/PID/fd, waiting without sleep).
+#
+# Usage: tests/check.sh PROG PROBE
+
+set -u
+PROG=$1
+PROBE=$2
+case $PROG in /*) ;; *) PROG=$(pwd)/$PROG ;; esac
+case $PROBE in /*) ;; *) PROBE=$(pwd)/$PROBE ;; esac
+NAME=<%- sh.name %>
+UMASK=<%- umaskC %>
+DAEMON_USER=<%- sh.user %>
+
+unset NOTIFY_SOCKET
+T=$(mktemp -d "${TMPDIR:-/tmp}/$NAME-check.XXXXXX") || exit 1
+T=$(cd "$T" && pwd -P)
+npass=0
+nfail=0
+spawned=""
+
+cleanup() {
+	for p in $spawned; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() {
+	npass=$((npass + 1))
+	printf 'ok   %s\n' "$1"
+}
+
+# bad WHAT SEEN RULE
+bad() {
+	nfail=$((nfail + 1))
+	printf 'FAIL %s\n     seen: %s\n     rule: %s\n' "$1" "$2" "$3"
+}
+
+skip() {
+	printf 'skip %s (%s)\n' "$1" "$2"
+}
+
+# expect WHAT SEEN RULE COMMAND...: ok when COMMAND succeeds.
+expect() {
+	e_what=$1 e_seen=$2 e_rule=$3
+	shift 3
+	if "$@"; then ok "$e_what"; else bad "$e_what" "$e_seen" "$e_rule"; fi
+}
+
+alive() {
+	[ -n "$1" ] && ! "$PROBE" wait-dead "$1" 0
+}
+
+section() {
+	printf '\n== %s\n' "$1"
+}
+
+# As root with --user, the daemon drops to that account: it must still be able to re-read
+# its config and remove its pid file in the test directory, as it would in /run/<%- name %>.
+AS_USER=no
+if [ -n "$DAEMON_USER" ] && [ "$(id -u)" = 0 ]; then
+	chown "$DAEMON_USER" "$T" || exit 1
+	AS_USER=yes
+fi
+HAVE_PROC=no
+[ -r /proc/self/stat ] && [ -d /proc/self/fd ] && HAVE_PROC=yes
+
+<% if (payload === 'tick') { -%>
+# write_conf FILE MESSAGE [INTERVAL]
+write_conf() {
+	printf '# written by the self-test\ninterval = %s\nmessage = %s\n' "${3:-1}" "$2" >"$1"
+	chmod 644 "$1"
+}
+BROKEN_VALUE='interval = soon'
+<% } else { -%>
+# write_conf FILE SOCKET
+write_conf() {
+	printf '# written by the self-test\nsocket = %s\n' "$2" >"$1"
+	chmod 644 "$1"
+}
+BROKEN_VALUE='socket = relative/path'
+<% } -%>
+
+# start CONF PIDFILE: a detached start, as an init script does it, from a starter that leaks
+# descriptor 9 (the canary), has a file on stdin and ignores SIGUSR1: the daemon must shed all
+# three. Sets rc (the start command's status) and opid (the original process).
+start() {
+	(trap '' USR1; exec "$PROG" -c "$1" -p "$2") 9>"$T/canary" <"$1" 2>"$T/start.err" &
+	opid=$!
+	wait "$opid"
+	rc=$?
+}
+
+readpid() {
+	r_pid=
+	[ -r "$1" ] && read -r r_pid <"$1"
+	printf '%s' "$r_pid"
+}
+
+CONF=$T/$NAME.conf
+PIDF=$T/$NAME.pid
+SOCK=$T/echo.sock
+<% if (payload === 'tick') { -%>
+write_conf "$CONF" "detached tick" 3600
+<% } else { -%>
+write_conf "$CONF" "$SOCK"
+<% } -%>
+
+section "detached start (APUE 13.3, daemon(7) SysV steps)"
+start "$CONF" "$PIDF"
+pid=$(readpid "$PIDF")
+expect "the start command exits 0 once the daemon is ready" \
+    "exit $rc: $(cat "$T/start.err")" \
+    "daemon(7) steps 14-15: the original process exits 0 only after the daemon reports ready" \
+    [ "$rc" -eq 0 ]
+expect "the pid file holds the live daemon's pid the moment start returns (pid $pid)" \
+    "pid file holds \"$pid\"" \
+    "daemon(7) step 12, APUE 13.5: the pid file is written before ready is reported" \
+    alive "$pid"
+case $pid in '' | *[!0-9]*) pid= ;; *) spawned="$spawned $pid" ;; esac
+
+if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
+	# Fields from the state on: state ppid pgrp session tty_nr (proc(5)).
+	set -- $(sed 's/.*) //' "/proc/$pid/stat")
+	ppid=$2 sid=$4 tty=$5
+	mysid=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f4)
+	expect "its parent is neither the starter nor the shell (parent $ppid)" \
+	    "parent $ppid, starter $opid, shell $$" \
+	    "APUE 13.3 rule 2: fork and let the parent exit" \
+	    [ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]
+	expect "it is not a session leader (session $sid)" \
+	    "session id $sid equals its pid" \
+	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid, so no terminal can become its controlling terminal" \
+	    [ "$sid" != "$pid" ]
+	expect "it runs in a new session of its own" \
+	    "session $sid, the shell's session $mysid" \
+	    "APUE 13.3 rule 3, daemon(7) step 6: setsid()" \
+	    [ "$sid" != "$mysid" ]
+	expect "it has no controlling terminal" "tty_nr $tty" \
+	    "APUE 13.3 rule 3: a daemon has no controlling terminal" [ "$tty" = 0 ]
+	cwd=$(cd "/proc/$pid/cwd" 2>/dev/null && pwd -P)
+	expect "its working directory is /" "cwd \"$cwd\"" \
+	    "APUE 13.3 rule 4, daemon(7) step 11: chdir(\"/\")" [ "$cwd" = / ]
+	um=$(sed -n 's/^Umask:[[:space:]]*//p' "/proc/$pid/status")
+	if [ -n "$um" ]; then
+		expect "its umask is $UMASK" "umask $um" \
+		    "APUE 13.3 rule 1, daemon(7) step 10: set the file mode creation mask" \
+		    [ "$((0$um))" -eq "$((UMASK))" ]
+	else
+		skip "umask" "this kernel's /proc/PID/status has no Umask line"
+	fi
+	"$PROBE" fds "$pid" >"$T/fds"
+	null=yes leaks=
+	while read -r fd target; do
+		case $fd in
+		0 | 1 | 2) [ "$target" = /dev/null ] || null="fd $fd is $target" ;;
+		*)
+			case $target in
+			"$PIDF" | socket:*) ;;
+			*) leaks="$leaks fd $fd -> $target;" ;;
+			esac
+			;;
+		esac
+	done <"$T/fds"
+	expect "fds 0, 1 and 2 are /dev/null" "$null" \
+	    "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2" [ "$null" = yes ]
+	expect "no inherited descriptor survives (the canary fd 9 is closed)" "$leaks" \
+	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor" [ -z "$leaks" ]
+	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
+	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$pid/status")
+	low=$(printf '%s' "$ign" | cut -c9-16)
+	expect "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
+	    "SigIgn $ign (SIGPIPE alone is 0000000000001000)" \
+	    "daemon(7) step 2: reset every signal disposition to its default" \
+	    [ "$((0x$low & 0x7fffffff))" -eq "$((0x1000))" ]
+	if [ "$AS_USER" = yes ]; then
+		want_uid=$(id -u "$DAEMON_USER") want_gid=$(id -g "$DAEMON_USER")
+		uids=$(sed -n 's/^Uid:[[:space:]]*//p' "/proc/$pid/status" | tr -s ' \t' '  ')
+		gids=$(sed -n 's/^Gid:[[:space:]]*//p' "/proc/$pid/status" | tr -s ' \t' '  ')
+		expect "it dropped to $DAEMON_USER (uid $want_uid, gid $want_gid) for good" \
+		    "Uid: $uids; Gid: $gids" \
+		    "daemon(7) step 13: drop privileges (real, effective and saved ids)" \
+		    [ "$uids" = "$want_uid $want_uid $want_uid $want_uid" ] && \
+		    [ "$gids" = "$want_gid $want_gid $want_gid $want_gid" ]
+	fi
+elif [ -n "$pid" ]; then
+	ps -o ppid= -o pgid= -o tty= -p "$pid" >"$T/ps" 2>/dev/null
+	read -r ppid pgid tty <"$T/ps"
+	expect "its parent is neither the starter nor the shell (parent $ppid)" \
+	    "parent $ppid" "APUE 13.3 rule 2: fork and let the parent exit" \
+	    [ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]
+	expect "it is not a process group (hence session) leader" "pgid $pgid" \
+	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid" [ "$pgid" != "$pid" ]
+	expect "it has no controlling terminal" "tty $tty" \
+	    "APUE 13.3 rule 3: a daemon has no controlling terminal" \
+	    [ "$tty" = "?" ] || [ "$tty" = "??" ] || [ "$tty" = "-" ]
+	skip "cwd, umask, descriptors and signals" "no /proc: they are checked on Linux"
+fi
+
+section "single instance (APUE 13.5)"
+if [ -n "$pid" ]; then
+	"$PROG" -c "$CONF" -p "$PIDF" 2>"$T/second.err"
+	rc=$?
+	expect "a second instance is refused with exit 1, naming pid $pid" \
+	    "exit $rc: $(cat "$T/second.err")" \
+	    "APUE 13.5: the pid-file lock admits one instance, and the refusal names the holder" \
+	    [ "$rc" -eq 1 ] && grep -q "already running (pid $pid)" "$T/second.err"
+	"$PROG" -f -c "$CONF" -p "$PIDF" 2>"$T/second.err"
+	rc=$?
+	expect "a second instance in the foreground (-f) is refused the same way" \
+	    "exit $rc: $(cat "$T/second.err")" "APUE 13.5: one instance, whatever the mode" \
+	    [ "$rc" -eq 1 ] && grep -q "already running (pid $pid)" "$T/second.err"
+	expect "the refused instances leave the daemon and its pid file alone" \
+	    "pid file \"$(readpid "$PIDF")\"" \
+	    "APUE 13.5: the lock is held for life; a loser must not truncate the winner's file" \
+	    alive "$pid" && [ "$(readpid "$PIDF")" = "$pid" ]
+fi
+<% if (payload === 'echo') { -%>
+
+section "echo payload"
+if [ -n "$pid" ]; then
+	expect "a line sent to $SOCK comes back" "$("$PROBE" echo "$SOCK" "hello $NAME" 2>&1)" \
+	    "the echo payload: each line is echoed" "$PROBE" echo "$SOCK" "hello $NAME"
+	expect "50 clients connected at once each get their own line back" \
+	    "$("$PROBE" echo-many "$SOCK" 50 2>&1)" \
+	    "the echo payload serves many clients at once" "$PROBE" echo-many "$SOCK" 50
+	expect "a 1 MiB line, sent whole before reading, comes back whole" \
+	    "$("$PROBE" echo-big "$SOCK" 1048576 2>&1)" \
+	    "a long line never blocks or crashes the daemon" "$PROBE" echo-big "$SOCK" 1048576
+	"$PROBE" echo-cut "$SOCK"
+	expect "a client that vanishes mid-line does not disturb the daemon" \
+	    "$("$PROBE" echo "$SOCK" after 2>&1)" \
+	    "a mid-line disconnect is harmless" "$PROBE" echo "$SOCK" after
+	"$PROG" -c "$CONF" -p "$T/other.pid" 2>"$T/live.err"
+	rc=$?
+	expect "another daemon on the same socket is refused, and the live socket is kept" \
+	    "exit $rc: $(cat "$T/live.err")" \
+	    "never unlink a live socket" \
+	    [ "$rc" -ne 0 ] && [ -S "$SOCK" ] && "$PROBE" echo "$SOCK" still
+fi
+<% } -%>
+
+section "stop"
+if [ -n "$pid" ]; then
+	kill -TERM "$pid"
+	expect "SIGTERM stops it within 3 s" "still running" \
+	    "SIGTERM means a clean, prompt exit" "$PROBE" wait-dead "$pid" 3000
+	expect "the pid file is removed at exit" "$PIDF still exists" \
+	    "a clean exit removes the pid file" [ ! -e "$PIDF" ]
+<% if (payload === 'echo') { -%>
+	expect "the socket file is removed at exit" "$SOCK still exists" \
+	    "a clean exit removes the socket" [ ! -e "$SOCK" ]
+<% } -%>
+fi
+
+section "restart after kill -9"
+start "$CONF" "$PIDF"
+pid=$(readpid "$PIDF")
+case $pid in '' | *[!0-9]*) pid= ;; *) spawned="$spawned $pid" ;; esac
+if [ "$rc" -eq 0 ] && [ -n "$pid" ]; then
+	kill -KILL "$pid"
+	"$PROBE" wait-dead "$pid" 3000
+	start "$CONF" "$PIDF"
+	new=$(readpid "$PIDF")
+	case $new in '' | *[!0-9]*) new= ;; *) spawned="$spawned $new" ;; esac
+	expect "a new start takes over the stale pid file<% if (payload === 'echo') { %> and socket<% } %> (pid $pid -> $new)" \
+	    "exit $rc: $(cat "$T/start.err")" \
+	    "APUE 13.5: the lock, not the file's existence, says whether a daemon runs" \
+	    [ "$rc" -eq 0 ] && [ -n "$new" ] && [ "$new" != "$pid" ] && alive "$new"
+<% if (payload === 'echo') { -%>
+	expect "the restarted daemon serves the socket" "$("$PROBE" echo "$SOCK" again 2>&1)" \
+	    "a stale socket (nobody listening) is replaced" "$PROBE" echo "$SOCK" again
+<% } -%>
+	[ -n "$new" ] && kill -TERM "$new" && "$PROBE" wait-dead "$new" 3000
+else
+	bad "a start for the kill -9 test" "exit $rc: $(cat "$T/start.err")" \
+	    "daemon(7) step 15: start must succeed when nothing runs"
+fi
+
+section "start-up failures reach the starter"
+"$PROG" -c "$CONF" -p "$T/no/such/dir/$NAME.pid" 2>"$T/fail.err"
+rc=$?
+expect "a failure after detaching is printed by the start command, with exit 71" \
+    "exit $rc: $(cat "$T/fail.err")" \
+    "the readiness pipe carries the daemon's reason and status back to the original process" \
+    [ "$rc" -eq 71 ] && grep -q "$T/no/such/dir/$NAME.pid" "$T/fail.err"
+printf 'interval_typo = 1\n' >"$T/bad.conf"
+"$PROG" -c "$T/bad.conf" -p "$T/bad.pid" 2>"$T/fail.err"
+rc=$?
+expect "a bad config at start exits 78 with file:line, and starts nothing" \
+    "exit $rc: $(cat "$T/fail.err")" \
+    "the config is validated before detaching; errors are file:line: reason" \
+    [ "$rc" -eq 78 ] && grep -q "$T/bad.conf:1: unknown key" "$T/fail.err" && [ ! -e "$T/bad.pid" ]
+
+section "config check (-t) and usage"
+"$PROG" -t -c "$CONF" >"$T/t.out" 2>&1
+rc=$?
+expect "-t accepts a good config: exit 0, \"configuration OK\"" "exit $rc: $(cat "$T/t.out")" \
+    "-t checks the config and exits" [ "$rc" -eq 0 ] && grep -q "configuration OK" "$T/t.out"
+printf '# a comment\n\nno_such_key = 1\n' >"$T/t.conf"
+"$PROG" -t -c "$T/t.conf" >"$T/t.out" 2>&1
+rc=$?
+expect "-t rejects an unknown key with file:line (exit 78)" "exit $rc: $(cat "$T/t.out")" \
+    "strict parsing: file:line: reason" [ "$rc" -eq 78 ] && grep -q "$T/t.conf:3:" "$T/t.out"
+printf '%s\n' "$BROKEN_VALUE" >"$T/t.conf"
+"$PROG" -t -c "$T/t.conf" >"$T/t.out" 2>&1
+rc=$?
+expect "-t rejects a bad value with file:line (exit 78)" "exit $rc: $(cat "$T/t.out")" \
+    "strict parsing: file:line: reason" [ "$rc" -eq 78 ] && grep -q "$T/t.conf:1:" "$T/t.out"
+printf 'just some words\n' >"$T/t.conf"
+"$PROG" -t -c "$T/t.conf" >"$T/t.out" 2>&1
+rc=$?
+expect "-t rejects a line without \"=\" with file:line (exit 78)" "exit $rc: $(cat "$T/t.out")" \
+    "strict parsing: file:line: reason" [ "$rc" -eq 78 ] && grep -q "$T/t.conf:1:" "$T/t.out"
+"$PROG" -t -c "$T/absent.conf" >"$T/t.out" 2>&1
+rc=$?
+expect "-t on a missing file names it (exit 78)" "exit $rc: $(cat "$T/t.out")" \
+    "messages name the object and the cause" \
+    [ "$rc" -eq 78 ] && grep -q "$T/absent.conf" "$T/t.out"
+"$PROG" -h >"$T/t.out" 2>&1
+rc=$?
+expect "-h prints the usage, exit 0" "exit $rc" "usage()" [ "$rc" -eq 0 ] && grep -q "usage:" "$T/t.out"
+"$PROG" -V >"$T/t.out" 2>&1
+rc=$?
+expect "-V prints the version, exit 0" "exit $rc: $(cat "$T/t.out")" "-V" \
+    [ "$rc" -eq 0 ] && grep -q "<%- version %>" "$T/t.out"
+"$PROG" -Z >/dev/null 2>&1
+rc=$?
+expect "an unknown option exits 64" "exit $rc" "sysexits EX_USAGE" [ "$rc" -eq 64 ]
+"$PROG" extra >/dev/null 2>&1
+rc=$?
+expect "an extra argument exits 64" "exit $rc" "sysexits EX_USAGE" [ "$rc" -eq 64 ]
+
+section "foreground (-f) under NOTIFY_SOCKET, reload and stop"
+NSOCK=$T/notify.sock
+NLOG=$T/notify.log
+"$PROBE" notify-recv "$NSOCK" "$NLOG" &
+rpid=$!
+spawned="$spawned $rpid"
+"$PROBE" wait-text "$NLOG" LISTENING 3000
+FCONF=$T/fg.conf
+FPID=$T/fg.pid
+FLOG=$T/fg.log
+<% if (payload === 'tick') { -%>
+write_conf "$FCONF" alpha 1
+<% } else { -%>
+write_conf "$FCONF" "$T/a.sock"
+<% } -%>
+NOTIFY_SOCKET=$NSOCK "$PROG" -f -c "$FCONF" -p "$FPID" 2>"$FLOG" &
+fpid=$!
+spawned="$spawned $fpid"
+expect "it sends READY=1 once started" "$(cat "$NLOG")" \
+    "sd_notify(3): READY=1 when start-up is complete" "$PROBE" wait-text "$NLOG" READY=1 5000
+expect "it stays in the foreground: the pid file holds the started process ($fpid)" \
+    "pid file \"$(readpid "$FPID")\"" "-f: no fork" [ "$(readpid "$FPID")" = "$fpid" ]
+<% if (payload === 'tick') { -%>
+expect "the payload runs: the tick message reaches stderr" "$(cat "$FLOG")" \
+    "-f logs to stderr as well as syslog" "$PROBE" wait-text "$FLOG" "$NAME: alpha" 3000
+write_conf "$FCONF" bravo 1
+<% } else { -%>
+expect "the payload runs: $T/a.sock echoes" "$("$PROBE" echo "$T/a.sock" fg 2>&1)" \
+    "the echo payload" "$PROBE" echo "$T/a.sock" fg
+write_conf "$FCONF" "$T/b.sock"
+<% } -%>
+kill -HUP "$fpid"
+expect "SIGHUP sends RELOADING=1 with MONOTONIC_USEC, then READY=1" "$(cat "$NLOG")" \
+    "sd_notify(3): RELOADING=1 + MONOTONIC_USEC at the start of a reload, READY=1 at its end" \
+    "$PROBE" wait-text "$NLOG" READY=1 5000 2 &&
+    awk '/RELOADING=1 MONOTONIC_USEC=[0-9]+/ { r = NR } /READY=1/ { if (++n == 2 && r) ok = 1 } END { exit !ok }' "$NLOG"
+<% if (payload === 'tick') { -%>
+expect "SIGHUP applies the changed config: the new message is logged" "$(cat "$FLOG")" \
+    "APUE 13.6: SIGHUP re-reads the configuration" "$PROBE" wait-text "$FLOG" "$NAME: bravo" 4000
+<% } else { -%>
+expect "SIGHUP applies the changed config: the socket moved to $T/b.sock" \
+    "$(cat "$FLOG")" "APUE 13.6: SIGHUP re-reads the configuration" \
+    "$PROBE" echo "$T/b.sock" moved && [ ! -e "$T/a.sock" ]
+<% } -%>
+printf '# broken on purpose\n%s\n' "$BROKEN_VALUE" >"$FCONF"
+kill -HUP "$fpid"
+expect "a broken config on SIGHUP is logged as file:line, and the previous one kept" \
+    "$(cat "$FLOG")" \
+    "a failed reload is harmless: reload failed: file:line: reason; keeping the previous configuration" \
+    "$PROBE" wait-text "$FLOG" "reload failed: $FCONF:2:" 3000 &&
+    grep -q "keeping the previous configuration" "$FLOG"
+<% if (payload === 'tick') { -%>
+n=$(grep -c "$NAME: bravo" "$FLOG")
+expect "it is alive and still runs on the old config" "$(tail -n 3 "$FLOG")" \
+    "a failed reload keeps the previous configuration in force" \
+    "$PROBE" wait-text "$FLOG" "$NAME: bravo" 4000 $((n + 1))
+<% } else { -%>
+expect "it is alive and still serves the old config's socket" "$(tail -n 3 "$FLOG")" \
+    "a failed reload keeps the previous configuration in force" \
+    alive "$fpid" && "$PROBE" echo "$T/b.sock" kept
+<% } -%>
+kill -TERM "$fpid"
+wait "$fpid"
+rc=$?
+expect "SIGTERM in the foreground: exit status 0" "exit $rc; $(tail -n 3 "$FLOG")" \
+    "SIGTERM means a clean exit" [ "$rc" -eq 0 ]
+expect "it sends STOPPING=1" "$(cat "$NLOG")" "sd_notify(3): STOPPING=1 when shutting down" \
+    "$PROBE" wait-text "$NLOG" STOPPING=1 3000
+expect "the pid file is removed" "$FPID still exists" "a clean exit removes the pid file" \
+    [ ! -e "$FPID" ]
+kill "$rpid" 2>/dev/null
+
+if [ "$(uname -s)" = Linux ]; then
+	section "Linux abstract sockets (@name) and SIGINT"
+	ASOCK=@$NAME-check-notify-$$
+	ACONF=$T/abstract.conf
+<% if (payload === 'tick') { -%>
+	write_conf "$ACONF" abstract 3600
+<% } else { -%>
+	write_conf "$ACONF" "@$NAME-check-echo-$$"
+<% } -%>
+	"$PROBE" notify-recv "$ASOCK" "$T/abstract.log" &
+	rpid=$!
+	spawned="$spawned $rpid"
+	"$PROBE" wait-text "$T/abstract.log" LISTENING 3000
+	NOTIFY_SOCKET=$ASOCK "$PROG" -f -c "$ACONF" -p "$T/abstract.pid" 2>"$T/abstract.err" &
+	fpid=$!
+	spawned="$spawned $fpid"
+	expect "an abstract NOTIFY_SOCKET ($ASOCK) gets READY=1" "$(cat "$T/abstract.err")" \
+	    "sd_notify(3): a NOTIFY_SOCKET starting with @ is in the abstract namespace" \
+	    "$PROBE" wait-text "$T/abstract.log" READY=1 5000
+<% if (payload === 'echo') { -%>
+	expect "an abstract echo socket (@name) echoes" \
+	    "$("$PROBE" echo "@$NAME-check-echo-$$" abstract 2>&1)" \
+	    "the echo payload accepts @name" "$PROBE" echo "@$NAME-check-echo-$$" abstract
+<% } -%>
+	kill -INT "$fpid"
+	wait "$fpid"
+	rc=$?
+	expect "SIGINT is a clean exit too: status 0, pid file removed" \
+	    "exit $rc; $(cat "$T/abstract.err")" "SIGINT, like SIGTERM, means a clean exit" \
+	    [ "$rc" -eq 0 ] && [ ! -e "$T/abstract.pid" ]
+	kill "$rpid" 2>/dev/null
+fi
+
+printf '\n%d passed, %d failed\n' "$npass" "$nfail"
+[ "$nfail" -eq 0 ]

@@ -1,0 +1,358 @@
+/*
+ * probe.c: the self-test's hands, for what POSIX sh cannot do by itself. One subcommand per
+ * job; each prints what went wrong and exits non-zero on failure.
+ *
+ *   probe notify-recv SOCKET OUT     receive sd_notify datagrams, one line each, into OUT
+ *   probe echo SOCKET TEXT           send TEXT and a newline, expect them back
+ *   probe echo-big SOCKET BYTES      the same with a line of BYTES bytes, sent before reading
+ *   probe echo-many SOCKET N         N clients connected at once, each gets its own line back
+ *   probe echo-cut SOCKET            send part of a line and vanish
+ *   probe fds PID                    "fd target" for each open descriptor of PID (Linux /proc)
+ *   probe wait-text FILE TEXT MS [N] wait up to MS ms until FILE holds TEXT N times (default 1)
+ *   probe wait-dead PID MS           wait up to MS ms until PID has exited (zombie counts)
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char	*progname = "probe";
+
+static _Noreturn void
+die(const char *fmt, const char *arg)
+{
+	(void)fprintf(stderr, "%s: ", progname);
+	(void)fprintf(stderr, fmt, arg);
+	(void)fputc('\n', stderr);
+	exit(1);
+}
+
+static void
+nap(long ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		continue;
+}
+
+static socklen_t
+addr_of(const char *path, struct sockaddr_un *sun)
+{
+	size_t	len = strlen(path);
+
+	if (len >= sizeof(sun->sun_path))
+		die("socket path too long: %s", path);
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, path, len);
+	if (path[0] == '@')
+		sun->sun_path[0] = '\0';
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + (path[0] != '@'));
+}
+
+static int
+connect_to(const char *path)
+{
+	struct sockaddr_un	sun;
+	socklen_t		len = addr_of(path, &sun);
+	int			fd;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		die("socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sun, len) == -1)
+		die("cannot connect to %s", path);
+	return fd;
+}
+
+static void
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			die("write: %s", strerror(errno));
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Reads exactly len bytes, or dies naming what was missing. */
+static void
+read_all(int fd, char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = read(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			die("read: %s", strerror(errno));
+		}
+		if (n == 0)
+			die("%s", "the daemon closed the connection before echoing everything");
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static _Noreturn void
+cmd_notify_recv(const char *path, const char *out)
+{
+	struct sockaddr_un	sun;
+	socklen_t		len = addr_of(path, &sun);
+	char			buf[4096];
+	ssize_t			n, i;
+	FILE			*fp;
+	int			fd;
+
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sun, len) == -1)
+		die("cannot bind %s", path);
+	/* Like systemd's own notify socket: any account may write to it, also after a drop. */
+	if (path[0] != '@' && chmod(path, 0777) == -1)
+		die("cannot chmod %s", path);
+	if ((fp = fopen(out, "a")) == NULL)
+		die("cannot open %s", out);
+	(void)fprintf(fp, "LISTENING\n");
+	(void)fflush(fp);
+	for (;;) {
+		if ((n = recv(fd, buf, sizeof(buf) - 1, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			die("recv: %s", strerror(errno));
+		}
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\n')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		(void)fprintf(fp, "%s\n", buf);
+		(void)fflush(fp);
+	}
+}
+
+static int
+cmd_echo(const char *path, const char *text)
+{
+	size_t	len = strlen(text);
+	char	*buf = malloc(len + 2), *got = malloc(len + 1);
+	int	fd = connect_to(path);
+
+	if (buf == NULL || got == NULL)
+		die("%s", "out of memory");
+	memcpy(buf, text, len);
+	buf[len] = '\n';
+	write_all(fd, buf, len + 1);
+	read_all(fd, got, len + 1);
+	if (memcmp(got, buf, len + 1) != 0)
+		die("echo differs from what was sent: %.40s", got);
+	(void)close(fd);
+	free(buf);
+	free(got);
+	return 0;
+}
+
+static int
+cmd_echo_big(const char *path, const char *bytes)
+{
+	size_t	len = strtoul(bytes, NULL, 10), i;
+	char	*buf = malloc(len + 1), *got = malloc(len + 1);
+	int	fd = connect_to(path);
+
+	if (buf == NULL || got == NULL)
+		die("%s", "out of memory");
+	for (i = 0; i < len; i++)
+		buf[i] = (char)('a' + i % 26);
+	buf[len] = '\n';
+	/* All of it before reading anything, as a naive client would. */
+	write_all(fd, buf, len + 1);
+	read_all(fd, got, len + 1);
+	if (memcmp(got, buf, len + 1) != 0)
+		die("%s", "the echo of the long line differs from what was sent");
+	(void)close(fd);
+	free(buf);
+	free(got);
+	return 0;
+}
+
+static int
+cmd_echo_many(const char *path, const char *count)
+{
+	int	n = atoi(count), i, *fds;
+	char	line[64], got[64];
+	size_t	len;
+
+	if (n <= 0 || (fds = calloc((size_t)n, sizeof(*fds))) == NULL)
+		die("bad count %s", count);
+	for (i = 0; i < n; i++) {
+		fds[i] = connect_to(path);
+		len = (size_t)snprintf(line, sizeof(line), "client %d\n", i);
+		write_all(fds[i], line, len);
+	}
+	for (i = n; i-- > 0;) {
+		len = (size_t)snprintf(line, sizeof(line), "client %d\n", i);
+		read_all(fds[i], got, len);
+		if (memcmp(got, line, len) != 0)
+			die("a client got another's line: %.20s", got);
+		(void)close(fds[i]);
+	}
+	free(fds);
+	return 0;
+}
+
+static int
+cmd_echo_cut(const char *path)
+{
+	static char	chunk[65536];
+	int		fd = connect_to(path);
+
+	memset(chunk, 'x', sizeof(chunk));
+	write_all(fd, "half a line", 11);
+	write_all(fd, chunk, sizeof(chunk));
+	(void)close(fd);
+	return 0;
+}
+
+static int
+cmd_fds(const char *pid)
+{
+	char		 dir[64], link[PATH_MAX + 64], target[PATH_MAX];
+	struct dirent	*e;
+	DIR		*d;
+	ssize_t		 n;
+
+	(void)snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	if ((d = opendir(dir)) == NULL)
+		die("cannot list %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		(void)snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		if ((n = readlink(link, target, sizeof(target) - 1)) == -1)
+			continue;
+		target[n] = '\0';
+		(void)printf("%s %s\n", e->d_name, target);
+	}
+	(void)closedir(d);
+	return 0;
+}
+
+static int
+count_text(const char *file, const char *text)
+{
+	char	*buf, *p;
+	FILE	*fp;
+	long	 size;
+	int	 count = 0;
+
+	if ((fp = fopen(file, "r")) == NULL)
+		return 0;
+	if (fseek(fp, 0, SEEK_END) == -1 || (size = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) == -1 || (buf = malloc((size_t)size + 1)) == NULL) {
+		(void)fclose(fp);
+		return 0;
+	}
+	size = (long)fread(buf, 1, (size_t)size, fp);
+	buf[size] = '\0';
+	(void)fclose(fp);
+	for (p = buf; (p = strstr(p, text)) != NULL; p += strlen(text))
+		count++;
+	free(buf);
+	return count;
+}
+
+static int
+cmd_wait_text(const char *file, const char *text, const char *ms, const char *times)
+{
+	long	left = atol(ms);
+	int	want = times != NULL ? atoi(times) : 1;
+
+	for (;;) {
+		if (count_text(file, text) >= want)
+			return 0;
+		if (left <= 0)
+			return 1;
+		nap(20);
+		left -= 20;
+	}
+}
+
+/* Exited: gone, or a zombie waiting for a late reaper (state Z in /proc/PID/stat). */
+static int
+is_dead(pid_t pid)
+{
+	char	path[64], buf[512], *paren;
+	FILE	*fp;
+	size_t	n;
+
+	if (kill(pid, 0) == -1 && errno == ESRCH)
+		return 1;
+	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	(void)fclose(fp);
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');
+	return paren != NULL && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+}
+
+static int
+cmd_wait_dead(const char *pid, const char *ms)
+{
+	long	left = atol(ms);
+
+	for (;;) {
+		if (is_dead((pid_t)atol(pid)))
+			return 0;
+		if (left <= 0)
+			return 1;
+		nap(10);
+		left -= 10;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*cmd = argc > 1 ? argv[1] : "";
+
+	signal(SIGPIPE, SIG_IGN);
+	if (strcmp(cmd, "notify-recv") == 0 && argc == 4)
+		cmd_notify_recv(argv[2], argv[3]);
+	if (strcmp(cmd, "echo") == 0 && argc == 4)
+		return cmd_echo(argv[2], argv[3]);
+	if (strcmp(cmd, "echo-big") == 0 && argc == 4)
+		return cmd_echo_big(argv[2], argv[3]);
+	if (strcmp(cmd, "echo-many") == 0 && argc == 4)
+		return cmd_echo_many(argv[2], argv[3]);
+	if (strcmp(cmd, "echo-cut") == 0 && argc == 3)
+		return cmd_echo_cut(argv[2]);
+	if (strcmp(cmd, "fds") == 0 && argc == 3)
+		return cmd_fds(argv[2]);
+	if (strcmp(cmd, "wait-text") == 0 && (argc == 5 || argc == 6))
+		return cmd_wait_text(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
+	if (strcmp(cmd, "wait-dead") == 0 && argc == 4)
+		return cmd_wait_dead(argv[2], argv[3]);
+	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-cut|fds|"
+	    "wait-text|wait-dead ...\n", progname);
+	return 2;
+}
