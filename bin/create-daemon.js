@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin entry: everything else lives in dist/cli (compiled from generators/cli).
-import { main } from '../dist/cli/main.js';
+// Thin entry: the CLI is bundled into dist/ by bin/build.mjs (npm run build).
+import { main } from '../dist/cli.mjs';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { completeAnswers, describeProblem, type Given, problems } from '../core/answers.js';
 import { type Key } from '../core/conventions.js';
 import { CancelError, FailError, UsageError } from '../core/errors.js';
+import { PACKAGE_ROOT } from '../core/paths.js';
 import { directoryState } from '../core/target.js';
 import { helpText } from './help.js';
 import { type Command, flagRows, parseConfig } from './options.js';
@@ -13,7 +14,7 @@ import { type Command, flagRows, parseConfig } from './options.js';
 export const PROGRAM = 'create-daemon';
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(`${PACKAGE_ROOT}package.json`, 'utf8')) as { version: string };
   return pkg.version;
 }
 

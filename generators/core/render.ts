@@ -1,15 +1,15 @@
 // Answers -> the files they generate, as data. Pure apart from reading templates: the app, `units`
 // and `units --check` all decide what to do with the same result.
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Answers } from './conventions.js';
 import { buildContext, type Context } from './context.js';
 import type { FileEntry } from './manifest-types.js';
 import { PROJECT_FILES } from './manifest.js';
 import { INIT_FILES } from './init-manifest.js';
+import { TEMPLATES_DIR } from './paths.js';
 
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export { TEMPLATES_DIR };
 
 export type Group = 'project' | 'init';
 export const GROUPS: Readonly<Record<Group, readonly FileEntry[]>> = { project: PROJECT_FILES, init: INIT_FILES };
@@ -24,11 +24,27 @@ export interface RenderedFile {
 /** The emitted files Prettier formats, by their extension. */
 const PRETTIER_EXT = /\.(json|md|markdown|ya?ml)$/;
 
+/** Prettier's standalone core with only the languages we emit: small to bundle, quick to load. */
+let prettier: Promise<(text: string, path: string) => Promise<string>> | undefined;
+function loadPrettier() {
+  prettier ??= Promise.all([
+    import('prettier/standalone'),
+    import('prettier/plugins/markdown'),
+    import('prettier/plugins/babel'),
+    import('prettier/plugins/estree'),
+    import('prettier/plugins/yaml'),
+  ]).then(([{ format }, ...plugins]) => {
+    const inferred = (path: string) => (/\.json$/.test(path) ? 'json' : /\.ya?ml$/.test(path) ? 'yaml' : 'markdown');
+    // No config lookup: the output depends on the answers only, never on the user's directory.
+    return (text: string, path: string) =>
+      format(text, { parser: inferred(path), plugins: plugins as never, proseWrap: 'preserve' });
+  });
+  return prettier;
+}
+
 export async function formatIfPretty(path: string, contents: string): Promise<string> {
   if (!PRETTIER_EXT.test(path)) return contents;
-  const prettier = await import('prettier');
-  // No config lookup: the output depends on the answers only, never on the user's directory.
-  return prettier.format(contents, { filepath: path, proseWrap: 'preserve' });
+  return (await loadPrettier())(contents, path);
 }
 
 export function destinationOf(entry: FileEntry, ctx: Context): string {

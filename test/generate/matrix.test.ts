@@ -47,7 +47,9 @@ const EXECUTABLE = /^init\/(sysv|openrc|rcd)\/[^/.]+$|^init\/runit\/.*run$/;
 describe('each cell of the option matrix', () => {
   it.each(optionMatrix())('$title', async ({ given }) => {
     const answers = completeAnswers({ name: 'myd', ...given });
-    const result = await helpers.run(AppGenerator).withOptions({ given: { name: 'myd', ...given }, yes: true });
+    const result = await helpers
+      .run(AppGenerator)
+      .withOptions({ given: { name: 'myd', ...given }, yes: true } as never);
     const root = join(result.cwd, 'myd');
     result.assertFile(expectedFiles(answers).map((f) => join(root, f)));
 
@@ -57,7 +59,11 @@ describe('each cell of the option matrix', () => {
     const read = (f: string) => readFileSync(join(root, f), 'utf8');
     expect(read('helper/signals.c').includes('sigwait')).toBe(answers.reload === 'multi');
     expect(read('Makefile')).toMatch(/include init\/install\.mk/);
-    expect(read('src/main.c')).toContain(answers.reload === 'multi' ? 'pthread' : 'sig');
+    const signals = read('helper/signals.c');
+    expect(signals.includes('pthread_create')).toBe(answers.reload === 'multi');
+    expect(signals.includes('volatile sig_atomic_t')).toBe(answers.reload === 'single');
+    expect(read('Makefile').includes('-pthread')).toBe(answers.reload === 'multi');
+    expect(read(`etc/myd.conf`)).toMatch(answers.payload === 'echo' ? /^socket\s*=/m : /^interval\s*=/m);
     if (answers.init.includes('systemd'))
       expect(read(`init/systemd/myd.service`)).toMatch(new RegExp(`^Type=${answers.systemdType}$`, 'm'));
     if (answers.init.includes('launchd'))
