@@ -98,6 +98,8 @@ writeFileSync(
   `create-daemon bundles the following packages.\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`,
 );
 if (!existsSync(join(outdir, 'cli.mjs'))) throw new Error('build produced no dist/cli.mjs');
+if (process.env.CREATE_DAEMON_METAFILE)
+  writeFileSync(process.env.CREATE_DAEMON_METAFILE, JSON.stringify(result.metafile));
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 console.log(
   `dist: ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB, ${packages.size} bundled packages`,

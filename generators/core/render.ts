@@ -24,27 +24,25 @@ export interface RenderedFile {
 /** The emitted files Prettier formats, by their extension. */
 const PRETTIER_EXT = /\.(json|md|markdown|ya?ml)$/;
 
-/** Prettier's standalone core with only the languages we emit: small to bundle, quick to load. */
-let prettier: Promise<(text: string, path: string) => Promise<string>> | undefined;
-function loadPrettier() {
-  prettier ??= Promise.all([
-    import('prettier/standalone'),
-    import('prettier/plugins/markdown'),
-    import('prettier/plugins/babel'),
-    import('prettier/plugins/estree'),
-    import('prettier/plugins/yaml'),
-  ]).then(([{ format }, ...plugins]) => {
-    const inferred = (path: string) => (/\.json$/.test(path) ? 'json' : /\.ya?ml$/.test(path) ? 'yaml' : 'markdown');
-    // No config lookup: the output depends on the answers only, never on the user's directory.
-    return (text: string, path: string) =>
-      format(text, { parser: inferred(path), plugins: plugins as never, proseWrap: 'preserve' });
-  });
-  return prettier;
-}
+/** Prettier's standalone core, with each language's plugins loaded only when a file of it is emitted. */
+const LANGUAGES = {
+  json: () => [import('prettier/plugins/babel'), import('prettier/plugins/estree')],
+  markdown: () => [import('prettier/plugins/markdown')],
+  yaml: () => [import('prettier/plugins/yaml')],
+} as const;
+type Language = keyof typeof LANGUAGES;
+const loaded = new Map<Language, Promise<unknown[]>>();
+const languageOf = (path: string): Language =>
+  /\.json$/.test(path) ? 'json' : /\.ya?ml$/.test(path) ? 'yaml' : 'markdown';
 
 export async function formatIfPretty(path: string, contents: string): Promise<string> {
   if (!PRETTIER_EXT.test(path)) return contents;
-  return (await loadPrettier())(contents, path);
+  const language = languageOf(path);
+  let plugins = loaded.get(language);
+  if (!plugins) loaded.set(language, (plugins = Promise.all(LANGUAGES[language]())));
+  const [{ format }, resolved] = await Promise.all([import('prettier/standalone'), plugins]);
+  // No config lookup: the output depends on the answers only, never on the user's directory.
+  return format(contents, { parser: language, plugins: resolved as never, proseWrap: 'preserve' });
 }
 
 export function destinationOf(entry: FileEntry, ctx: Context): string {
