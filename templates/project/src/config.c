@@ -141,15 +141,16 @@ config_line(char *line, struct config *cf, unsigned int *seen, unsigned int line
 		(void)snprintf(why, whylen, "expected \"key = value\", got \"%.64s\"", key);
 		return -1;
 	}
-	for (value = eq + 1; is_blank(*value); value++)
-		continue;
-	for (end = eq; end > key && is_blank(end[-1]); end--)
-		continue;
-	*end = '\0';
-	if (*key == '\0') {
+	if (eq == key) {
 		(void)snprintf(why, whylen, "missing key before \"=\"");
 		return -1;
 	}
+	for (value = eq + 1; is_blank(*value); value++)
+		continue;
+	/* key starts with a non-blank before eq, so it stays non-empty. */
+	for (end = eq; is_blank(end[-1]); end--)
+		continue;
+	*end = '\0';
 	for (i = 0; i < CONFIG_NKEYS; i++)
 		if (strcmp(key, config_keys[i]) == 0)
 			break;

@@ -1,0 +1,123 @@
+// Generated projects for the emitted-daemon tests (test/emitted): the real CLI writes each one
+// into a fresh temporary directory; helpers build it, run its make targets and drive the daemon.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cell } from './matrix.js';
+import { runCli, tempDir } from './cli.js';
+
+/** Runs the real CLI: create-daemon <name> --yes --dir <fresh tmp>/<name> ...flags; returns the directory. */
+export function generateProject(flags: readonly string[], name = 'myd'): string {
+  const parent = tempDir('cd-emitted-');
+  // Readable by everyone, so that a test can run make check as an unprivileged account.
+  chmodSync(parent, 0o755);
+  const dir = join(parent, name);
+  const r = runCli([name, '--yes', '--dir', dir, ...flags], parent);
+  if (r.status !== 0) throw new Error(`create-daemon ${name} ${flags.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return dir;
+}
+
+/** The CLI flags for a daemonMatrix() cell. */
+export function cellFlags(cell: Cell): string[] {
+  const g = cell.given as Record<string, string | undefined>;
+  const flags = ['--reload', g.reload ?? 'single', '--payload', g.payload ?? 'tick'];
+  if (g.user) flags.push('--user', g.user);
+  return flags;
+}
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly out: string;
+}
+
+/** Runs argv to completion; `out` is stdout and stderr together, for failure messages. */
+export function run(
+  argv: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): RunResult {
+  const [cmd, ...args] = argv as [string, ...string[]];
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    encoding: 'utf8',
+    timeout: opts.timeout ?? 170_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}` };
+}
+
+/** Runs make in dir with the given arguments; throws with the output unless it exits 0. */
+export function make(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeout?: number): string {
+  const r = run(['make', ...args], { cwd: dir, env, timeout });
+  if (r.status !== 0) throw new Error(`make ${args.join(' ')} in ${dir} exited ${r.status}:\n${r.out}`);
+  return r.out;
+}
+
+/** The compiler flags every build in these tests uses: warnings are errors. */
+export const WERROR = 'CFLAGS=-O2 -g -Werror';
+
+/** Parses the self-test's last line, "N passed, M failed". */
+export function checkSummary(out: string): { passed: number; failed: number } | undefined {
+  const m = /^(\d+) passed, (\d+) failed$/m.exec(out);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+}
+
+/** A daemon started in the foreground (-f), with its stderr collected as it arrives. */
+export class Foreground {
+  readonly child: ChildProcess;
+  private err = '';
+
+  constructor(argv: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+    const [cmd, ...args] = argv as [string, ...string[]];
+    this.child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.child.stderr!.on('data', (d: Buffer) => (this.err += d.toString()));
+  }
+
+  get stderr(): string {
+    return this.err;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  count(text: string): number {
+    return this.err.split(text).length - 1;
+  }
+
+  /** Waits until stderr holds text at least n times; throws with the log after ms. */
+  async waitFor(text: string, n = 1, ms = 10_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (this.count(text) < n) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(
+          `the daemon exited (${this.child.exitCode ?? this.child.signalCode}) while waiting for "${text}":\n${this.err}`,
+        );
+      if (Date.now() > end)
+        throw new Error(`timed out after ${ms} ms waiting for "${text}" x${n}:\n${this.err.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** Resolves with the exit status (or signal name) once the process has exited. */
+  exited(ms = 20_000): Promise<number | string> {
+    return new Promise((resolve, reject) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        resolve(this.child.exitCode ?? this.child.signalCode!);
+        return;
+      }
+      const t = setTimeout(() => reject(new Error(`the daemon did not exit within ${ms} ms:\n${this.err}`)), ms);
+      this.child.on('exit', (code, signal) => {
+        clearTimeout(t);
+        resolve(code ?? signal!);
+      });
+    });
+  }
+}
+
+export const readText = (dir: string, rel: string): string => readFileSync(join(dir, rel), 'utf8');
