@@ -15,14 +15,36 @@ import * as esbuild from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist');
 
+const fail = (what) => `const unused = () => { throw new Error('create-daemon does not ${what}'); };`;
 const STUBS = {
-  'fly-import': `
-    const unused = () => { throw new Error('create-daemon does not install packages'); };
-    export class FlyRepository { constructor() {} install() { unused(); } }
+  // yeoman-environment's on-demand package installer (@npmcli/arborist, pacote, sigstore, tar, ...).
+  'fly-import': `${fail('install packages')}
+    export class FlyRepository { install() { unused(); } }
     export const flyImport = unused;`,
-  '@inquirer/external-editor': `
-    const unused = () => { throw new Error('the editor prompt is not bundled'); };
+  // Only the "editor" prompt type uses it (iconv-lite, chardet); no convention does.
+  '@inquirer/external-editor': `${fail('bundle the editor prompt')}
     export const edit = unused; export const editAsync = unused;`,
+  // yeoman-generator's spawnCommand and git mixins, and the package-manager install step: unused.
+  execa: `${fail('spawn commands through yeoman')}
+    export const execa = unused, execaSync = unused, execaCommand = unused, execaCommandSync = unused;`,
+  'simple-git': `${fail('use git through yeoman')}
+    export const simpleGit = unused, CheckRepoActions = {}, CleanOptions = {};`,
+  'latest-version': `${fail('query the npm registry')} export default unused;`,
+  'which-package-manager': `${fail('run a package manager')} export const whichPackageManager = unused;`,
+  // inquirer (and rxjs under it) loads only when a prompt is really shown: --yes never pays for it.
+  inquirer: `
+    export function createPromptModule(options) {
+      let real;
+      const prompt = async (questions, answers) => {
+        real ??= (await import('inquirer?real')).createPromptModule(options);
+        return real(questions, answers);
+      };
+      prompt.prompts = {};
+      prompt.restoreDefaultPrompts = () => {};
+      prompt.registerPrompt = () => { throw new Error('create-daemon registers no custom prompts'); };
+      return prompt;
+    }
+    export default { createPromptModule };`,
 };
 
 /** Replace unused heavy modules with stubs that fail loudly if ever reached. */
@@ -31,7 +53,13 @@ const stubs = {
   setup(build) {
     const names = Object.keys(STUBS).map((n) => n.replace(/[/@.-]/g, (c) => `\\${c}`));
     build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (a) => ({ path: a.path, namespace: 'stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({ contents: STUBS[a.path], loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({
+      contents: STUBS[a.path],
+      loader: 'js',
+      resolveDir: root,
+    }));
+    // The lazy inquirer stub reaches the real package through this name.
+    build.onResolve({ filter: /^inquirer\?real$/ }, () => ({ path: fileURLToPath(import.meta.resolve('inquirer')) }));
   },
 };
 
