@@ -1,13 +1,16 @@
 // UnitsGenerator: inside a generated project, re-render init/ (and its install list) from .yo-rc.json.
-// Flags change the saved answers.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Flags change the saved answers. Files the user edited are never overwritten without --force (or a
+// "yes" when asked); files of a dropped init system are removed only while still as generated;
+// --check writes nothing and exits 1 on drift. plan.ts decides, this class reports and writes.
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { completeAnswers, describeProblem, type Given, ordered, problems } from '../core/answers.js';
 import type { Answers } from '../core/conventions.js';
-import { UsageError } from '../core/errors.js';
+import { FailError, UsageError } from '../core/errors.js';
 import { renderFiles } from '../core/render.js';
 import { CONFIG_KEY, YO_RC, writeSaved } from '../core/saved.js';
+import { describe, drift, plan, type Disk, type Step } from './plan.js';
 
 export interface UnitsOptions {
   given?: Given;
@@ -32,29 +35,105 @@ export function loadSaved(dir: string): Given {
   return saved as Given;
 }
 
+function answersOf(given: Given): Answers {
+  const answers = ordered(completeAnswers(given));
+  const found = problems(answers);
+  if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+  return answers;
+}
+
+/** Removes now-empty directories from `dir` up to (not including) `root`. */
+function pruneEmpty(dir: string, root: string): void {
+  while (dir.startsWith(`${root}/`) && existsSync(dir) && readdirSync(dir).length === 0) {
+    rmdirSync(dir);
+    dir = dirname(dir);
+  }
+}
+
+/** The options, once .yo-rc.json is known to hold answers (else the UsageError, exit 2). */
+function checked<T extends Record<string, unknown>>(opts: T): T {
+  loadSaved(typeof opts.destinationRoot === 'string' ? opts.destinationRoot : process.cwd());
+  return opts;
+}
+
+// Straight to stdout: yeoman's queued logger can drop lines when a FailError ends the run.
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
 export default class UnitsGenerator extends Generator<Record<string, unknown>, UnitsOptions & BaseOptions> {
   answers!: Answers;
+  saved!: Answers;
+  steps: Step[] = [];
   exitCode = 0;
 
   constructor(args?: string[], opts?: UnitsOptions & Record<string, unknown>) {
-    // The emitted project has no package.json to install: switch yeoman's install step off.
-    super(args ?? [], { ...opts, skipInstall: true } as never, { customInstallTask: true } as never);
+    // The emitted project has no package.json to install: switch yeoman's install step off. The
+    // answers are checked first: yeoman's own reading of a corrupt .yo-rc.json would fail with exit 1.
+    super(args ?? [], checked({ ...opts, skipInstall: true }) as never, { customInstallTask: true } as never);
   }
 
   override rootGeneratorName(): string {
     return CONFIG_KEY;
   }
 
-  initializing(): void {
+  async initializing(): Promise<void> {
     const saved = loadSaved(this.destinationRoot());
-    this.answers = ordered(completeAnswers({ ...saved, ...this.options.given }));
-    const found = problems(this.answers);
-    if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+    this.saved = answersOf(saved);
+    this.answers = answersOf({ ...saved, ...this.options.given });
+    const root = this.destinationRoot();
+    const disk: Disk = (path) => {
+      const full = join(root, path);
+      if (!existsSync(full) || !statSync(full).isFile()) return undefined;
+      return { contents: readFileSync(full, 'utf8'), mode: statSync(full).mode & 0o777 };
+    };
+    this.steps = plan(await renderFiles(this.saved, ['init']), await renderFiles(this.answers, ['init']), disk);
+  }
+
+  async prompting(): Promise<void> {
+    if (this.options.check) return;
+    const conflicts = this.steps.filter((s) => s.action === 'conflict');
+    if (conflicts.length === 0 || this.options.force) return;
+    if (this.options.yes) {
+      // Non-interactive: say which files, and write nothing at all.
+      throw new FailError(
+        [
+          ...conflicts.map((s) => `${s.path} was edited; not overwriting it`),
+          `nothing was written; rerun with --force to overwrite ${conflicts.length === 1 ? 'it' : 'them'}, or merge by hand`,
+        ].join('\n'),
+      );
+    }
+    for (const step of conflicts) {
+      const { overwrite } = await this.prompt<{ overwrite: boolean }>([
+        { type: 'confirm', name: 'overwrite', message: `${step.path} was edited. Overwrite it?`, default: false },
+      ]);
+      if (!overwrite) this.steps = this.steps.map((s) => (s === step ? { path: s.path, action: 'skip' as const } : s));
+    }
   }
 
   async writing(): Promise<void> {
-    for (const file of await renderFiles(this.answers, ['init'])) {
-      this.fs.write(this.destinationPath(file.path), file.contents, { stat: { mode: file.mode } as never });
+    if (this.options.check) {
+      const found = drift(this.steps);
+      for (const step of this.steps) say(describe(step));
+      if (found.length > 0) {
+        throw new FailError(
+          `init/ differs from what .yo-rc.json generates (${found.length} file${found.length === 1 ? '' : 's'}); run create-daemon units to update it`,
+        );
+      }
+      return;
+    }
+    const root = this.destinationRoot();
+    for (const step of this.steps) {
+      const full = join(root, step.path);
+      if (step.file && ['create', 'update', 'conflict', 'mode'].includes(step.action)) {
+        mkdirSync(dirname(full), { recursive: true });
+        if (step.action !== 'mode') writeFileSync(full, step.file.contents);
+        chmodSync(full, step.file.mode);
+      } else if (step.action === 'remove') {
+        unlinkSync(full);
+        pruneEmpty(dirname(full), root);
+      }
+      say(describe(step.action === 'conflict' ? { ...step, action: 'update' } : step));
     }
     await writeSaved(this, this.answers);
   }
