@@ -51,7 +51,10 @@ pipe_cloexec(int fds[2])
 #endif
 }
 
-/* The original process: wait for the daemon's report, print it if it is a failure, exit. */
+/*
+ * daemon(7) step 15: the original process exits only once the daemon has reported, with the
+ * daemon's status; on failure it prints the daemon's reason first.
+ */
 static _Noreturn void
 original_wait(const char *name, int rfd, pid_t child)
 {

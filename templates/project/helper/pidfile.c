@@ -67,9 +67,10 @@ pidfile_open(const char *path, pid_t *running)
 		errno = EINVAL;
 		goto fail;
 	}
+	/* APUE 13.5: a write lock on the whole file (l_start = l_len = 0), never waited for. */
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;		/* l_start = l_len = 0: the whole file, however long */
+	fl.l_whence = SEEK_SET;
 	if (fcntl(fd, F_SETLK, &fl) == -1) {
 		if (errno == EACCES || errno == EAGAIN) {
 			*running = pidfile_holder(fd);
