@@ -59,9 +59,7 @@ export function optionsMarkdown(): string {
     const units = row.units ? 'yes' : '';
     return `| ${flag} | ${cell(row.help)} | ${code(defaultText(row))} | ${prompt} | ${units} |`;
   });
-  return [
-    '| option | what it sets | default | prompted | `units` |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+  return ['| option | what it sets | default | prompted | `units` |', '| --- | --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
 }

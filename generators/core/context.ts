@@ -61,7 +61,11 @@ export function buildContext(a: Answers) {
     c: mapValues(text, cString),
     sh: mapValues(text, shWord),
     xml: mapValues(text, xmlText),
-    unit: { description: unitValue(a.description) },
+    unit: {
+      description: unitValue(a.description),
+      // systemd's %t is the runtime directory ($XDG_RUNTIME_DIR for a user manager, /run for the system one).
+      pidfile: unitValue(pidfileXdg ? `%t/${a.pidfile.slice(XDG_PREFIX.length)}` : a.pidfile).replace(/^%%t\//, '%t/'),
+    },
     line: { description: oneLine(a.description) },
     md: { description: mdText(a.description) },
   };

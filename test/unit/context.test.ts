@@ -43,3 +43,10 @@ describe('render context', () => {
     expect(ctx.line.description).toBe(`a "b" 'c' <d> 50% e`);
   });
 });
+
+describe('systemd values', () => {
+  it('unit.pidfile uses %t for a pid file under $XDG_RUNTIME_DIR', () => {
+    expect(buildContext(completeAnswers({ name: 'd', scope: 'user' })).unit.pidfile).toBe('%t/d.pid');
+    expect(buildContext(completeAnswers({ name: 'd' })).unit.pidfile).toBe('/run/d.pid');
+  });
+});
