@@ -64,7 +64,7 @@ export function buildContext(a: Answers) {
     unit: {
       description: unitValue(a.description),
       // systemd's %t is the runtime directory ($XDG_RUNTIME_DIR for a user manager, /run for the system one).
-      pidfile: unitValue(pidfileXdg ? `%t/${a.pidfile.slice(XDG_PREFIX.length)}` : a.pidfile).replace(/^%%t\//, '%t/'),
+      pidfile: pidfileXdg ? `%t/${unitValue(a.pidfile.slice(XDG_PREFIX.length))}` : unitValue(a.pidfile),
     },
     line: { description: oneLine(a.description) },
     md: { description: mdText(a.description) },
