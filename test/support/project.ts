@@ -1,7 +1,8 @@
 // Generated projects for the emitted-daemon tests (test/emitted): the real CLI writes each one
 // into a fresh temporary directory; helpers build it, run its make targets and drive the daemon.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { onTestFinished } from 'vitest';
 import { join } from 'node:path';
 import type { Cell } from './matrix.js';
 import { runCli, tempDir } from './cli.js';
@@ -11,6 +12,10 @@ export function generateProject(flags: readonly string[], name = 'myd'): string 
   const parent = tempDir('cd-emitted-');
   // Readable by everyone, so that a test can run make check as an unprivileged account.
   chmodSync(parent, 0o755);
+  // Kept after a failure, for a look at what was generated and built; removed otherwise.
+  onTestFinished(({ task }) => {
+    if (task.result?.state === 'pass') rmSync(parent, { recursive: true, force: true });
+  });
   const dir = join(parent, name);
   const r = runCli([name, '--yes', '--dir', dir, ...flags], parent);
   if (r.status !== 0) throw new Error(`create-daemon ${name} ${flags.join(' ')} exited ${r.status}: ${r.stderr}`);

@@ -1,0 +1,21 @@
+// Static analysis of the emitted C: the project's own `make lint` (cppcheck, then the clang
+// static analyzer one file at a time) must be silent, for each reload x payload cell.
+import { expect, it } from 'vitest';
+import { daemonMatrix } from '../support/matrix.js';
+import { cellFlags, generateProject, make } from '../support/project.js';
+import { describeWith } from '../support/tools.js';
+
+describeWith(['make', 'cppcheck', 'clang'])('make lint (cppcheck, clang --analyze)', () => {
+  // With --user (privdrop.c is emitted, main.c has the drop), plus one cell without it.
+  const cells = daemonMatrix().filter(
+    (c) => c.given.user || (c.given.reload === 'single' && c.given.payload === 'tick'),
+  );
+  for (const cell of cells) {
+    it(`is silent: ${cell.title}`, () => {
+      const dir = generateProject(cellFlags(cell));
+      const out = make(dir, ['lint']);
+      expect(out).not.toMatch(/warning:|error:|\(style\)|\(warning\)|\(portability\)|\(performance\)/);
+      expect(out).toMatch(/clang --analyze src\/main\.c/);
+    });
+  }
+});
