@@ -22,6 +22,18 @@ describe('runit: run scripts', () => {
       expect(read(p, 'init/runit/rsv/log/run')).toMatch(/^exec svlogd -tt "\$LOGDIR"$/m);
     }
   });
+
+  itWith(['shellcheck'])('--scope user (a per-user runsvdir): the pid directory under $XDG_RUNTIME_DIR, logs in ./main', () => {
+    const p = generate('rsv', ['--init', 'runit', '--scope', 'user']);
+    const r = sh('shellcheck', ['-s', 'sh', '-S', 'style', 'init/runit/rsv/run', 'init/runit/rsv/log/run'], { cwd: p.dir });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(read(p, 'init/runit/rsv/run')).toMatch(/^PIDDIR="\$\{XDG_RUNTIME_DIR:\?\}"\//m);
+    expect(read(p, 'init/runit/rsv/log/run')).toMatch(/^LOGDIR=\.\/main$/m);
+    // Run for real as far as the directory logic goes: with XDG_RUNTIME_DIR unset it refuses.
+    const noXdg = sh('sh', ['-c', 'unset XDG_RUNTIME_DIR; . ./init/runit/rsv/run'], { cwd: p.dir });
+    expect(noXdg.status).not.toBe(0);
+    expect(noXdg.stdout + noXdg.stderr).toMatch(/XDG_RUNTIME_DIR/);
+  });
 });
 
 function supervised(name: string, flags: readonly string[]) {

@@ -1,7 +1,7 @@
 // The SysV/LSB init script: lint-clean, and really run as root under dash and busybox sh against the
 // real daemon, with every LSB exit code asserted. Runs inside a private mount namespace (fresh /run,
 // private /dev with a syslog receiver) so the host is not touched.
-import { mkdirSync, readFileSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { describeWith, isRoot, itWith } from '../support/tools.js';
@@ -82,15 +82,15 @@ describe('SysV script: lint', () => {
  * One daemon installed under a temporary PREFIX and SYSCONFDIR (which also proves install.mk's
  * binary-path rewrite), run by its init script inside a mount namespace.
  */
-function lifecycle(name: string, shell: readonly string[], opts: { fallback: boolean }) {
+function lifecycle(name: string, shell: readonly string[], opts: { fallback: boolean; flags?: readonly string[] }) {
   const tools = [...NS_TOOLS, 'make', 'dash', ...(opts.fallback ? [] : ['start-stop-daemon'])];
   describeWith(tools, () => rootReason() ?? noDaemonReason())(
-    `SysV ${name} run as root under ${shell.join(' ')}${opts.fallback ? ', without start-stop-daemon (portable fallback)' : ', with start-stop-daemon'}`,
+    `SysV ${name} run as root under ${shell.join(' ')}${opts.fallback ? ', without start-stop-daemon (portable fallback)' : ', with start-stop-daemon'}${opts.flags ? ` (${opts.flags.join(' ')})` : ''}`,
     () => {
       let p: Project;
       let ns: MountNs;
       let T: string;
-      const pidfile = `/run/${name}.pid`;
+      const pidfile = opts.flags?.includes('--user') ? `/run/${name}/${name}.pid` : `/run/${name}.pid`;
       const conf = () => join(T, 'etc', `${name}.conf`);
       const init = () => join(T, 'etc/init.d', name);
       const act = (action: string) => ns.run([...shell, init(), action]);
@@ -101,10 +101,13 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
 
       beforeAll(async () => {
         T = tempDir('cd-sysv-');
-        p = generate(name, ['--init', 'sysv', '--config', join(T, 'etc', `${name}.conf`)], T);
+        // The daemon may drop to another account: it must still read its config below T.
+        chmodSync(T, 0o755);
+        p = generate(name, ['--init', 'sysv', '--config', join(T, 'etc', `${name}.conf`), ...(opts.flags ?? [])], T);
         buildDaemon(p);
         makeInstall(p, [`PREFIX=${T}/prefix`, `SYSCONFDIR=${T}/etc`, 'INIT_SYSTEMS=sysv']);
         writeFileSync(conf(), 'interval = 1\nmessage = alpha-tick\n');
+        chmodSync(join(T, 'etc'), 0o755);
         // The script reads /etc/default/<name>: a private /etc/default holds the installed copy.
         mkdirSync(join(T, 'etc/default'), { recursive: true });
         ns = await MountNs.open({
@@ -159,6 +162,12 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
         const s = act('status');
         expect(s.status).toBe(0);
         expect(s.out).toContain(`pid ${first}`);
+        if (opts.flags?.includes('--user')) {
+          // Started as root, the daemon dropped to the account; the script made it the pid directory.
+          const uid = sh('id', ['-u', 'daemon']).stdout.trim();
+          expect(/^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${first}/status`, 'utf8'))!.slice(1)).toEqual([uid, uid, uid]);
+          expect(ns.run(['stat', '-c', '%u', `/run/${name}`]).stdout.trim()).toBe(uid);
+        }
         await waitFor('the first tick in syslog', () => (readFileSync(ns.syslog, 'utf8').includes('alpha-tick') ? true : undefined));
       });
 
@@ -278,3 +287,4 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
 
 lifecycle('lsbdash', ['dash'], { fallback: false });
 lifecycle('lsbbbox', ['busybox', 'sh'], { fallback: true });
+lifecycle('lsbuser', ['dash'], { fallback: false, flags: ['--user', 'daemon'] });
