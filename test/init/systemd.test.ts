@@ -108,6 +108,31 @@ describe('systemd unit: contents follow the answers', () => {
     }
   });
 
+  // Without systemd as PID 1 the sandbox cannot be applied here; this checks the unit's own rules:
+  // under ProtectSystem=strict only RuntimeDirectory= and ReadWritePaths= are writable, and
+  // ProtectHome/PrivateTmp hide /home, /root, /run/user, /tmp and /var/tmp.
+  for (const flags of [[], ['--payload', 'echo'], ['--user', 'daemon', '--payload', 'echo'], ['--pidfile', '/var/lib/sdu/sdu.pid', '--payload', 'echo'], ['--pidfile', '/var/run/sdu.pid']]) {
+    itWith([])(`the hardened unit keeps the pid file, echo socket and config reachable (${flags.join(' ') || 'default answers'})`, () => {
+      const p = generate('sdu', ['--init', 'systemd', ...flags]);
+      const u = unitOf(p);
+      expect(value(u, 'ProtectSystem')).toBe('strict');
+      const writable = [
+        ...values(u, 'RuntimeDirectory').map((d) => `/run/${d}`),
+        ...values(u, 'ReadWritePaths'),
+      ].map((d) => d.replace(/^\/var\/run(\/|$)/, '/run$1'));
+      const under = (path: string, dirs: string[]) => dirs.some((d) => path === d || path.startsWith(`${d}/`));
+      const pidfile = String(p.answers.pidfile).replace(/^\/var\/run\//, '/run/');
+      const pidDir = pidfile.slice(0, pidfile.lastIndexOf('/'));
+      expect(under(pidDir, writable), `${pidDir} writable in ${writable.join(' ')}`).toBe(true);
+      // The echo socket is created next to the pid file (pidDir/name.sock), and AF_UNIX is allowed.
+      if (flags.includes('echo')) expect(read(p, 'etc/sdu.conf')).toMatch(new RegExp(`^#?\\s*socket = ${pidDir.replace(/\//g, '\\/')}/sdu\\.sock$`, 'm'));
+      expect(value(u, 'RestrictAddressFamilies')).toBe('AF_UNIX');
+      const hidden = ['/home', '/root', '/run/user', '/tmp', '/var/tmp'];
+      expect(under(String(p.answers.config), hidden)).toBe(false);
+      expect(under(pidfile, hidden)).toBe(false);
+    });
+  }
+
   itWith([])('--scope user: a user unit for default.target, %t pid file, and the README notes lingering', () => {
     const p = generate('sdu', ['--init', 'systemd', '--scope', 'user', '--systemd-type', 'forking']);
     const u = unitOf(p);
