@@ -6,18 +6,18 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli, snapshotTree, tempDir } from '../support/cli.js';
+import { snapshotTree, tempDir } from '../support/cli.js';
 import { itWith } from '../support/tools.js';
-import { generate, sh, type Project } from '../support/init-project.js';
+import { cli, cliBin, generate, sh, type Project } from '../support/init-project.js';
 
-const units = (p: Project | string, ...args: string[]) => runCli(['units', ...args], typeof p === 'string' ? p : p.dir);
+const units = (p: Project | string, ...args: string[]) => cli(['units', ...args], typeof p === 'string' ? p : p.dir);
 const file = (p: Project, rel: string) => readFileSync(join(p.dir, rel), 'utf8');
 const saved = (p: Project) => JSON.parse(file(p, '.yo-rc.json'))['create-daemon'];
 const fresh = (flags: string[] = []) => generate('un', flags);
 /** Runs the CLI on a pty (script(1)); types `answer` once `prompt` shows. */
 function interactive(cwd: string, args: string[], prompt: RegExp, answer: string) {
   return new Promise<{ status: number | null; stdout: string }>((resolve) => {
-    const child = spawn('script', ['-qec', [process.execPath, BIN, ...args].join(' '), '/dev/null'], {
+    const child = spawn('script', ['-qec', [process.execPath, cliBin(), ...args].join(' '), '/dev/null'], {
       cwd,
       env: { ...process.env, NO_COLOR: '1', TERM: 'dumb' },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -2,9 +2,9 @@
 // daemon in them. Tests that need the daemon skip (with the reason) until the emitted project has a
 // Makefile, exactly like a missing tool.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, tempDir } from './cli.js';
+import { type CliResult, ROOT, tempDir } from './cli.js';
 
 export interface Project {
   readonly dir: string;
@@ -13,11 +13,47 @@ export interface Project {
   readonly answers: Record<string, unknown>;
 }
 
+let snapshot: string | undefined;
+
+/**
+ * The built CLI (bin/, dist/, templates/, package.json), copied once per test file into a private
+ * directory: another `npm run build` in the same tree (a teammate, a bench) then cannot swap dist/
+ * chunks under a running test. A copy taken mid-build is detected by a real scaffold run, and retaken.
+ */
+export function cliBin(): string {
+  if (snapshot !== undefined) return snapshot;
+  for (let attempt = 0; ; attempt++) {
+    const root = tempDir('cd-cli-');
+    for (const part of ['bin', 'dist', 'templates', 'package.json']) cpSync(join(ROOT, part), join(root, part), { recursive: true });
+    const bin = join(root, 'bin/create-daemon.js');
+    const probe = join(root, 'probe');
+    const r = spawnSync(process.execPath, [bin, 'probe', '--yes', '--dir', probe, '--init', 'systemd,sysv,launchd,openrc,runit,rcd'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (r.status === 0) return (snapshot = bin);
+    if (attempt >= 20) throw new Error(`the built CLI does not run (npm run build?): ${r.stderr}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+}
+
+/** runCli's twin on the private copy of the CLI. */
+export function cli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(process.execPath, [cliBin(), ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** Runs the real CLI: create-daemon <name> --yes --dir <tmp>/<name> ...flags. Throws with its stderr on failure. */
 export function generate(name: string, flags: readonly string[] = [], parent = tempDir('cd-init-')): Project {
   mkdirSync(parent, { recursive: true });
   const dir = join(parent, name);
-  const r = runCli([name, '--yes', '--dir', dir, ...flags], parent);
+  const r = cli([name, '--yes', '--dir', dir, ...flags], parent);
   if (r.status !== 0) throw new Error(`create-daemon ${name} ${flags.join(' ')} exited ${r.status}: ${r.stderr}`);
   const answers = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['create-daemon'];
   return { dir, name, answers };
