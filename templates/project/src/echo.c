@@ -12,6 +12,9 @@
  * The socket file: a stale one (left by kill -9: nobody listens) is replaced; a live one, or
  * anything that is not a socket, is never removed. At exit only the file this process created
  * is removed. "@name" binds a Linux abstract socket, which has no file at all.
+ *
+ * It forks no children. Work that needs one must reap it without blocking the loop: a
+ * waitpid(-1, &status, WNOHANG) loop each time the loop wakes up after SIGCHLD.
  */
 #if defined(__linux__)
 #define _GNU_SOURCE		/* accept4(2), SOCK_NONBLOCK in glibc */

@@ -121,20 +121,22 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	/* Absolute now: the daemon runs in "/" and re-reads the config from there. */
+	/*
+	 * Absolute now: the daemon runs in "/" and re-reads the config from there. The config is
+	 * checked before anything else, so a bad one never half-starts a daemon.
+	 */
 	if (path_expand(cfgarg, config, sizeof(config), err, sizeof(err)) == -1 ||
-	    path_expand(pidarg, d.pidfile, sizeof(d.pidfile), err, sizeof(err)) == -1) {
-		(void)fprintf(stderr, "%s: %s\n", <%- IDENT %>_NAME, err);
-		return EXIT_CONFIG;
-	}
-	/* The config is checked before anything else, so a bad one never half-starts a daemon. */
-	if (config_load(config, &d.cf, err, sizeof(err)) == -1) {
+	    config_load(config, &d.cf, err, sizeof(err)) == -1) {
 		(void)fprintf(stderr, "%s: %s\n", <%- IDENT %>_NAME, err);
 		return EXIT_CONFIG;
 	}
 	if (test) {
 		(void)printf("%s: %s: configuration OK\n", <%- IDENT %>_NAME, config);
 		return 0;
+	}
+	if (path_expand(pidarg, d.pidfile, sizeof(d.pidfile), err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "%s: pid file %s\n", <%- IDENT %>_NAME, err);
+		return EXIT_CONFIG;
 	}
 
 	log_open(<%- IDENT %>_NAME, <%- IDENT %>_FACILITY, 1);

@@ -301,6 +301,15 @@ expect "a bad config at start exits 78 with file:line, and starts nothing" \
     "the config is validated before detaching; errors are file:line: reason" \
     [ "$rc" -eq 78 ] && grep -q "$T/bad.conf:1: unknown key" "$T/fail.err" && [ ! -e "$T/bad.pid" ]
 
+<% if (pidfileXdg) { -%>
+(unset XDG_RUNTIME_DIR; exec "$PROG" -c "$CONF") 2>"$T/fail.err"
+rc=$?
+expect "without XDG_RUNTIME_DIR the default pid file is refused, saying why (exit 78)" \
+    "exit $rc: $(cat "$T/fail.err")" \
+    "a per-user service keeps its pid file under \$XDG_RUNTIME_DIR, expanded at run time" \
+    [ "$rc" -eq 78 ] && grep -q "XDG_RUNTIME_DIR is not set" "$T/fail.err"
+<% } -%>
+
 section "config check (-t) and usage"
 "$PROG" -t -c "$CONF" >"$T/t.out" 2>&1
 rc=$?
