@@ -27,6 +27,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +347,14 @@ payload_open(struct payload **pp, const struct config *cf, char *err, size_t err
 	struct payload	*p;
 	int		 saved;
 
+#if defined(__GLIBC__)
+	/*
+	 * A long line's buffer gets its own mapping, returned to the system when freed. Left to
+	 * itself, glibc raises this threshold after the first big free, and a daemon that once
+	 * echoed a 1 MiB line would keep megabytes resident for the rest of its life.
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+#endif
 	if ((p = calloc(1, sizeof(*p))) == NULL ||
 	    (p->fds = calloc(ECHO_CLIENTS, sizeof(*p->fds))) == NULL ||
 	    (p->cl = calloc(ECHO_CLIENTS, sizeof(*p->cl))) == NULL) {
