@@ -73,3 +73,15 @@ describeWith(['make', 'gcc', 'runuser'], () => (isRoot ? undefined : 'already un
     }
   },
 );
+
+describeWith(['make', 'gcc'])('names and descriptions that need escaping', () => {
+  it('a dashed name and a hostile description build at -Werror and pass make check', () => {
+    const description = 'He said "hi" $HOME \\ <b> */ 100% `x` #not-a-comment';
+    const dir = generateProject(['--description', description, '--payload', 'echo', '--reload', 'multi'], 'my-d');
+    const r = run(['make', 'check', WERROR], { cwd: dir });
+    expect(r.out).not.toMatch(/warning:/);
+    expect(r.status, r.out).toBe(0);
+    expect(checkSummary(r.out)?.failed, r.out).toBe(0);
+    expect(readFileSync(join(dir, 'src/defaults.h'), 'utf8')).toMatch(/#define MY_D_NAME\t"my-d"/);
+  });
+});

@@ -1,5 +1,5 @@
 /*
- * main.c: <%- line.description %>
+ * main.c: <%- name %>'s entry point: the command line, the start-up order and the exit path.
  *
  * The start-up order (APUE 13.3, daemon(7)): options; config, checked before anything else;
  * the log; in daemon mode, detach (daemonize.c); the pid-file lock, in the final process;
