@@ -10,7 +10,8 @@ export const labelOf = (row: Convention): string => (row.flag ? `--${row.flag}` 
 export function completeAnswers(given: Given): Answers {
   const out: Record<string, unknown> = {};
   for (const row of CONVENTIONS) {
-    const value = given[row.key] ?? row.default(out as Partial<Answers>);
+    // Defaults may depend on any answer given, and on earlier rows' answers or defaults.
+    const value = given[row.key] ?? row.default({ ...(given as Partial<Answers>), ...(out as Partial<Answers>) });
     out[row.key] = row.kind === 'checkbox' && typeof value === 'string' ? value.split(',').filter(Boolean) : value;
   }
   return out as unknown as Answers;

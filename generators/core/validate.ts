@@ -70,12 +70,18 @@ export function splitList(value: string): string[] {
     .filter((s) => s !== '');
 }
 
-export function initList(choices: readonly string[], values: readonly string[]): true | string {
+/** Init systems that only run system services: they make no sense for --scope user. */
+export const SYSTEM_ONLY_INIT = ['sysv', 'openrc', 'rcd'] as const;
+
+export function initList(choices: readonly string[], values: readonly string[], scope?: string): true | string {
   const unknown = values.filter((s) => !choices.includes(s));
   if (unknown.length > 0)
     return `init has unknown init system ${quote(unknown[0]!)}; choose from ${choices.join(', ')}`;
   if (values.length === 0) return `init needs at least one of ${choices.join(', ')}`;
   if (new Set(values).size !== values.length) return 'init lists an init system twice';
+  const systemOnly = values.filter((s) => (SYSTEM_ONLY_INIT as readonly string[]).includes(s));
+  if (scope === 'user' && systemOnly.length > 0)
+    return `init ${systemOnly.join(', ')} run${systemOnly.length === 1 ? 's' : ''} system services only; with --scope user choose from ${choices.filter((c) => !systemOnly.includes(c) && !(SYSTEM_ONLY_INIT as readonly string[]).includes(c)).join(', ')}`;
   return true;
 }
 
@@ -117,7 +123,7 @@ export function absoluteFile(what: string, value: string, probe: (p: string) => 
   return true;
 }
 
-export function pidfile(value: string, scope?: string, probe?: (p: string) => boolean): true | string {
+export function pidfile(value: string, scope?: string, probe?: (p: string) => boolean, account = ''): true | string {
   const xdg = value.startsWith(XDG_PREFIX);
   if (xdg && scope !== 'user')
     return `pidfile may use $XDG_RUNTIME_DIR only with --scope user; give an absolute path such as /run/name.pid`;
@@ -130,6 +136,10 @@ export function pidfile(value: string, scope?: string, probe?: (p: string) => bo
   const dir = posix.dirname(value);
   if ((WORLD_WRITABLE as readonly string[]).includes(dir))
     return `pidfile must not be in world-writable ${dir}: any user could create it first or hold its lock; use /run/<name>.pid`;
+  if (account && ['/run', '/var/run'].includes(dir)) {
+    const name = posix.basename(value).replace(/\.pid$/, '');
+    return `pidfile ${quote(value)} sits directly in ${dir}, where --user ${account} cannot create or remove it; use a directory of its own such as /run/${name}/${name}.pid`;
+  }
   return true;
 }
 

@@ -2,11 +2,22 @@
 // Flags change the saved answers. Files the user edited are never overwritten without --force (or a
 // "yes" when asked); files of a dropped init system are removed only while still as generated;
 // --check writes nothing and exits 1 on drift. plan.ts decides, this class reports and writes.
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmdirSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { completeAnswers, describeProblem, type Given, ordered, problems } from '../core/answers.js';
-import type { Answers } from '../core/conventions.js';
+import { type Answers, CONVENTIONS } from '../core/conventions.js';
+import { shWord } from '../core/escape.js';
 import { FailError, UsageError } from '../core/errors.js';
 import { renderFiles } from '../core/render.js';
 import { CONFIG_KEY, YO_RC, writeSaved } from '../core/saved.js';
@@ -61,6 +72,31 @@ const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** Answers that also shape the daemon's own sources, which `units` never touches. */
+const SOURCE_SHAPING = { user: 'the privilege drop (helper/privdrop.c)', scope: 'the pid file default' } as const;
+
+/** Every answer as a command line, so that re-running the app reproduces the project with the new answers. */
+export function commandFor(answers: Answers): string {
+  const flags = CONVENTIONS.filter((row) => row.flag).map((row) => {
+    const value = answers[row.key];
+    return `--${row.flag} ${shWord(Array.isArray(value) ? value.join(',') : value)}`;
+  });
+  return `create-daemon ${answers.name} --dir . --force ${flags.join(' ')}`;
+}
+
+/** Say so when a flag changed an answer the C sources were generated from: init/ alone cannot follow it. */
+function warnAboutSources(saved: Answers, answers: Answers): void {
+  const changed = (Object.keys(SOURCE_SHAPING) as (keyof typeof SOURCE_SHAPING)[]).filter(
+    (k) => saved[k] !== answers[k],
+  );
+  if (changed.length === 0) return;
+  const what = changed.map((k) => `--${k} also shapes ${SOURCE_SHAPING[k]}`).join('; ');
+  process.stderr.write(
+    `create-daemon: note: ${what}, which units leaves alone; to regenerate the whole project ` +
+      `(overwriting your edits) run: ${commandFor(answers)}\n`,
+  );
+}
+
 export default class UnitsGenerator extends Generator<Record<string, unknown>, UnitsOptions & BaseOptions> {
   answers!: Answers;
   saved!: Answers;
@@ -81,6 +117,7 @@ export default class UnitsGenerator extends Generator<Record<string, unknown>, U
     const saved = loadSaved(this.destinationRoot());
     this.saved = answersOf(saved);
     this.answers = answersOf({ ...saved, ...this.options.given });
+    warnAboutSources(this.saved, this.answers);
     const root = this.destinationRoot();
     const disk: Disk = (path) => {
       const full = join(root, path);

@@ -62,6 +62,16 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
     ['myd', '--scope', 'user', '--user', 'svc'],
     /^create-daemon: --user cannot be combined with --scope user/,
   ],
+  [
+    'init sysv with --scope user',
+    ['myd', '--scope', 'user', '--init', 'systemd,sysv'],
+    /^create-daemon: --init sysv runs system services only; with --scope user choose from systemd, launchd, runit$/,
+  ],
+  [
+    'user with a pid file directly in /run',
+    ['myd', '--user', 'svc', '--pidfile', '/run/myd.pid'],
+    /^create-daemon: --pidfile "\/run\/myd.pid" sits directly in \/run, where --user svc cannot create or remove it; use a directory of its own such as \/run\/myd\/myd.pid$/,
+  ],
   ['user root', ['myd', '--user', 'root'], /^create-daemon: --user root is what happens without --user/],
   ['bad label', ['myd', '--label', 'nodots'], /^create-daemon: --label must be reverse-DNS/],
   ['bad payload', ['myd', '--payload', 'http'], /^create-daemon: --payload must be tick or echo, got "http"$/],

@@ -98,6 +98,29 @@ describe('create-daemon units: the saved-answers round trip', () => {
     expect(readFileSync(join(root, 'init/runit/myd/run'), 'utf8')).toMatch(/exec .*myd.* -f/);
   });
 
+  it('says when a flag changes what the C sources were generated from, with the command that regenerates them', () => {
+    const cwd = tempDir();
+    expect(runCli(['myd', '--yes', '--payload', 'echo'], cwd).status).toBe(0);
+    const root = join(cwd, 'myd');
+    const r = runCli(['units', '--yes', '--scope', 'user', '--init', 'systemd'], root);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(
+      /^create-daemon: note: --scope also shapes the pid file default, which units leaves alone/,
+    );
+    expect(r.stderr).toContain("create-daemon myd --dir . --force --description 'myd daemon' --payload 'echo'");
+    expect(r.stderr).toContain("--scope 'user' --init 'systemd'");
+    const quiet = runCli(['units', '--yes', '--systemd-type', 'simple'], root);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('refuses --user while the saved pid file sits directly in /run', () => {
+    const cwd = tempDir();
+    expect(runCli(['myd', '--yes'], cwd).status).toBe(0);
+    const r = runCli(['units', '--yes', '--user', 'svc'], join(cwd, 'myd'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^create-daemon: --pidfile "\/run\/myd.pid" sits directly in \/run, where --user svc/);
+  });
+
   it('outside a project it says so and exits 2', () => {
     const cwd = tempDir();
     const r = runCli(['units', '--yes'], cwd);

@@ -23,9 +23,9 @@ describe('interactive runs', () => {
     await t.answer(/One-line description/, 'C-u', 'Watches "things" & $stuff', 'Enter');
     await t.answer(/What the daemon does/, 'Down', 'Enter'); // echo
     // --reload was given as a flag, so its prompt never appears.
+    await t.answer(/Service scope/, 'Enter');
     await t.answer(/Init systems to support/, 'Down', 'Down', 'Down', 'Space', 'Enter'); // + openrc
     await t.answer(/systemd service Type/, 'Down', 'Enter'); // forking
-    await t.answer(/Service scope/, 'Enter');
     await t.answer(/Unprivileged account/, 'Enter');
     await t.waitFor(/\? Lock\/PID file/);
     t.send('C-u', 'run/x.pid', 'Enter');

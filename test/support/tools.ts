@@ -10,6 +10,8 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   cppcheck: 'cppcheck',
   valgrind: 'valgrind',
   'systemd-analyze': 'systemd',
+  nsenter: 'util-linux',
+  chpst: 'runit',
   shellcheck: 'shellcheck',
   checkbashisms: 'devscripts',
   dash: 'dash',

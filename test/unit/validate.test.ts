@@ -60,6 +60,10 @@ describe('the other conventions', () => {
     );
     expect(v.initList(INIT_SYSTEMS, [])).toMatch(/at least one/);
     expect(v.initList(INIT_SYSTEMS, ['sysv', 'sysv'])).toMatch(/twice/);
+    expect(v.initList(INIT_SYSTEMS, ['systemd', 'sysv', 'rcd'], 'user')).toBe(
+      'init sysv, rcd run system services only; with --scope user choose from systemd, launchd, runit',
+    );
+    expect(v.initList(INIT_SYSTEMS, ['systemd', 'launchd', 'runit'], 'user')).toBe(true);
   });
   it('reload: both is refused', () => {
     expect(v.oneOf('reload', ['single', 'multi'], 'both')).toBe('reload must be single or multi, got "both"');
