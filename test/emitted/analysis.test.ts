@@ -2,7 +2,7 @@
 // static analyzer one file at a time) must be silent, for each reload x payload cell.
 import { expect, it } from 'vitest';
 import { daemonMatrix } from '../support/matrix.js';
-import { cellFlags, generateProject, make } from '../support/project.js';
+import { cellFlags, generateProject, make, run } from '../support/project.js';
 import { describeWith } from '../support/tools.js';
 
 describeWith(['make', 'cppcheck', 'clang'])('make lint (cppcheck, clang --analyze)', () => {
@@ -16,6 +16,18 @@ describeWith(['make', 'cppcheck', 'clang'])('make lint (cppcheck, clang --analyz
       const out = make(dir, ['lint']);
       expect(out).not.toMatch(/warning:|error:|\(style\)|\(warning\)|\(portability\)|\(performance\)/);
       expect(out).toMatch(/clang --analyze src\/main\.c/);
+    });
+  }
+});
+
+describeWith(['shellcheck'])('the self-test script', () => {
+  const cells = [...daemonMatrix().map(cellFlags), ['--scope', 'user']];
+  for (const flags of cells) {
+    it(`is clean POSIX sh for shellcheck: ${flags.join(' ')}`, () => {
+      const dir = generateProject(flags);
+      const r = run(['shellcheck', '-s', 'sh', 'tests/check.sh'], { cwd: dir });
+      expect(r.out).toBe('');
+      expect(r.status).toBe(0);
     });
   }
 });

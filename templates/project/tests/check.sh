@@ -94,7 +94,7 @@ BROKEN_VALUE='socket = relative/path'
 # descriptor 9 (the canary), has a file on stdin and ignores SIGUSR1: the daemon must shed all
 # three. Sets rc (the start command's status) and opid (the original process).
 start() {
-	(trap '' USR1; exec "$PROG" -c "$1" -p "$2") 9>"$T/canary" <"$1" 2>"$T/start.err" &
+	(trap '' USR1; exec "$PROG" -c "$1" -p "$2") 9>"$T/canary" <"$T/stdin" 2>"$T/start.err" &
 	opid=$!
 	wait "$opid"
 	rc=$?
@@ -106,12 +106,13 @@ readpid() {
 	printf '%s' "$r_pid"
 }
 
+: >"$T/stdin"
 CONF=$T/$NAME.conf
 PIDF=$T/$NAME.pid
-SOCK=$T/echo.sock
 <% if (payload === 'tick') { -%>
 write_conf "$CONF" "detached tick" 3600
 <% } else { -%>
+SOCK=$T/echo.sock
 write_conf "$CONF" "$SOCK"
 <% } -%>
 
@@ -130,6 +131,7 @@ case $pid in '' | *[!0-9]*) pid= ;; *) spawned="$spawned $pid" ;; esac
 
 if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	# Fields from the state on: state ppid pgrp session tty_nr (proc(5)).
+	# shellcheck disable=SC2046 # split on purpose: one positional parameter per field
 	set -- $(sed 's/.*) //' "/proc/$pid/stat")
 	ppid=$2 sid=$4 tty=$5
 	mysid=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f4)
