@@ -5,7 +5,8 @@ import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { onTestFinished } from 'vitest';
 import { join } from 'node:path';
 import type { Cell } from './matrix.js';
-import { runCli, tempDir } from './cli.js';
+import { tempDir } from './cli.js';
+import { cli } from './init-project.js';
 
 /** Runs the real CLI: create-daemon <name> --yes --dir <fresh tmp>/<name> ...flags; returns the directory. */
 export function generateProject(flags: readonly string[], name = 'myd'): string {
@@ -17,7 +18,8 @@ export function generateProject(flags: readonly string[], name = 'myd'): string 
     if (task.result?.state === 'pass') rmSync(parent, { recursive: true, force: true });
   });
   const dir = join(parent, name);
-  const r = runCli([name, '--yes', '--dir', dir, ...flags], parent);
+  // A private copy of the built CLI: a concurrent `npm run build` cannot swap dist/ under us.
+  const r = cli([name, '--yes', '--dir', dir, ...flags], parent);
   if (r.status !== 0) throw new Error(`create-daemon ${name} ${flags.join(' ')} exited ${r.status}: ${r.stderr}`);
   return dir;
 }
