@@ -42,7 +42,8 @@ ok() {
 # bad WHAT SEEN RULE
 bad() {
 	nfail=$((nfail + 1))
-	printf 'FAIL %s\n     seen: %s\n     rule: %s\n' "$1" "$2" "$3"
+	printf 'FAIL %s\n     rule: %s\n' "$1" "$3"
+	printf '%s\n' "$2" | sed 's/^/     seen: /'
 }
 
 skip() {
@@ -96,8 +97,26 @@ BROKEN_VALUE='socket = relative/path'
 start() {
 	(trap '' USR1; exec "$PROG" -c "$1" -p "$2") 9>"$T/canary" <"$T/stdin" 2>"$T/start.err" &
 	opid=$!
-	wait "$opid"
+	reap "$opid" "$T/start.err"
+}
+
+# reap PID FILE: wait at most 10 s for the background command PID (a start command must
+# return), else kill it and say so in FILE; sets rc.
+reap() {
+	if ! "$PROBE" wait-dead "$1" 10000; then
+		kill -KILL "$1" 2>/dev/null
+		printf '(the command was still running after 10 s, and was killed)\n' >>"$2"
+	fi
+	wait "$1"
 	rc=$?
+}
+
+# timed FILE COMMAND...: runs COMMAND with its output in FILE, for at most 10 s; sets rc.
+timed() {
+	t_out=$1
+	shift
+	"$@" >"$t_out" 2>&1 &
+	reap "$!" "$t_out"
 }
 
 readpid() {
@@ -210,14 +229,12 @@ fi
 
 section "single instance (APUE 13.5)"
 if [ -n "$pid" ]; then
-	"$PROG" -c "$CONF" -p "$PIDF" 2>"$T/second.err"
-	rc=$?
+	timed "$T/second.err" "$PROG" -c "$CONF" -p "$PIDF"
 	expect "a second instance is refused with exit 1, naming pid $pid" \
 	    "exit $rc: $(cat "$T/second.err")" \
 	    "APUE 13.5: the pid-file lock admits one instance, and the refusal names the holder" \
 	    [ "$rc" -eq 1 ] && grep -q "already running (pid $pid)" "$T/second.err"
-	"$PROG" -f -c "$CONF" -p "$PIDF" 2>"$T/second.err"
-	rc=$?
+	timed "$T/second.err" "$PROG" -f -c "$CONF" -p "$PIDF"
 	expect "a second instance in the foreground (-f) is refused the same way" \
 	    "exit $rc: $(cat "$T/second.err")" "APUE 13.5: one instance, whatever the mode" \
 	    [ "$rc" -eq 1 ] && grep -q "already running (pid $pid)" "$T/second.err"
@@ -242,8 +259,7 @@ if [ -n "$pid" ]; then
 	expect "a client that vanishes mid-line does not disturb the daemon" \
 	    "$("$PROBE" echo "$SOCK" after 2>&1)" \
 	    "a mid-line disconnect is harmless" "$PROBE" echo "$SOCK" after
-	"$PROG" -c "$CONF" -p "$T/other.pid" 2>"$T/live.err"
-	rc=$?
+	timed "$T/live.err" "$PROG" -c "$CONF" -p "$T/other.pid"
 	expect "another daemon on the same socket is refused, and the live socket is kept" \
 	    "exit $rc: $(cat "$T/live.err")" \
 	    "never unlink a live socket" \
@@ -289,23 +305,21 @@ else
 fi
 
 section "start-up failures reach the starter"
-"$PROG" -c "$CONF" -p "$T/no/such/dir/$NAME.pid" 2>"$T/fail.err"
-rc=$?
+timed "$T/fail.err" "$PROG" -c "$CONF" -p "$T/no/such/dir/$NAME.pid"
 expect "a failure after detaching is printed by the start command, with exit 71" \
     "exit $rc: $(cat "$T/fail.err")" \
     "the readiness pipe carries the daemon's reason and status back to the original process" \
     [ "$rc" -eq 71 ] && grep -q "$T/no/such/dir/$NAME.pid" "$T/fail.err"
 printf 'interval_typo = 1\n' >"$T/bad.conf"
-"$PROG" -c "$T/bad.conf" -p "$T/bad.pid" 2>"$T/fail.err"
-rc=$?
+timed "$T/fail.err" "$PROG" -c "$T/bad.conf" -p "$T/bad.pid"
 expect "a bad config at start exits 78 with file:line, and starts nothing" \
     "exit $rc: $(cat "$T/fail.err")" \
     "the config is validated before detaching; errors are file:line: reason" \
     [ "$rc" -eq 78 ] && grep -q "$T/bad.conf:1: unknown key" "$T/fail.err" && [ ! -e "$T/bad.pid" ]
 
 <% if (pidfileXdg) { -%>
-(unset XDG_RUNTIME_DIR; exec "$PROG" -c "$CONF") 2>"$T/fail.err"
-rc=$?
+# shellcheck disable=SC2016 # expanded by the inner shell
+timed "$T/fail.err" sh -c 'unset XDG_RUNTIME_DIR; exec "$0" -c "$1"' "$PROG" "$CONF"
 expect "without XDG_RUNTIME_DIR the default pid file is refused, saying why (exit 78)" \
     "exit $rc: $(cat "$T/fail.err")" \
     "a per-user service keeps its pid file under \$XDG_RUNTIME_DIR, expanded at run time" \
