@@ -83,6 +83,10 @@ export class Foreground {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.child.stderr!.on('data', (d: Buffer) => (this.err += d.toString()));
+    // A failed test must not leave its daemon running.
+    onTestFinished(() => {
+      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    });
   }
 
   get stderr(): string {
