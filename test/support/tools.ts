@@ -29,6 +29,7 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   script: 'bsdutils',
   tmux: 'tmux',
   make: 'make',
+  npm: 'npm',
 };
 
 const cache = new Map<string, boolean>();
