@@ -205,6 +205,12 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	    [ "$((0x$low & 0x7fffffff))" -eq "$((0x1000))" ]
 	if [ "$AS_USER" = yes ]; then
 		want_uid=$(id -u "$DAEMON_USER") want_gid=$(id -g "$DAEMON_USER")
+		want_groups=$(id -G "$DAEMON_USER" | tr ' ' '\n' | sort -n | tr '\n' ' ')
+		groups=$(sed -n 's/^Groups:[[:space:]]*//p' "/proc/$pid/status" | tr '\t' ' ' | tr -s ' ' '\n' | sort -n | tr '\n' ' ')
+		expect "its supplementary groups are $DAEMON_USER's ($want_groups)" \
+		    "Groups: $groups" \
+		    "daemon(7) step 13: drop the supplementary groups too (setgroups before setgid)" \
+		    [ "$groups" = "$want_groups" ]
 		uids=$(sed -n 's/^Uid:[[:space:]]*//p' "/proc/$pid/status" | tr -s ' \t' '  ')
 		gids=$(sed -n 's/^Gid:[[:space:]]*//p' "/proc/$pid/status" | tr -s ' \t' '  ')
 		expect "it dropped to $DAEMON_USER (uid $want_uid, gid $want_gid) for good" \
