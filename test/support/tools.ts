@@ -11,6 +11,7 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   valgrind: 'valgrind',
   'systemd-analyze': 'systemd',
   nsenter: 'util-linux',
+  runuser: 'util-linux',
   chpst: 'runit',
   shellcheck: 'shellcheck',
   checkbashisms: 'devscripts',
