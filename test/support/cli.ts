@@ -14,8 +14,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+/** Runs a create-daemon bin (the tree's own by default) with stdin not a terminal. */
+export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, bin = BIN): CliResult {
+  const r = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CliResult, ROOT, tempDir } from './cli.js';
+import { type CliResult, ROOT, runCli, tempDir } from './cli.js';
 
 export interface Project {
   readonly dir: string;
@@ -24,29 +24,27 @@ export function cliBin(): string {
   if (snapshot !== undefined) return snapshot;
   for (let attempt = 0; ; attempt++) {
     const root = tempDir('cd-cli-');
-    for (const part of ['bin', 'dist', 'templates', 'package.json']) cpSync(join(ROOT, part), join(root, part), { recursive: true });
+    for (const part of ['bin', 'dist', 'templates', 'package.json'])
+      cpSync(join(ROOT, part), join(root, part), { recursive: true });
     const bin = join(root, 'bin/create-daemon.js');
     const probe = join(root, 'probe');
-    const r = spawnSync(process.execPath, [bin, 'probe', '--yes', '--dir', probe, '--init', 'systemd,sysv,launchd,openrc,runit,rcd'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'probe', '--yes', '--dir', probe, '--init', 'systemd,sysv,launchd,openrc,runit,rcd'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     if (r.status === 0) return (snapshot = bin);
     if (attempt >= 20) throw new Error(`the built CLI does not run (npm run build?): ${r.stderr}`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
   }
 }
 
-/** runCli's twin on the private copy of the CLI. */
+/** runCli on the private copy of the CLI. */
 export function cli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(process.execPath, [cliBin(), ...args], {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    timeout: 60_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, cwd, env, cliBin());
 }
 
 /** Runs the real CLI: create-daemon <name> --yes --dir <tmp>/<name> ...flags. Throws with its stderr on failure. */
