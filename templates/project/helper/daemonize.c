@@ -8,11 +8,20 @@
  * plus a message, which the original process prints and exits with. If the daemon dies without
  * reporting, the pipe reads EOF and the original process says so.
  */
-#if defined(__linux__)
+/*
+ * Linux has atomic or cheaper calls for three steps here; elsewhere (macOS, the BSDs) the POSIX
+ * fallback is used, chosen at compile time and never by guessing at run time. make PORTABLE=1
+ * (CD_PORTABLE) forces the fallbacks on Linux too, so that make check proves them.
+ */
+#if defined(__linux__) && !CD_PORTABLE
 #define _GNU_SOURCE		/* close_range(2) and pipe2(2) in glibc */
+#define HAVE_PIPE2		1
+#define HAVE_SOCK_CLOEXEC	1	/* and SOCK_NONBLOCK, for socketpair(2) */
+#define HAVE_CLOSE_RANGE	1	/* if glibc is 2.34 or later: checked below */
 #endif
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -37,17 +46,84 @@
 #define NSIG		65
 #endif
 
+/*
+ * The POSIX fallback for SOCK_CLOEXEC, O_CLOEXEC in pipe2() and accept4() (APUE 13.7: every
+ * descriptor the daemon opens is close-on-exec): ORs FD_CLOEXEC (and O_NONBLOCK if asked) into
+ * the flags of a descriptor just created. Between its creation and this call another thread's
+ * fork+exec would inherit it; this daemon never execs, and is still single-threaded wherever
+ * it creates descriptors before its threads start. Returns fd, or -1 with errno set and fd
+ * closed; fd -1 (a failed creation) is passed through.
+ */
+int
+fd_cloexec(int fd, int nonblock)
+{
+	int	flags, saved;
+
+	if (fd == -1)
+		return -1;
+	if ((flags = fcntl(fd, F_GETFD)) == -1 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == -1)
+		goto fail;
+	if (nonblock &&
+	    ((flags = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1))
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
+#if !defined(HAVE_PIPE2) || !defined(HAVE_SOCK_CLOEXEC)
+/* fd_cloexec() on both ends of a new pair; on failure both are closed. */
 static int
+pair_cloexec(int fds[2], int nonblock)
+{
+	int	saved;
+
+	if (fd_cloexec(fds[0], nonblock) == -1) {
+		saved = errno;
+		(void)close(fds[1]);
+		errno = saved;
+		return -1;
+	}
+	if (fd_cloexec(fds[1], nonblock) == -1) {
+		saved = errno;
+		(void)close(fds[0]);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+#endif
+
+/* A pipe, both ends close-on-exec. */
+int
 pipe_cloexec(int fds[2])
 {
-#if defined(__linux__)
+#if defined(HAVE_PIPE2)
 	return pipe2(fds, O_CLOEXEC);
 #else
 	if (pipe(fds) == -1)
 		return -1;
-	(void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	(void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	return 0;
+	return pair_cloexec(fds, 0);
+#endif
+}
+
+/*
+ * A connected pair of UNIX stream sockets, both ends non-blocking and close-on-exec: a wake-up
+ * channel (a self-pipe). A socketpair rather than a pipe, so that the self-test can tell the
+ * daemon's own descriptors from a leaked pipe.
+ */
+int
+wakeup_pair(int sv[2])
+{
+#if defined(HAVE_SOCK_CLOEXEC)
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv);
+#else
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		return -1;
+	return pair_cloexec(sv, 1);
 #endif
 }
 
@@ -89,17 +165,30 @@ original_wait(const char *name, int rfd, pid_t child)
 	exit(status);
 }
 
+/*
+ * The directory that lists every open descriptor of this process: Linux's /proc/self/fd, or
+ * /dev/fd, which lists them all on macOS (devfs) and on Linux (a link to /proc/self/fd). Not on
+ * the other BSDs: FreeBSD's /dev/fd shows only 0-2 unless fdescfs is mounted, and a walk of it
+ * would silently close nothing, so they take the bounded walk below.
+ */
+#if defined(__linux__) && !CD_PORTABLE
+#define FD_DIR		"/proc/self/fd"
+#elif defined(__linux__) || defined(__APPLE__)
+#define FD_DIR		"/dev/fd"
+#endif
+
 /* Closes every descriptor >= 3 except keep, by walking the ones that are actually open. */
 static int
 close_walk(int keep)
 {
 	struct rlimit	 rl;
+	long		 fd, max;
+#if defined(FD_DIR)
 	struct dirent	*e;
 	DIR		*d;
-	long		 fd, max;
 	char		*end;
 
-	if ((d = opendir("/proc/self/fd")) != NULL || (d = opendir("/dev/fd")) != NULL) {
+	if ((d = opendir(FD_DIR)) != NULL) {
 		while ((e = readdir(d)) != NULL) {
 			fd = strtol(e->d_name, &end, 10);
 			if (end == e->d_name || *end != '\0' || fd < 3 || fd == keep ||
@@ -110,6 +199,7 @@ close_walk(int keep)
 		(void)closedir(d);
 		return 0;
 	}
+#endif
 	/* No fd directory: walk up to the descriptor limit, bounded. */
 	max = CLOSE_WALK_MAX;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
@@ -128,9 +218,9 @@ close_walk(int keep)
 static int
 close_inherited(int keep)
 {
-#if defined(__linux__) && defined(__GLIBC__) && \
+#if defined(HAVE_CLOSE_RANGE) && defined(__GLIBC__) && \
     (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-	/* One system call however high RLIMIT_NOFILE is; ENOSYS before Linux 5.9. */
+	/* One system call however high RLIMIT_NOFILE is; ENOSYS before Linux 5.9: walk then. */
 	if ((keep <= 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
 	    close_range((unsigned)keep + 1, ~0U, 0) == 0)
 		return 0;
@@ -201,6 +291,7 @@ daemonize(const char *name, mode_t mask, int *ready_fd)
 	pid_t	pid;
 
 	*ready_fd = -1;
+	/* Before the first fork, single-threaded: no fallback window can leak the pipe. */
 	if (pipe_cloexec(fds) == -1)
 		return -1;
 	/* Buffered output must not be written twice, once by each process. */

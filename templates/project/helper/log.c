@@ -55,6 +55,22 @@ log_stderr(int on)
 	log_tostderr = on;
 }
 
+/*
+ * errnum's text in buf, for every file: POSIX strerror_r, since strerror() may share one buffer
+ * between threads. Here, because this file never defines _GNU_SOURCE, which turns glibc's
+ * strerror_r into a GNU function with another return type.
+ */
+const char *
+log_strerror(int errnum, char *buf, size_t len)
+{
+	int	saved = errno;
+
+	if (strerror_r(errnum, buf, len) != 0)
+		(void)snprintf(buf, len, "error %d", errnum);
+	errno = saved;
+	return buf;
+}
+
 static void
 log_emit(int priority, int errnum, const char *fmt, va_list ap)
 {
@@ -63,9 +79,7 @@ log_emit(int priority, int errnum, const char *fmt, va_list ap)
 
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (errnum != 0) {
-		/* POSIX strerror_r: strerror() may share one buffer between threads. */
-		if (strerror_r(errnum, why, sizeof(why)) != 0)
-			(void)snprintf(why, sizeof(why), "error %d", errnum);
+		(void)log_strerror(errnum, why, sizeof(why));
 		len = strlen(msg);
 		if (len < sizeof(msg) - 1)
 			(void)snprintf(msg + len, sizeof(msg) - len, ": %s", why);

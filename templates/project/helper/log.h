@@ -5,6 +5,8 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include <stddef.h>
+
 #if defined(__GNUC__) || defined(__clang__)
 #define LOG_PRINTF(f, a)	__attribute__((format(printf, f, a)))
 #else
@@ -19,5 +21,6 @@ void	log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
 void	log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);
 _Noreturn void	fatal(const char *fmt, ...) LOG_PRINTF(1, 2);
 _Noreturn void	fatalx(const char *fmt, ...) LOG_PRINTF(1, 2);
+const char	*log_strerror(int errnum, char *buf, size_t len);
 
 #endif /* LOG_H */

@@ -3,8 +3,15 @@
  *
  * A no-op when NOTIFY_SOCKET is unset, so the same code runs under every supervisor. The
  * socket is a path or, on Linux, an abstract name written with a leading '@'. Each message
- * uses a fresh SOCK_CLOEXEC datagram socket, closed at once: nothing stays open while idle.
+ * uses a fresh close-on-exec datagram socket, closed at once: nothing stays open while idle.
  */
+/*
+ * SOCK_CLOEXEC on Linux; elsewhere (macOS, the BSDs) fcntl() right after, chosen at compile
+ * time. make PORTABLE=1 (CD_PORTABLE) forces the fallback on Linux too, so make check proves it.
+ */
+#if defined(__linux__) && !CD_PORTABLE
+#define HAVE_SOCK_CLOEXEC	1	/* glibc defines it without _GNU_SOURCE */
+#endif
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/un.h>
@@ -17,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemonize.h"
 #include "notify.h"
 
 #define NOTIFY_MAX	1024
@@ -46,10 +54,10 @@ notify_send(const char *state)
 		sun.sun_path[0] = '\0';	/* Linux abstract namespace: no file, no NUL at the end */
 	alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen);
 
-#ifdef SOCK_CLOEXEC
+#if defined(HAVE_SOCK_CLOEXEC)
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 #else
-	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	fd = fd_cloexec(socket(AF_UNIX, SOCK_DGRAM, 0), 0);
 #endif
 	if (fd == -1)
 		return -errno;

@@ -14,21 +14,33 @@
  * started it as the account (systemd User=, runit chpst -u), or someone runs it unprivileged
  * to try it out. privdrop() then returns 1 and changes nothing.
  */
+/*
+ * setgroups(2) and getgrouplist(3) are in every Unix and in no standard, so each libc hides them
+ * under _POSIX_C_SOURCE; each has its own way to show them. Not _GNU_SOURCE on Linux: nothing
+ * here needs more, and it would change strerror_r().
+ */
 #if defined(__linux__)
-#define _GNU_SOURCE		/* getgrouplist(3), setgroups(2), pipe2(2) in glibc */
+#define _DEFAULT_SOURCE		/* glibc, musl */
+#elif defined(__APPLE__)
+#ifndef _DARWIN_C_SOURCE	/* the Makefile defines it already */
+#define _DARWIN_C_SOURCE
+#endif
+#else
+#undef _POSIX_C_SOURCE		/* the BSDs show everything by default */
 #endif
 
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "daemonize.h"
+#include "log.h"
 #include "privdrop.h"
 
 #define PRIVDROP_GROUPS_MAX	256
@@ -49,10 +61,27 @@ privdrop_error(char *err, size_t errlen, const char *what, const char *user)
 	char	why[128];
 	int	saved = errno;
 
-	if (strerror_r(saved, why, sizeof(why)) != 0)
-		(void)snprintf(why, sizeof(why), "error %d", saved);
-	(void)snprintf(err, errlen, "cannot %s %s: %s", what, user, why);
+	(void)snprintf(err, errlen, "cannot %s %s: %s", what, user,
+	    log_strerror(saved, why, sizeof(why)));
 	errno = saved;
+}
+
+/* getgrouplist(3) fills gid_t on Linux and the BSDs, int on macOS. */
+static int
+group_list(const char *user, gid_t base, gid_t *groups, int *n)
+{
+#if defined(__APPLE__)
+	int	list[PRIVDROP_GROUPS_MAX], i, rc;
+
+	if (*n > PRIVDROP_GROUPS_MAX)
+		*n = PRIVDROP_GROUPS_MAX;
+	rc = getgrouplist(user, (int)base, list, n);
+	for (i = 0; i < *n && i < PRIVDROP_GROUPS_MAX; i++)
+		groups[i] = (gid_t)list[i];
+	return rc;
+#else
+	return getgrouplist(user, base, groups, n);
+#endif
 }
 
 /* The child's side: look the account up and write the answer. */
@@ -71,7 +100,7 @@ account_child(const char *user, int fd)
 		a.uid = pw->pw_uid;
 		a.gid = pw->pw_gid;
 		a.ngroups = PRIVDROP_GROUPS_MAX;
-		if (getgrouplist(user, pw->pw_gid, a.groups, &a.ngroups) == -1)
+		if (group_list(user, pw->pw_gid, a.groups, &a.ngroups) == -1)
 			(void)snprintf(a.why, sizeof(a.why), "%s is in more than %d groups", user,
 			    PRIVDROP_GROUPS_MAX);
 		else
@@ -89,11 +118,8 @@ account_lookup(const char *user, struct account *a, char *err, size_t errlen)
 	ssize_t	n;
 	pid_t	pid;
 
-#if defined(__linux__)
-	if (pipe2(fds, O_CLOEXEC) == -1) {
-#else
-	if (pipe(fds) == -1) {
-#endif
+	/* Single-threaded still: pipe_cloexec's fallback leaves no window for a leak. */
+	if (pipe_cloexec(fds) == -1) {
 		privdrop_error(err, errlen, "look up account", user);
 		return -1;
 	}

@@ -9,18 +9,21 @@
  * two events, so no reader ever sees half of one config and half of the other, and a
  * config that cannot be put in force (an echo socket that cannot be bound) changes nothing.
  *
- * The wake-up descriptor is a socketpair rather than a pipe, so that the self-test can tell
- * the daemon's own descriptors from a leaked pipe.
+ * The payload thread sleeps in ppoll(2) on Linux, with its nanosecond timeout; elsewhere (macOS,
+ * the BSDs) in plain poll(2), its timeout rounded up to milliseconds. Either way no signal can
+ * interrupt it, since all are blocked: no sigmask needs swapping, so poll loses nothing (APUE
+ * 10.16's race cannot arise). make PORTABLE=1 (CD_PORTABLE) forces poll on Linux too.
  */
-#if defined(__linux__)
-#define _GNU_SOURCE		/* ppoll(2), SOCK_NONBLOCK in glibc */
+#if defined(__linux__) && !CD_PORTABLE
+#define _GNU_SOURCE		/* ppoll(2) in glibc */
+#define HAVE_PPOLL	1
 #endif
 
 #include <sys/socket.h>
 #include <sys/types.h>
 
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -28,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemonize.h"
 #include "log.h"
 #include "notify.h"
 #include "payload.h"
@@ -85,8 +89,8 @@ mailbox_poke(struct mailbox *mb)
 {
 	char	c = 0;
 
-	/* EAGAIN: a poke is already pending, which is all that is needed. */
-	(void)send(mb->wake[1], &c, 1, MSG_DONTWAIT);
+	/* Non-blocking; EAGAIN: a poke is already pending, which is all that is needed. */
+	(void)send(mb->wake[1], &c, 1, 0);
 }
 
 static void
@@ -94,8 +98,25 @@ mailbox_drain(struct mailbox *mb)
 {
 	char	buf[64];
 
-	while (recv(mb->wake[0], buf, sizeof(buf), MSG_DONTWAIT) > 0)
+	while (recv(mb->wake[0], buf, sizeof(buf), 0) > 0)
 		continue;
+}
+
+static int
+payload_wait(struct pollfd *fds, nfds_t n, const struct timespec *left)
+{
+#if defined(HAVE_PPOLL)
+	return ppoll(fds, n, left, NULL);
+#else
+	long	ms = -1;
+
+	if (left != NULL) {
+		/* Rounded up: waking before the deadline would only loop back here. */
+		ms = left->tv_nsec / 1000000L + (left->tv_nsec % 1000000L != 0);
+		ms = left->tv_sec > (INT_MAX - ms) / 1000 ? INT_MAX : (long)left->tv_sec * 1000 + ms;
+	}
+	return poll(fds, n, (int)ms);
+#endif
 }
 
 /* Waits for the payload's descriptors or its deadline; the wake-up socket is entry 0. */
@@ -113,7 +134,7 @@ payload_thread(void *arg)
 		fds[0].fd = mb->wake[0];
 		fds[0].events = POLLIN;
 		timed = payload_timeout(mb->payload, &left);
-		if (ppoll(fds, n, timed ? &left : NULL, NULL) == -1) {
+		if (payload_wait(fds, n, timed ? &left : NULL) == -1) {
 			if (errno == EINTR)
 				continue;
 			log_warn("payload thread: cannot wait");
@@ -175,20 +196,6 @@ apply_in_payload_thread(const struct config *cf, char *err, size_t errlen, void 
 	return rc;
 }
 
-static int
-wake_pair(int sv[2])
-{
-#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
-	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv);
-#else
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-		return -1;
-	(void)fcntl(sv[0], F_SETFD, FD_CLOEXEC);
-	(void)fcntl(sv[1], F_SETFD, FD_CLOEXEC);
-	return 0;
-#endif
-}
-
 /*
  * Starts the payload thread, reports ready, then takes signals until SIGTERM or SIGINT and
  * joins the thread. Returns 0, or -1 with errno set if the thread could not start or failed.
@@ -202,7 +209,8 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 
 	memset(&mb, 0, sizeof(mb));
 	mb.payload = p;
-	if (wake_pair(mb.wake) == -1)
+	/* Before pthread_create: no other thread can fork while wakeup_pair's fallback runs. */
+	if (wakeup_pair(mb.wake) == -1)
 		return -1;
 	(void)pthread_mutex_init(&mb.lock, NULL);
 	(void)pthread_cond_init(&mb.done_cv, NULL);

@@ -1,24 +1,36 @@
 /*
  * signals.c, single-threaded model: the handlers only set flags; the main loop does the work.
  *
- * SIGHUP, SIGTERM and SIGINT stay blocked except inside ppoll(2), which unblocks them
- * atomically for exactly as long as it sleeps. A signal can therefore only be taken while the
- * loop sleeps, and ppoll returns EINTR at once: no window between testing a flag and going to
- * sleep (the race sigsuspend closes in APUE 10.16), no polling, no wakeup while idle.
+ * The loop must never test the flags, find them clear, and then sleep through a signal that
+ * arrived in between (the race sigsuspend closes in APUE 10.16). Two ways, chosen at compile time:
  *
- * Unlike APUE Figure 13.8, whose SIGHUP handler re-reads the config itself, the handler here
- * only sets a volatile sig_atomic_t flag: the stricter rule of signal-safety(7), since the
- * reload calls malloc, stdio and syslog, none of them async-signal-safe.
+ * - Linux: SIGHUP, SIGTERM and SIGINT stay blocked except inside ppoll(2), which unblocks them
+ *   atomically for exactly as long as it sleeps, so a signal can only be taken while the loop
+ *   sleeps, and ppoll returns EINTR at once.
+ * - Elsewhere (macOS, the BSDs have no ppoll; pselect's atomicity is not guaranteed on every
+ *   libc): the self-pipe. The handler also writes one byte to a non-blocking socketpair whose
+ *   other end is polled with plain poll(2), so a signal taken anywhere, even just before poll,
+ *   wakes it.
+ *   make PORTABLE=1 (CD_PORTABLE) forces this on Linux too, so that make check proves it.
+ *
+ * Either way: no polling, no wakeup while idle. Unlike APUE Figure 13.8, whose SIGHUP handler
+ * re-reads the config itself, the handler here only sets a volatile sig_atomic_t flag (and
+ * writes the byte): the stricter rule of signal-safety(7), since the reload calls malloc, stdio
+ * and syslog, none of them async-signal-safe; write(2) is.
  */
-#if defined(__linux__)
+#if defined(__linux__) && !CD_PORTABLE
 #define _GNU_SOURCE		/* ppoll(2) in glibc */
+#define HAVE_PPOLL	1
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "daemonize.h"
 #include "log.h"
 #include "notify.h"
 #include "payload.h"
@@ -27,7 +39,11 @@
 
 static volatile sig_atomic_t	got_reload;	/* SIGHUP */
 static volatile sig_atomic_t	got_stop;	/* SIGTERM, SIGINT */
+#if defined(HAVE_PPOLL)
 static sigset_t			wait_mask;	/* the mask in force while ppoll sleeps */
+#else
+static int			self_pipe[2] = { -1, -1 };	/* [1] written by the handler */
+#endif
 
 static void
 on_signal(int sig)
@@ -38,6 +54,14 @@ on_signal(int sig)
 		got_reload = 1;
 	else
 		got_stop = 1;
+#if !defined(HAVE_PPOLL)
+	{
+		char	c = 0;
+
+		/* EAGAIN: the pipe is full, so the loop will wake anyway. */
+		(void)write(self_pipe[1], &c, 1);
+	}
+#endif
 	errno = saved;
 }
 
@@ -58,19 +82,63 @@ signals_init(void)
 	(void)sigaddset(&block, SIGHUP);
 	(void)sigaddset(&block, SIGTERM);
 	(void)sigaddset(&block, SIGINT);
+#if defined(HAVE_PPOLL)
 	if (sigprocmask(SIG_BLOCK, &block, &wait_mask) == -1)
 		return -1;
 	(void)sigdelset(&wait_mask, SIGHUP);
 	(void)sigdelset(&wait_mask, SIGTERM);
 	(void)sigdelset(&wait_mask, SIGINT);
-
-	/* No SA_RESTART: ppoll must return to the loop. The handler runs with all else blocked. */
+	/* No SA_RESTART: ppoll must return to the loop. */
+#else
+	/*
+	 * Non-blocking, so a full pipe never blocks the handler; close-on-exec (APUE 13.7). The
+	 * process is single-threaded here, so wakeup_pair's fallback leaves no window to leak it.
+	 * SA_RESTART: a handler may now run anywhere in the loop, and the calls it interrupts
+	 * (a read of the config, a send to syslog) resume; the byte in the pipe wakes poll anyway.
+	 */
+	if (wakeup_pair(self_pipe) == -1)
+		return -1;
+	sa.sa_flags = SA_RESTART;
+#endif
+	/* The handler runs with every other signal blocked. */
 	sa.sa_handler = on_signal;
 	(void)sigfillset(&sa.sa_mask);
 	if (sigaction(SIGHUP, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1 ||
 	    sigaction(SIGINT, &sa, NULL) == -1)
 		return -1;
 	return 0;
+}
+
+/*
+ * Sleeps until a descriptor is ready, the deadline passes or a signal arrives: returns 1 when
+ * the payload has something to dispatch, 0 for a signal, -1 with errno set on failure.
+ */
+static int
+signals_wait(struct pollfd *fds, nfds_t n, const struct timespec *left)
+{
+#if defined(HAVE_PPOLL)
+	fds[0].fd = -1;
+	if (ppoll(fds, n, left, &wait_mask) >= 0)
+		return 1;
+	return errno == EINTR ? 0 : -1;
+#else
+	char	buf[64];
+	long	ms = -1;
+
+	fds[0].fd = self_pipe[0];
+	fds[0].events = POLLIN;
+	if (left != NULL) {
+		/* Rounded up: waking before the deadline would only loop back here. */
+		ms = left->tv_nsec / 1000000L + (left->tv_nsec % 1000000L != 0);
+		ms = left->tv_sec > (INT_MAX - ms) / 1000 ? INT_MAX : (long)left->tv_sec * 1000 + ms;
+	}
+	if (poll(fds, n, (int)ms) == -1)
+		return errno == EINTR ? 0 : -1;
+	if (fds[0].revents & POLLIN)
+		while (read(self_pipe[0], buf, sizeof(buf)) > 0)
+			continue;
+	return 1;
+#endif
 }
 
 static int
@@ -86,17 +154,16 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	struct pollfd	*fds;
 	struct timespec	 left;
 	nfds_t		 n;
-	int		 timed;
+	int		 timed, rc;
 
 	ready(arg);
 	while (!got_stop) {
 		fds = payload_pollfds(p, &n);
-		fds[0].fd = -1;
 		timed = payload_timeout(p, &left);
-		if (ppoll(fds, n, timed ? &left : NULL, &wait_mask) >= 0)
-			payload_dispatch(p);
-		else if (errno != EINTR)
+		if ((rc = signals_wait(fds, n, timed ? &left : NULL)) == -1)
 			return -1;
+		if (rc == 1)
+			payload_dispatch(p);
 		if (got_reload && !got_stop) {
 			got_reload = 0;
 			(void)reload_config(config_path, apply_here, p);

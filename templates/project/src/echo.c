@@ -16,8 +16,14 @@
  * It forks no children. Work that needs one must reap it without blocking the loop: a
  * waitpid(-1, &status, WNOHANG) loop each time the loop wakes up after SIGCHLD.
  */
-#if defined(__linux__)
-#define _GNU_SOURCE		/* accept4(2), SOCK_NONBLOCK in glibc */
+/*
+ * Linux creates sockets non-blocking and close-on-exec in one call; elsewhere (macOS, the BSDs)
+ * fcntl() sets both right after, chosen at compile time. make PORTABLE=1 (CD_PORTABLE) forces
+ * the fallback on Linux too, so that make check proves it.
+ */
+#if defined(__linux__) && !CD_PORTABLE
+#define _GNU_SOURCE		/* accept4(2), SOCK_NONBLOCK and SOCK_CLOEXEC in glibc */
+#define HAVE_ACCEPT4	1
 #endif
 
 #include <sys/socket.h>
@@ -36,6 +42,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemonize.h"
 #include "log.h"
 #include "payload.h"
 
@@ -43,8 +50,16 @@
 #define ECHO_BUF_MIN	4096			/* first buffer of a client */
 #define ECHO_CLIENTS	16			/* first size of the client table */
 
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL	0			/* SIGPIPE is ignored anyway (signals.c) */
+/*
+ * MSG_NOSIGNAL turns a client's hang-up mid-reply into EPIPE instead of SIGPIPE. macOS lacks it
+ * (SO_NOSIGPIPE is its per-socket twin); none is needed there, since signals.c ignores SIGPIPE
+ * for the whole process (and the multithreaded model also blocks it). CD_PORTABLE goes without,
+ * so that make check proves the process-wide ignore alone suffices.
+ */
+#if defined(MSG_NOSIGNAL) && !CD_PORTABLE
+#define ECHO_SEND_FLAGS	MSG_NOSIGNAL
+#else
+#define ECHO_SEND_FLAGS	0
 #endif
 
 struct client {
@@ -71,9 +86,8 @@ echo_syserr(char *err, size_t errlen, const char *what, const char *path)
 	char	why[128];
 	int	saved = errno;
 
-	if (strerror_r(saved, why, sizeof(why)) != 0)
-		(void)snprintf(why, sizeof(why), "error %d", saved);
-	(void)snprintf(err, errlen, "cannot %s %s: %s", what, path, why);
+	(void)snprintf(err, errlen, "cannot %s %s: %s", what, path,
+	    log_strerror(saved, why, sizeof(why)));
 	errno = saved;
 }
 
@@ -95,32 +109,25 @@ echo_addr(const char *path, struct sockaddr_un *sun, socklen_t *len)
 	return 0;
 }
 
-#if !defined(__linux__) || !defined(SOCK_NONBLOCK) || !defined(SOCK_CLOEXEC)
-/* Where socket() and accept() cannot set them at creation: set them right after. */
-static int
-echo_nonblock(int fd)
-{
-	int	flags;
-
-	if (fd == -1)
-		return -1;
-	if ((flags = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
-		(void)close(fd);
-		return -1;
-	}
-	return fd;
-}
-#endif
-
-/* Non-blocking and close-on-exec from the start. */
+/* Non-blocking and close-on-exec from the start (APUE 13.7), or right after: fd_cloexec(). */
 static int
 echo_socket(void)
 {
-#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+#if defined(HAVE_ACCEPT4)
 	return socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 #else
-	return echo_nonblock(socket(AF_UNIX, SOCK_STREAM, 0));
+	return fd_cloexec(socket(AF_UNIX, SOCK_STREAM, 0), 1);
+#endif
+}
+
+static int
+echo_accept_one(int lfd)
+{
+#if defined(HAVE_ACCEPT4)
+	return accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+	/* POSIX leaves it open whether O_NONBLOCK is inherited from the listener: set it. */
+	return fd_cloexec(accept(lfd, NULL, NULL), 1);
 #endif
 }
 
@@ -259,11 +266,7 @@ echo_accept(struct payload *p)
 			p->paused = 1;
 			return;
 		}
-#if defined(__linux__)
-		fd = accept4(p->fds[1].fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-#else
-		fd = echo_nonblock(accept(p->fds[1].fd, NULL, NULL));
-#endif
+		fd = echo_accept_one(p->fds[1].fd);
 		if (fd == -1) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -323,7 +326,7 @@ client_write(struct client *c, int fd)
 {
 	ssize_t	n;
 
-	n = send(fd, c->buf + c->sent, c->ready - c->sent, MSG_NOSIGNAL);
+	n = send(fd, c->buf + c->sent, c->ready - c->sent, ECHO_SEND_FLAGS);
 	if (n == -1)
 		return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -1;
 	c->sent += (size_t)n;
