@@ -3,12 +3,14 @@
 import { resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { completeAnswers, describeProblem, type Given, ordered, problems } from '../core/answers.js';
-import { type Answers, CONVENTIONS } from '../core/conventions.js';
+import { type Answers } from '../core/conventions.js';
 import { questionsFor } from '../core/prompts.js';
 import { renderFiles } from '../core/render.js';
 import { directoryState } from '../core/target.js';
 import { nextSteps } from './next-steps.js';
-import { CONFIG_KEY, writeSaved } from '../core/saved.js';
+import { CONFIG_KEY, loadSaved, writeSaved } from '../core/saved.js';
+import { applyPlan, diskAt, pruneEmptyDirs } from '../core/apply.js';
+import { askAboutConflicts, plan, type Step } from '../core/plan.js';
 import { CancelError, UsageError } from '../core/errors.js';
 
 export interface AppOptions {
@@ -24,6 +26,8 @@ export interface AppOptions {
 
 export default class AppGenerator extends Generator<Record<string, unknown>, AppOptions & BaseOptions> {
   answers!: Answers;
+  steps: Step[] = [];
+  private targetChecked = false;
 
   constructor(args?: string[], opts?: AppOptions & Record<string, unknown>) {
     // The emitted project has no package.json to install: switch yeoman's install step off.
@@ -32,6 +36,13 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
   override rootGeneratorName(): string {
     return CONFIG_KEY;
+  }
+
+  async initializing(): Promise<void> {
+    // A name or --dir on the command line names the target before any question: settle a non-empty
+    // directory now, not after every prompt has been answered.
+    const early = this.options.dir ?? (this.options.given?.name as string | undefined);
+    if (early !== undefined) await this.checkTarget(resolve(early));
   }
 
   async prompting(): Promise<void> {
@@ -48,30 +59,48 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
   async configuring(): Promise<void> {
     const dir = resolve(this.options.dir ?? this.answers.name);
-    const state = directoryState(dir);
-    if (state === 'file') throw new UsageError(`${dir} exists and is not a directory`);
-    if (state === 'non-empty' && !this.options.force) {
-      if (this.options.yes) throw new UsageError(`${dir} is not empty; use --force to write into it`);
-      const { go } = await this.prompt<{ go: boolean }>({
-        type: 'confirm',
-        name: 'go',
-        message: `${dir} is not empty. Write into it (you will be asked before each changed file is overwritten)?`,
-        default: false,
-      });
-      if (!go) throw new CancelError();
-    }
+    if (!this.targetChecked) await this.checkTarget(dir);
     // Change the destination before touching this.config, which destinationRoot() resets.
     this.destinationRoot(dir);
+    // What the answers saved there before would generate: files still as generated from them may be
+    // replaced or removed without asking; anything else that differs is an edit, settled up front.
+    const previous = previousAnswers(dir);
+    const [before, next] = await Promise.all([previous ? renderFiles(previous) : [], renderFiles(this.answers)]);
+    this.steps = await askAboutConflicts(this, plan(before, next, diskAt(dir)), this.options);
   }
 
-  async writing(): Promise<void> {
-    for (const file of await renderFiles(this.answers)) {
-      this.fs.write(this.destinationPath(file.path), file.contents, { stat: { mode: file.mode } as never });
-    }
-    await writeSaved(this, this.answers);
+  writing(): Promise<void> {
+    applyPlan(this, this.steps);
+    return writeSaved(this, this.answers);
   }
 
   end(): void {
+    pruneEmptyDirs(this.destinationRoot(), this.steps);
     this.log(nextSteps(this.answers, this.destinationRoot()));
+  }
+
+  private async checkTarget(dir: string): Promise<void> {
+    this.targetChecked = true;
+    const state = directoryState(dir);
+    if (state === 'file') throw new UsageError(`${dir} exists and is not a directory`);
+    if (state !== 'non-empty' || this.options.force) return;
+    if (this.options.yes) throw new UsageError(`${dir} is not empty; use --force to write into it`);
+    const { go } = await this.prompt<{ go: boolean }>({
+      type: 'confirm',
+      name: 'go',
+      message: `${dir} is not empty. Write into it (you will be asked before each edited file is overwritten)?`,
+      default: false,
+    });
+    if (!go) throw new CancelError();
+  }
+}
+
+/** The valid create-daemon answers saved in dir, if any: the baseline for "as generated". */
+function previousAnswers(dir: string): Answers | undefined {
+  try {
+    const answers = ordered(completeAnswers(loadSaved(dir)));
+    return problems(answers).length === 0 ? answers : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -25,17 +25,23 @@ export interface Parsed {
 }
 
 /** parseArgs' errors, said the way the rest of our messages are. */
-function usageFromParseError(error: NodeJS.ErrnoException): UsageError {
-  const option = /'(-[^' ]*(?:, --[^' ]*)?)/.exec(error.message)?.[1]?.replace(/^-\w, /, '') ?? '';
+function usageFromParseError(error: NodeJS.ErrnoException, command: Command, args: readonly string[]): UsageError {
+  const help = command === 'units' ? 'create-daemon units --help' : 'create-daemon --help';
+  // "Option '-y, --yes' does not take ..." / "Option '--pidfile <value>' argument missing" / "Unknown option '-x'"
+  const quoted = /'(-[^']*)'/.exec(error.message)?.[1] ?? '';
+  const option = quoted.replace(/ <value>$/, '').replace(/^-\w, /, '');
   switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new UsageError(`unknown option ${option}; see create-daemon --help`);
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      // "-h=1" arrives as the short-option group "-h", "-=", "-1": name what the user typed.
+      const typed = args.find((a) => /^-[^-]/.test(a) && a.includes(option.slice(1))) ?? option;
+      return new UsageError(`unknown option ${typed}; see ${help}`);
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return /does not take an argument/.test(error.message)
         ? new UsageError(`${option} takes no value`)
         : new UsageError(`${option} needs a value (use ${option}=VALUE for a value that starts with "-")`);
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return new UsageError(`unexpected argument; see create-daemon --help`);
+      return new UsageError(`unexpected argument; see ${help}`);
     default:
       return new UsageError(error.message);
   }
@@ -44,25 +50,39 @@ function usageFromParseError(error: NodeJS.ErrnoException): UsageError {
 export function parse(argv: readonly string[]): Parsed {
   const command: Command = argv[0] === 'units' ? 'units' : 'app';
   const args = command === 'units' ? argv.slice(1) : argv;
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
+  let parsed: {
+    values: Record<string, string | boolean | undefined>;
+    positionals: string[];
+    tokens: { kind: string; name?: string; rawName?: string }[];
+  };
   try {
-    ({ values, positionals } = parseArgs({
+    parsed = parseArgs({
       args: [...args],
       options: parseConfig(command),
       allowPositionals: command === 'app',
       strict: true,
-    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+      tokens: true,
+    }) as typeof parsed;
   } catch (error) {
-    throw usageFromParseError(error as NodeJS.ErrnoException);
+    throw usageFromParseError(error as NodeJS.ErrnoException, command, args);
   }
+  const { values, positionals, tokens } = parsed;
+  // The last of two values would win silently: say so instead.
+  const seen = new Set<string>();
+  for (const t of tokens.filter((t) => t.kind === 'option')) {
+    if (seen.has(t.name!))
+      throw new UsageError(`--${t.name} given twice; give it once${t.name === 'init' ? ', with a comma list' : ''}`);
+    seen.add(t.name!);
+  }
+  if (values.dir === '') throw new UsageError('--dir needs a path');
   if (positionals.length > 1)
     throw new UsageError(`expected one daemon name, got ${positionals.length}: ${positionals.join(' ')}`);
   const given: Given = {};
   if (positionals[0] !== undefined) given.name = positionals[0];
   for (const row of flagRows(command)) {
     const value = values[row.flag!];
-    if (typeof value === 'string') given[row.key] = value;
+    // Trimmed like a prompt's answer, so a flag and a prompt save the same value.
+    if (typeof value === 'string') given[row.key] = value.trim();
   }
   return { command, given, flags: values };
 }
@@ -75,6 +95,11 @@ export function checkGiven(given: Given): void {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that goes away (`create-daemon myd --yes | head -1`) must not stop a run half-way:
+  // the progress lines are lost, the project is still written whole.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   try {
     const { command, given, flags } = parse(argv);
     if (flags.help) {

@@ -3,14 +3,17 @@ import { existsSync, rmdirSync } from 'node:fs';
 import { EnvironmentBase } from 'yeoman-environment';
 import type { BaseGenerator } from '@yeoman/types';
 import AppGenerator, { type AppOptions } from '../app/index.js';
+import { findProjectRoot } from '../core/saved.js';
 import { directoryState } from '../core/target.js';
 import UnitsGenerator, { type UnitsOptions } from '../units/index.js';
 
-async function run(Gen: unknown, namespace: string, options: Record<string, unknown>): Promise<BaseGenerator> {
+async function run(Gen: unknown, namespace: string, options: object): Promise<BaseGenerator> {
   const env = new EnvironmentBase({
     cwd: process.cwd(),
     skipInstall: true,
-    force: Boolean(options.force),
+    // Every overwrite is settled before the first write (core/plan.ts: --force, or a question per
+    // edited file), so yeoman's own per-file conflicter must not ask again in the middle of its commit.
+    force: true,
     // Progress ("create Makefile") is output, not diagnostics: stderr stays for the one-line errors.
     stderr: process.stdout,
   } as never);
@@ -33,7 +36,9 @@ export async function runApp(options: AppOptions, target: string): Promise<void>
   }
 }
 
+/** Run `units` from the project root, found upward from the current directory as yeoman does. */
 export async function runUnits(options: UnitsOptions): Promise<number> {
+  process.chdir(findProjectRoot(process.cwd()));
   const generator = (await run(UnitsGenerator, 'create-daemon:units', { ...options })) as unknown as UnitsGenerator;
   return generator.exitCode;
 }

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import { type Answers, type InitSystem, INIT_SYSTEMS } from './conventions.js';
 import { cString, mdText, oneLine, shWord, unitValue, xmlText } from './escape.js';
-import { XDG_PREFIX } from './validate.js';
+import { socketPath, XDG_PREFIX } from './validate.js';
 
 export const DAEMON_VERSION = '0.1.0';
 export const PREFIX = '/usr/local';
@@ -29,7 +29,7 @@ export function buildContext(a: Answers) {
     description: a.description,
     pidfile: a.pidfile,
     config: a.config,
-    socket: `${pidDir}/${a.name}.sock`,
+    socket: socketPath(a.pidfile, a.name),
     version: DAEMON_VERSION,
     tickMessage: `${a.name} is alive`,
     binPath: `${sbindir}/${a.name}`,

@@ -187,7 +187,7 @@ export const CONVENTIONS: readonly Convention[] = [
     help: "lock/PID file, absolute; APUE's /var/run/<name>.pid is accepted",
     defaultHelp: '/run/<name>.pid; with --user /run/<name>/<name>.pid; with --scope user $XDG_RUNTIME_DIR/<name>.pid',
     default: (a) => v.defaultPidfile(a.name ?? 'mydaemon', a.user ?? '', a.scope ?? 'system'),
-    validate: (value, a) => v.pidfile(str(value), a.scope, undefined, a.user),
+    validate: (value, a) => v.pidfile(str(value), a),
   },
   {
     key: 'config',

@@ -1,6 +1,10 @@
 // The saved answers: .yo-rc.json, key "create-daemon", in table order, formatted by Prettier.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type Generator from 'yeoman-generator';
+import type { Given } from './answers.js';
 import type { Answers } from './conventions.js';
+import { UsageError } from './errors.js';
 import { formatIfPretty } from './render.js';
 
 export const CONFIG_KEY = 'create-daemon';
@@ -12,4 +16,28 @@ export async function writeSaved(generator: Generator, answers: Answers): Promis
   const path = generator.destinationPath(YO_RC);
   const text = generator.fs.read(path);
   if (text !== undefined) generator.fs.write(path, await formatIfPretty(path, text));
+}
+
+/** The nearest directory at or above `start` that holds a .yo-rc.json, as yeoman looks for it; else `start`. */
+export function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, YO_RC))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+/** The saved answers in `dir`, or a UsageError that says why there are none. */
+export function loadSaved(dir: string): Given {
+  const file = join(dir, YO_RC);
+  if (!existsSync(file)) throw new UsageError(`not a create-daemon project (no ${YO_RC} in ${dir})`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file}: ${(error as Error).message}`);
+  }
+  const saved = (parsed as Record<string, unknown> | null)?.[CONFIG_KEY];
+  if (typeof saved !== 'object' || saved === null || Array.isArray(saved))
+    throw new UsageError(`${file} has no "${CONFIG_KEY}" answers; not a create-daemon project`);
+  return saved as Given;
 }

@@ -33,6 +33,26 @@ const suggest = (raw: string): string => {
   return s && s !== raw ? ` (try ${quote(s)})` : '';
 };
 
+/** Names that would collide with the emitted Makefile's targets or the project's own files and directories. */
+export const RESERVED_NAMES = [
+  'all',
+  'check',
+  'install',
+  'uninstall',
+  'clean',
+  'fuzz',
+  'lint',
+  'grade',
+  'helper',
+  'src',
+  'tests',
+  'etc',
+  'init',
+  'makefile',
+  'gnumakefile',
+  'readme',
+] as const;
+
 export function name(value: string): true | string {
   if (value === '') return 'a daemon name is required, for example "mydaemon"';
   if (value.length > MAX_NAME)
@@ -40,6 +60,8 @@ export function name(value: string): true | string {
   if (!/^[a-z0-9_-]*$/.test(value))
     return `name may hold only a-z, 0-9, "_" and "-", got ${quote(value)}${suggest(value)}`;
   if (!NAME_RE.test(value)) return `name must start with a lower-case letter, got ${quote(value)}${suggest(value)}`;
+  if ((RESERVED_NAMES as readonly string[]).includes(value))
+    return `name ${quote(value)} would clash with the project's Makefile targets or directories; choose another, such as "${value}d"`;
   return true;
 }
 
@@ -71,7 +93,7 @@ export function splitList(value: string): string[] {
 }
 
 /** Init systems that only run system services: they make no sense for --scope user. */
-export const SYSTEM_ONLY_INIT = ['sysv', 'openrc', 'rcd'] as const;
+export const SYSTEM_ONLY_INIT = ['sysv', 'openrc', 'runit', 'rcd'] as const;
 
 export function initList(choices: readonly string[], values: readonly string[], scope?: string): true | string {
   const unknown = values.filter((s) => !choices.includes(s));
@@ -108,24 +130,49 @@ export function defaultPidfile(daemon: string, account: string, scope: string): 
   return account ? `/run/${daemon}/${daemon}.pid` : `/run/${daemon}.pid`;
 }
 
-/** Checks shared by absolute file paths. `isDirectory` is the one look at the file system. */
+/** The POSIX portable filename characters, and "/" and "+": a path reaches shell scripts, unit files,
+ * a plist and a Makefile, and none of these characters means anything to any of them. */
+const PORTABLE_PATH = /^[A-Za-z0-9._/+-]+$/;
+
+/** Checks shared by absolute file paths. `probe` is the one look at the file system. */
 export function absoluteFile(what: string, value: string, probe: (p: string) => boolean = isDirectory): true | string {
   if (value === '') return `${what} must be an absolute path, got ""`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${what} must not contain control characters such as a newline`;
   if (!value.startsWith('/')) return `${what} must be an absolute path, got ${quote(value)}`;
-  if (/[\s"'\\$`%]/.test(value))
-    return `${what} must not contain spaces, quotes, "\\", "$", "\`" or "%", got ${quote(value)}`;
+  if (!PORTABLE_PATH.test(value))
+    return `${what} may use only letters, digits, ".", "_", "-", "+" and "/" (it reaches shell scripts, unit files and a Makefile), got ${quote(value)}`;
+  if (value.length > 1024) return `${what} must be at most 1024 characters, got ${value.length}`;
   if (value.endsWith('/')) return `${what} must name a file, not a directory, got ${quote(value)}`;
-  if (value.split('/').some((part) => part === '..' || part === '.'))
-    return `${what} must not contain "." or ".." components, got ${quote(value)} (use ${quote(posix.normalize(value))})`;
+  if (posix.normalize(value) !== value || value.split('/').some((part) => part === '..' || part === '.'))
+    return `${what} must be a normalised path without "." or ".." components, got ${quote(value)} (use ${quote(posix.normalize(value))})`;
+  const dir = posix.dirname(value);
+  if ((WORLD_WRITABLE as readonly string[]).includes(dir))
+    return `${what} must not be in world-writable ${dir}: any local user could create or replace it first`;
   if (probe(value)) return `${what} ${quote(value)} is an existing directory; name a file inside it`;
   return true;
 }
 
-export function pidfile(value: string, scope?: string, probe?: (p: string) => boolean, account = ''): true | string {
+/** AF_UNIX socket paths hold at most 107 bytes on Linux (sun_path[108]), 103 on the BSDs and macOS. */
+export const MAX_SOCKET_PATH = 103;
+/** The longest $XDG_RUNTIME_DIR a per-user service may get: /run/user/<uid>, uid up to 2^32-1. */
+const LONGEST_XDG = '/run/user/4294967295';
+
+/** Where the echo socket goes: beside the pid file (one directory to create, own and clean). */
+export const socketPath = (pidfilePath: string, daemon: string): string =>
+  `${posix.dirname(pidfilePath)}/${daemon}.sock`;
+
+export interface PidfileContext {
+  readonly name?: string;
+  readonly scope?: string;
+  readonly user?: string;
+  readonly config?: string;
+  readonly payload?: string;
+}
+
+export function pidfile(value: string, a: PidfileContext = {}, probe?: (p: string) => boolean): true | string {
   const xdg = value.startsWith(XDG_PREFIX);
-  if (xdg && scope !== 'user')
+  if (xdg && a.scope !== 'user')
     return `pidfile may use $XDG_RUNTIME_DIR only with --scope user; give an absolute path such as /run/name.pid`;
   const checked = absoluteFile(
     'pidfile',
@@ -134,11 +181,19 @@ export function pidfile(value: string, scope?: string, probe?: (p: string) => bo
   );
   if (checked !== true) return xdg ? checked.replace(/"\//, `"${XDG_PREFIX}`) : checked;
   const dir = posix.dirname(value);
-  if ((WORLD_WRITABLE as readonly string[]).includes(dir))
-    return `pidfile must not be in world-writable ${dir}: any user could create it first or hold its lock; use /run/<name>.pid`;
-  if (account && ['/run', '/var/run'].includes(dir)) {
-    const name = posix.basename(value).replace(/\.pid$/, '');
-    return `pidfile ${quote(value)} sits directly in ${dir}, where --user ${account} cannot create or remove it; use a directory of its own such as /run/${name}/${name}.pid`;
+  const base = posix.basename(value).replace(/\.pid$/, '');
+  if (a.scope === 'user' && !xdg && /^\/(var\/)?run(\/|$)/.test(dir))
+    return `pidfile ${quote(value)} is under ${dir}, which a per-user service cannot write; use $XDG_RUNTIME_DIR/${base}.pid`;
+  if (a.user && ['/run', '/var/run'].includes(dir))
+    return `pidfile ${quote(value)} sits directly in ${dir}, where --user ${a.user} cannot create or remove it; use a directory of its own such as /run/${base}/${base}.pid`;
+  if (a.config !== undefined && value === a.config)
+    return `pidfile and config must be different files, both are ${quote(value)}`;
+  if (a.payload === 'echo' && a.name) {
+    const sock = socketPath(value, a.name);
+    if (sock === a.config) return `pidfile's directory would put the echo socket ${quote(sock)} on the config file`;
+    const longest = xdg ? `${LONGEST_XDG}/${sock.slice(XDG_PREFIX.length)}` : sock;
+    if (Buffer.byteLength(longest) > MAX_SOCKET_PATH)
+      return `pidfile's directory is too deep for the echo socket beside it: ${quote(sock)} must fit in ${MAX_SOCKET_PATH} bytes (a UNIX socket path limit); use a shorter directory`;
   }
   return true;
 }
@@ -149,6 +204,10 @@ export function label(value: string): true | string {
 }
 
 export function umask(value: string): true | string {
-  if (/^0?[0-7]{3}$/.test(value)) return true;
-  return `umask must be three octal digits such as 022 or 027, got ${quote(value)}`;
+  if (!/^0?[0-7]{3}$/.test(value)) return `umask must be three octal digits such as 022 or 027, got ${quote(value)}`;
+  // The daemon creates its pid file and socket under this mask: it must keep them readable and
+  // writable by their owner, or the echo socket would accept nobody but root.
+  if ((Number.parseInt(value, 8) & 0o600) !== 0)
+    return `umask ${value} takes read or write away from the files' owner; keep the owner bits 0, such as 077 or 027`;
+  return true;
 }

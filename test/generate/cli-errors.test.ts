@@ -65,12 +65,37 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   [
     'init sysv with --scope user',
     ['myd', '--scope', 'user', '--init', 'systemd,sysv'],
-    /^create-daemon: --init sysv runs system services only; with --scope user choose from systemd, launchd, runit$/,
+    /^create-daemon: --init sysv runs system services only; with --scope user choose from systemd, launchd$/,
   ],
   [
     'user with a pid file directly in /run',
     ['myd', '--user', 'svc', '--pidfile', '/run/myd.pid'],
     /^create-daemon: --pidfile "\/run\/myd.pid" sits directly in \/run, where --user svc cannot create or remove it; use a directory of its own such as \/run\/myd\/myd.pid$/,
+  ],
+  [
+    'a name that is a Makefile target',
+    ['install'],
+    /^create-daemon: name "install" would clash with the project's Makefile targets or directories/,
+  ],
+  [
+    'a path with shell metacharacters',
+    ['myd', '--config', '/etc/x#y;z.conf'],
+    /^create-daemon: --config may use only letters, digits/,
+  ],
+  [
+    'pid file and config the same file',
+    ['myd', '--pidfile', '/etc/myd.conf'],
+    /^create-daemon: --pidfile and config must be different files/,
+  ],
+  [
+    'config in /tmp',
+    ['myd', '--config', '/tmp/myd.conf'],
+    /^create-daemon: --config must not be in world-writable \/tmp/,
+  ],
+  [
+    'umask taking the owner bits',
+    ['myd', '--umask', '777'],
+    /^create-daemon: --umask 777 takes read or write away from the files' owner/,
   ],
   ['user root', ['myd', '--user', 'root'], /^create-daemon: --user root is what happens without --user/],
   ['bad label', ['myd', '--label', 'nodots'], /^create-daemon: --label must be reverse-DNS/],

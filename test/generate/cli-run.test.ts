@@ -98,27 +98,46 @@ describe('create-daemon units: the saved-answers round trip', () => {
     expect(readFileSync(join(root, 'init/runit/myd/run'), 'utf8')).toMatch(/exec .*myd.* -f/);
   });
 
-  it('says when a flag changes what the C sources were generated from, with the command that regenerates them', () => {
+  it('notes when a flag changes what the C sources came from, with the command that regenerates them', () => {
     const cwd = tempDir();
-    expect(runCli(['myd', '--yes', '--payload', 'echo'], cwd).status).toBe(0);
+    expect(runCli(['myd', '--yes', '--payload', 'echo', '--pidfile', '/run/myd/myd.pid'], cwd).status).toBe(0);
     const root = join(cwd, 'myd');
-    const r = runCli(['units', '--yes', '--scope', 'user', '--init', 'systemd'], root);
+    const r = runCli(['units', '--yes', '--user', 'daemon'], root);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(
-      /^create-daemon: note: --scope also shapes the pid file default, which units leaves alone/,
+    expect(r.stderr).toBe(
+      "create-daemon: note: --user also shapes the privilege drop (helper/privdrop.c), which units leaves alone; to regenerate the whole project (overwriting your edits) run: create-daemon myd --dir . --force --payload 'echo' --user 'daemon' --pidfile '/run/myd/myd.pid'\n",
     );
-    expect(r.stderr).toContain("create-daemon myd --dir . --force --description 'myd daemon' --payload 'echo'");
-    expect(r.stderr).toContain("--scope 'user' --init 'systemd'");
-    const quiet = runCli(['units', '--yes', '--systemd-type', 'simple'], root);
-    expect(quiet.stderr).toBe('');
+    expect(runCli(['units', '--yes', '--systemd-type', 'simple'], root).stderr).toBe('');
   });
 
-  it('refuses --user while the saved pid file sits directly in /run', () => {
+  it('refuses a flag the compiled-in answers contradict, and gives the command that regenerates the project', () => {
     const cwd = tempDir();
     expect(runCli(['myd', '--yes'], cwd).status).toBe(0);
-    const r = runCli(['units', '--yes', '--user', 'svc'], join(cwd, 'myd'));
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^create-daemon: --pidfile "\/run\/myd.pid" sits directly in \/run, where --user svc/);
+    const root = join(cwd, 'myd');
+    const user = runCli(['units', '--yes', '--user', 'svc'], root);
+    expect(user.status).toBe(2);
+    expect(user.stderr).toMatch(
+      /^create-daemon: --user does not fit the saved answers, which are compiled into the daemon: saved pidfile "\/run\/myd.pid" sits directly in \/run, .*; regenerate the project with: create-daemon myd --dir \. --force --user 'svc'\n$/,
+    );
+    const scope = runCli(['units', '--yes', '--scope', 'user', '--init', 'systemd'], root);
+    expect(scope.status).toBe(2);
+    // The pid file was a default, so the command leaves it out and the per-user default applies.
+    expect(scope.stderr).toMatch(
+      /regenerate the project with: create-daemon myd --dir \. --force --scope 'user' --init 'systemd'\n$/,
+    );
+    const regenerated = runCli(['myd', '--dir', '.', '--force', '--scope', 'user', '--init', 'systemd'], root);
+    expect(regenerated.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'))['create-daemon'].pidfile).toBe(
+      '$XDG_RUNTIME_DIR/myd.pid',
+    );
+  });
+
+  it('runs from a subdirectory of the project, as yeoman finds .yo-rc.json upward', () => {
+    const cwd = tempDir();
+    expect(runCli(['myd', '--yes'], cwd).status).toBe(0);
+    const r = runCli(['units', '--yes', '--check'], join(cwd, 'myd', 'init', 'systemd'));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('outside a project it says so and exits 2', () => {
@@ -131,6 +150,6 @@ describe('create-daemon units: the saved-answers round trip', () => {
   it('rejects flags that only the app takes', () => {
     const r = runCli(['units', '--pidfile', '/run/x.pid'], tempDir());
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('create-daemon: unknown option --pidfile; see create-daemon --help\n');
+    expect(r.stderr).toBe('create-daemon: unknown option --pidfile; see create-daemon units --help\n');
   });
 });

@@ -2,7 +2,7 @@
 // path rewritten for another PREFIX, modes, scope user, the SysV/OpenRC name clash, and uninstall.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { beforeAll, describe, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { describeWith, itWith } from '../support/tools.js';
 import { tempDir } from '../support/cli.js';
 import { buildDaemon, generate, makeInstall, must, noDaemonReason, type Project } from '../support/init-project.js';
@@ -33,7 +33,9 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
     const stage = join(tempDir('cd-install-'), 'stage');
     makeInstall(p, [`DESTDIR=${stage}`]);
     const got = files(stage);
-    expect(Object.fromEntries([...got].filter(([f]) => !f.startsWith('/usr/local/sbin/') && f !== '/etc/ins.conf'))).toEqual({
+    expect(
+      Object.fromEntries([...got].filter(([f]) => !f.startsWith('/usr/local/sbin/') && f !== '/etc/ins.conf')),
+    ).toEqual({
       '/etc/systemd/system/ins.service': 0o644,
       '/etc/init.d/ins': 0o755,
       '/etc/default/ins': 0o644,
@@ -60,7 +62,13 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
     const got = files(stage);
     expect(got.get('/opt/ins/sbin/ins')).toBe(0o755);
     expect(got.has('/opt/ins/etc/rc.d/ins')).toBe(true);
-    for (const f of ['/etc/systemd/system/ins.service', '/etc/init.d/ins', '/Library/LaunchDaemons/local.ins.plist', '/etc/sv/ins/run', '/opt/ins/etc/rc.d/ins']) {
+    for (const f of [
+      '/etc/systemd/system/ins.service',
+      '/etc/init.d/ins',
+      '/Library/LaunchDaemons/local.ins.plist',
+      '/etc/sv/ins/run',
+      '/opt/ins/etc/rc.d/ins',
+    ]) {
       const text = readFileSync(join(stage, f), 'utf8');
       expect(text, f).toContain('/opt/ins/sbin/ins');
       expect(text, f).not.toContain('/usr/local/sbin/ins');
@@ -87,6 +95,9 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
     const stage = join(tempDir('cd-install-'), 'stage');
     makeInstall(u, [`DESTDIR=${stage}`, 'HOME=/home/alice']);
     const got = [...files(stage).keys()].filter((f) => !f.startsWith('/usr/local/sbin/') && !f.endsWith('.conf'));
-    expect(got.sort()).toEqual(['/home/alice/.config/systemd/user/ins.service', '/home/alice/Library/LaunchAgents/local.ins.plist']);
+    expect(got.sort()).toEqual([
+      '/home/alice/.config/systemd/user/ins.service',
+      '/home/alice/Library/LaunchAgents/local.ins.plist',
+    ]);
   });
 });

@@ -153,7 +153,7 @@ describe('create-daemon units', () => {
     expect(out).toContain('   create init/launchd/local.un.plist');
     expect(out).toContain('    chmod init/sysv/un (to 755)');
     expect(r.stderr).toBe(
-      'create-daemon: init/ differs from what .yo-rc.json generates (3 files); run create-daemon units to update it\n',
+      'create-daemon: init/ differs from what .yo-rc.json generates (3 files); run create-daemon units --force (edited files are overwritten only then) to update it\n',
     );
     expect(snapshotTree(p.dir)).toEqual(before);
 
@@ -184,20 +184,26 @@ describe('create-daemon units', () => {
   });
 
   // An interactive run needs a terminal: script(1) gives the CLI a pty and forwards our answers.
-  for (const [answer, overwritten] of [['n', false], ['y', true]] as const) {
-    itWith(['script'])(`interactive: asks before overwriting an edited file; "${answer}" ${overwritten ? 'overwrites it' : 'keeps it'}`, async () => {
-      const p = fresh();
-      mkdirSync(join(p.dir, 'init/systemd'), { recursive: true });
-      writeFileSync(join(p.dir, 'init/systemd/un.service'), 'edited by hand\n');
-      const r = await interactive(p.dir, ['units', '--systemd-type', 'simple'], /Overwrite it\?/, `${answer}\r`);
-      expect(r.stdout).toMatch(/init\/systemd\/un\.service was edited\. Overwrite it\?/);
-      expect(r.status, r.stdout).toBe(0);
-      const unit = file(p, 'init/systemd/un.service');
-      if (overwritten) expect(unit).toMatch(/^Type=simple$/m);
-      else expect(unit).toBe('edited by hand\n');
-      // The other files follow the new answers either way.
-      expect(saved(p).systemdType).toBe('simple');
-      expect(file(p, 'init/README.md')).toMatch(/Type=simple/);
-    });
+  for (const [answer, overwritten] of [
+    ['n', false],
+    ['y', true],
+  ] as const) {
+    itWith(['script'])(
+      `interactive: asks before overwriting an edited file; "${answer}" ${overwritten ? 'overwrites it' : 'keeps it'}`,
+      async () => {
+        const p = fresh();
+        mkdirSync(join(p.dir, 'init/systemd'), { recursive: true });
+        writeFileSync(join(p.dir, 'init/systemd/un.service'), 'edited by hand\n');
+        const r = await interactive(p.dir, ['units', '--systemd-type', 'simple'], /Overwrite it\?/, `${answer}\r`);
+        expect(r.stdout).toMatch(/init\/systemd\/un\.service was edited\. Overwrite it\?/);
+        expect(r.status, r.stdout).toBe(0);
+        const unit = file(p, 'init/systemd/un.service');
+        if (overwritten) expect(unit).toMatch(/^Type=simple$/m);
+        else expect(unit).toBe('edited by hand\n');
+        // The other files follow the new answers either way.
+        expect(saved(p).systemdType).toBe('simple');
+        expect(file(p, 'init/README.md')).toMatch(/Type=simple/);
+      },
+    );
   }
 });

@@ -21,6 +21,11 @@ describe('name', () => {
   });
 
   it.each(['myd', 'a', 'my-d_2', 'a'.repeat(31)])('accepts %j', (good) => expect(v.name(good)).toBe(true));
+
+  it.each(['install', 'check', 'clean', 'all', 'src', 'helper', 'makefile'])(
+    'refuses %j, which would clash with the project',
+    (bad) => expect(v.name(bad)).toMatch(/would clash with the project's Makefile targets or directories/),
+  );
 });
 
 describe('pidfile', () => {
@@ -29,16 +34,20 @@ describe('pidfile', () => {
     ['/run/x\n.pid', /control characters such as a newline/],
     ['/run/', /must name a file, not a directory/],
     ['/run/../etc/x.pid', /"\." or "\.\." components.*\(use "\/etc\/x.pid"\)/],
+    ['/run//x.pid', /normalised path.*\(use "\/run\/x.pid"\)/],
+    ['/run/x#y.pid', /may use only letters, digits/],
+    ['/run/x;id.pid', /may use only letters, digits/],
+    ['/run/é.pid', /may use only letters, digits/],
     ['/tmp/x.pid', /world-writable \/tmp/],
     ['/var/tmp/x.pid', /world-writable/],
-    ['/run/my d.pid', /must not contain spaces/],
+    ['/run/my d.pid', /may use only letters, digits/],
     ['$XDG_RUNTIME_DIR/x.pid', /only with --scope user/],
   ])('rejects %j', (bad, why) => {
-    expect(v.pidfile(bad, 'system', noDirs)).toMatch(why);
+    expect(v.pidfile(bad, { scope: 'system' }, noDirs)).toMatch(why);
   });
 
   it('rejects an existing directory, looked up on the file system', () => {
-    expect(v.pidfile('/etc', 'system')).toMatch(/"\/etc" is an existing directory/);
+    expect(v.pidfile('/etc', { scope: 'system' })).toMatch(/"\/etc" is an existing directory/);
   });
 
   it.each([
@@ -46,7 +55,26 @@ describe('pidfile', () => {
     ['/var/run/myd.pid', 'system'],
     ['/run/myd/myd.pid', 'system'],
     ['$XDG_RUNTIME_DIR/myd.pid', 'user'],
-  ])('accepts %j in %s scope', (good, scope) => expect(v.pidfile(good, scope, noDirs)).toBe(true));
+  ])('accepts %j in %s scope', (good, scope) => expect(v.pidfile(good, { scope }, noDirs)).toBe(true));
+
+  it('refuses combinations: per-user under /run, --user directly in /run, the config file, a too-long socket path', () => {
+    expect(v.pidfile('/run/d/d.pid', { scope: 'user' }, noDirs)).toMatch(
+      /a per-user service cannot write; use \$XDG_RUNTIME_DIR\/d.pid/,
+    );
+    expect(v.pidfile('/run/d.pid', { user: 'svc' }, noDirs)).toMatch(/where --user svc cannot create or remove it/);
+    expect(v.pidfile('/etc/d.conf', { config: '/etc/d.conf' }, noDirs)).toMatch(
+      /pidfile and config must be different files/,
+    );
+    expect(v.pidfile('/etc/d.pid', { config: '/etc/d.sock', payload: 'echo', name: 'd' }, noDirs)).toMatch(
+      /on the config file/,
+    );
+    const deep = `/run/${'x'.repeat(95)}/d.pid`;
+    expect(v.pidfile(deep, { payload: 'echo', name: 'd' }, noDirs)).toMatch(/must fit in 103 bytes/);
+    expect(v.pidfile(deep, { payload: 'tick', name: 'd' }, noDirs)).toBe(true);
+    expect(
+      v.pidfile(`$XDG_RUNTIME_DIR/${'x'.repeat(80)}/d.pid`, { scope: 'user', payload: 'echo', name: 'd' }, noDirs),
+    ).toMatch(/103 bytes/);
+  });
 });
 
 describe('the other conventions', () => {
@@ -61,15 +89,18 @@ describe('the other conventions', () => {
     expect(v.initList(INIT_SYSTEMS, [])).toMatch(/at least one/);
     expect(v.initList(INIT_SYSTEMS, ['sysv', 'sysv'])).toMatch(/twice/);
     expect(v.initList(INIT_SYSTEMS, ['systemd', 'sysv', 'rcd'], 'user')).toBe(
-      'init sysv, rcd run system services only; with --scope user choose from systemd, launchd, runit',
+      'init sysv, rcd run system services only; with --scope user choose from systemd, launchd',
     );
-    expect(v.initList(INIT_SYSTEMS, ['systemd', 'launchd', 'runit'], 'user')).toBe(true);
+    expect(v.initList(INIT_SYSTEMS, ['systemd', 'launchd'], 'user')).toBe(true);
   });
   it('reload: both is refused', () => {
     expect(v.oneOf('reload', ['single', 'multi'], 'both')).toBe('reload must be single or multi, got "both"');
   });
   it.each(['999', '8', '0888', 'abc', '0o22', ''])('umask: %j is refused', (bad) =>
     expect(v.umask(bad)).toMatch(/three octal digits/),
+  );
+  it.each(['777', '200', '400', '0600'])('umask: %j takes the owner bits and is refused', (bad) =>
+    expect(v.umask(bad)).toMatch(/keep the owner bits 0/),
   );
   it.each(['022', '027', '0077', '000'])('umask: %j is accepted', (good) => expect(v.umask(good)).toBe(true));
   it('user: root, a bad name, and --scope user are refused', () => {

@@ -3,7 +3,9 @@
 // "As generated" means: equal to what the answers saved in .yo-rc.json render today. A file on disk
 // that matches neither that nor the new rendering was edited by the user, and is never overwritten
 // or removed without --force.
-import type { RenderedFile } from '../core/render.js';
+import type Generator from 'yeoman-generator';
+import { FailError } from './errors.js';
+import type { RenderedFile } from './render.js';
 
 export type Action =
   /** Already what the new answers generate. */
@@ -21,7 +23,9 @@ export type Action =
   /** Its init system was dropped, but the user edited it: kept. */
   | 'keep'
   /** Edited, and the user answered "no" to overwriting it. */
-  | 'skip';
+  | 'skip'
+  /** Edited, and overwritten because of --force or a "yes" to the question. */
+  | 'overwrite';
 
 export interface Step {
   readonly path: string;
@@ -69,7 +73,41 @@ export function describe(step: Step): string {
     remove: ['remove', ' (its init system is no longer chosen)'],
     keep: ['kept', ' (edited, so not removed although its init system is no longer chosen)'],
     skip: ['skipped', ' (edited; kept as you asked)'],
+    overwrite: ['overwrite', ' (edited; replaced as you asked)'],
   };
   const [word, note] = words[step.action];
   return `${word.padStart(9)} ${step.path}${note}`;
+}
+
+/**
+ * Settle every edited file before anything is written: --force overwrites them; a non-interactive run
+ * lists them and fails with nothing written; an interactive run asks about each one (Ctrl-C here also
+ * leaves everything as it was).
+ */
+export async function askAboutConflicts(
+  generator: Generator,
+  steps: readonly Step[],
+  how: { force?: boolean | undefined; yes?: boolean | undefined },
+): Promise<Step[]> {
+  const conflicts = steps.filter((s) => s.action === 'conflict');
+  const settle = (step: Step, overwrite: boolean): Step =>
+    overwrite ? { ...step, action: 'overwrite' } : { path: step.path, action: 'skip' };
+  if (conflicts.length === 0) return [...steps];
+  if (how.force) return steps.map((s) => (s.action === 'conflict' ? settle(s, true) : s));
+  if (how.yes) {
+    throw new FailError(
+      [
+        ...conflicts.map((s) => `${s.path} was edited; not overwriting it`),
+        `nothing was written; rerun with --force to overwrite ${conflicts.length === 1 ? 'it' : 'them'}, or merge by hand`,
+      ].join('\n'),
+    );
+  }
+  const answers = new Map<Step, boolean>();
+  for (const step of conflicts) {
+    const { overwrite } = await generator.prompt<{ overwrite: boolean }>([
+      { type: 'confirm', name: 'overwrite', message: `${step.path} was edited. Overwrite it?`, default: false },
+    ]);
+    answers.set(step, overwrite);
+  }
+  return steps.map((s) => (answers.has(s) ? settle(s, answers.get(s)!) : s));
 }

@@ -1,0 +1,74 @@
+// What `units` can and cannot change. It re-renders init/ only, while some answers also shaped the C
+// sources (the compiled-in pid file, the privilege drop): when a flag needs those to change too, say so,
+// with the one command that regenerates the whole project from the answers the user really chose.
+import { completeAnswers, describeProblem, type Given, ordered, type Problem, problems } from '../core/answers.js';
+import { YO_RC } from '../core/saved.js';
+import { type Answers, CONVENTIONS, type Key } from '../core/conventions.js';
+import { UsageError } from '../core/errors.js';
+import { shWord } from '../core/escape.js';
+
+/** The saved answers that were chosen, not defaulted: a default follows the other answers when they change. */
+export function explicit(saved: Answers): Given {
+  const out: Given = { name: saved.name };
+  for (const row of CONVENTIONS) {
+    const value = saved[row.key];
+    const fallback = row.default(saved);
+    if (JSON.stringify(value) !== JSON.stringify(fallback)) out[row.key] = value;
+  }
+  return out;
+}
+
+const savedPhrase = (p: Problem): string =>
+  describeProblem(p).replace(/^(--[\w-]+|name)(:)?/, (f) => `saved ${f.replace(/^--/, '')}`);
+
+/** The answers in .yo-rc.json, completed and checked; a bad one is named as saved, not as a flag. */
+export function savedAnswers(saved: Given): Answers {
+  const answers = ordered(completeAnswers(saved));
+  const found = problems(answers);
+  if (found.length > 0) throw new UsageError(`${YO_RC} holds an invalid answer: ${found.map(savedPhrase).join('; ')}`);
+  return answers;
+}
+
+/** The app's command line that regenerates the project in place from these answers. */
+export function commandFor(given: Given): string {
+  const flags = CONVENTIONS.filter((row) => row.flag && given[row.key] !== undefined).map((row) => {
+    const value = given[row.key]!;
+    return `--${row.flag} ${shWord(Array.isArray(value) ? value.join(',') : value)}`;
+  });
+  return ['create-daemon', given.name as string, '--dir', '.', '--force', ...flags].join(' ');
+}
+
+/** Answers that also shape the daemon's own sources, which `units` never touches. */
+const SOURCE_SHAPING: Partial<Record<Key, string>> = {
+  user: 'the privilege drop (helper/privdrop.c)',
+  scope: 'the pid file default',
+};
+
+/**
+ * The saved answers with the flags applied. A flag that only init/ follows is fine; a flag whose
+ * consequences the saved, compiled-in answers contradict is refused with the regenerating command.
+ */
+export function applyFlags(savedAnswers: Answers, flags: Given): Answers {
+  const answers = ordered(completeAnswers({ ...savedAnswers, ...flags }));
+  const found = problems(answers);
+  const regenerate = commandFor({ ...explicit(savedAnswers), ...flags });
+  const fromSaved = found.filter((p) => flags[p.row.key] === undefined);
+  if (fromSaved.length > 0) {
+    const given = Object.keys(flags).map((k) => `--${CONVENTIONS.find((r) => r.key === k)?.flag ?? k}`);
+    throw new UsageError(
+      `${given.join(' ')} does not fit the saved answers, which are compiled into the daemon: ` +
+        `${fromSaved.map(savedPhrase).join('; ')}; ` +
+        `units cannot change that; regenerate the project with: ${regenerate}`,
+    );
+  }
+  if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+  const changed = (Object.keys(SOURCE_SHAPING) as Key[]).filter((k) => savedAnswers[k] !== answers[k]);
+  if (changed.length > 0) {
+    const what = changed.map((k) => `--${k} also shapes ${SOURCE_SHAPING[k]}`).join('; ');
+    process.stderr.write(
+      `create-daemon: note: ${what}, which units leaves alone; to regenerate the whole project ` +
+        `(overwriting your edits) run: ${regenerate}\n`,
+    );
+  }
+  return answers;
+}

@@ -1,0 +1,99 @@
+// Re-running into an existing project: every overwrite is settled before the first write, files the
+// old answers generated but the new ones do not are removed while unedited, and a failure (a cancel,
+// an unwritable file, a reader that goes away) never leaves a half-written tree.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, runCli, snapshotTree, tempDir } from '../support/cli.js';
+import { isRoot, itWith } from '../support/tools.js';
+import { Terminal } from '../support/tty.js';
+
+const ALL = ['--init', 'systemd,sysv,launchd,openrc,runit,rcd'];
+const terminals: Terminal[] = [];
+afterEach(() => terminals.splice(0).forEach((t) => t.close()));
+
+function project(flags: string[] = []): string {
+  const cwd = tempDir();
+  const r = runCli(['myd', '--yes', ...flags], cwd);
+  expect(r.status, r.stderr).toBe(0);
+  return join(cwd, 'myd');
+}
+
+describe('re-running into an existing project', () => {
+  it('--force with new answers removes what only the old answers generated, but keeps edited files', () => {
+    const root = project(['--payload', 'echo', ...ALL]);
+    writeFileSync(join(root, 'init/openrc/myd'), '#!/sbin/openrc-run\n# mine\n');
+    const r = runCli(['myd', '--yes', '--force', '--payload', 'tick', '--init', 'systemd'], join(root, '..'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(root, 'src/echo.c'))).toBe(false);
+    expect(existsSync(join(root, 'src/tick.c'))).toBe(true);
+    expect(existsSync(join(root, 'init/sysv'))).toBe(false);
+    expect(existsSync(join(root, 'init/runit'))).toBe(false);
+    expect(readFileSync(join(root, 'init/openrc/myd'), 'utf8')).toContain('# mine');
+    const fresh = project(['--payload', 'tick', '--init', 'systemd']);
+    const tree = snapshotTree(root);
+    tree.delete('init/openrc/myd');
+    expect(tree).toEqual(snapshotTree(fresh));
+  });
+
+  it('--force with the same answers rewrites nothing: every file keeps its inode', () => {
+    const root = project();
+    const inode = () => execFileSync('stat', ['-c', '%i', join(root, 'Makefile')], { encoding: 'utf8' });
+    const before = inode();
+    expect(runCli(['myd', '--yes', '--force'], join(root, '..')).status).toBe(0);
+    expect(inode()).toBe(before);
+  });
+
+  itWith(['tmux'])('Ctrl-C at an "overwrite?" question leaves every file as it was', async () => {
+    const root = project(['--payload', 'echo']);
+    writeFileSync(join(root, 'Makefile'), 'edited\n');
+    writeFileSync(join(root, 'README.md'), 'edited too\n');
+    const before = snapshotTree(root);
+    const flags = '--payload tick --reload multi --description d --scope system --init systemd --systemd-type notify';
+    const rest = "--user '' --pidfile /run/myd.pid --config /etc/myd.conf --facility daemon --umask 022";
+    const t = new Terminal(join(root, '..'), `${process.execPath} ${BIN} myd ${flags} ${rest}`);
+    terminals.push(t);
+    await t.waitFor(/is not empty\. Write into it/);
+    t.send('y', 'Enter');
+    await t.waitFor(/\? (Makefile|README\.md) was edited\. Overwrite it\?/);
+    t.send('C-c');
+    expect(await t.exitStatus()).toBe(130);
+    rmSync(join(root, '..', '.exit-status'));
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  itWith(['runuser'], () => (isRoot ? undefined : 'needs root to run the CLI as nobody'))(
+    'a file it may not overwrite stops the run before anything is written',
+    () => {
+      const root = project();
+      execFileSync('chown', ['-R', 'nobody', join(root, '..')]);
+      chownSync(join(root, 'Makefile'), 0, 0);
+      chmodSync(join(root, 'Makefile'), 0o444);
+      const before = snapshotTree(root);
+      const r = spawnSync(
+        'runuser',
+        ['-u', 'nobody', '--', process.execPath, BIN, 'myd', '--yes', '--force', '--payload', 'echo'],
+        {
+          cwd: join(root, '..'),
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `create-daemon: cannot write ${join(root, 'Makefile')}: permission denied; nothing was written\n`,
+      );
+      expect(snapshotTree(root)).toEqual(before);
+    },
+  );
+
+  it('a reader that goes away early does not cut the project short', () => {
+    const cwd = tempDir();
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" myd --yes | head -n 1 >/dev/null; echo "$?"`], {
+      cwd,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(snapshotTree(join(cwd, 'myd'))).toEqual(snapshotTree(project()));
+  });
+});
