@@ -2,21 +2,42 @@
 import { relative } from 'node:path';
 import type { Answers, InitSystem } from '../core/conventions.js';
 
-const INSTALL: Record<InitSystem, (a: Answers) => string> = {
+/** After `make install INIT_SYSTEMS=<system>` (only that system's files): enable and start. */
+const ENABLE: Record<InitSystem, (a: Answers) => string> = {
   systemd: (a) =>
     a.scope === 'user'
-      ? `systemd:  make install && systemctl --user daemon-reload && systemctl --user enable --now ${a.name}`
-      : `systemd:  sudo make install && sudo systemctl daemon-reload && sudo systemctl enable --now ${a.name}`,
-  sysv: (a) => `SysV:     sudo make install && sudo update-rc.d ${a.name} defaults && sudo service ${a.name} start`,
+      ? `systemctl --user daemon-reload && systemctl --user enable --now ${a.name}`
+      : `sudo systemctl daemon-reload && sudo systemctl enable --now ${a.name}`,
+  sysv: (a) => `sudo update-rc.d ${a.name} defaults && sudo service ${a.name} start`,
   launchd: (a) =>
     a.scope === 'user'
-      ? `launchd:  make install && launchctl bootstrap gui/$(id -u) ~/Library/LaunchAgents/${a.label}.plist`
-      : `launchd:  sudo make install && sudo launchctl bootstrap system /Library/LaunchDaemons/${a.label}.plist`,
-  openrc: (a) =>
-    `OpenRC:   sudo make install && sudo rc-update add ${a.name} default && sudo rc-service ${a.name} start`,
-  runit: (a) => `runit:    sudo make install && sudo ln -s /etc/sv/${a.name} /etc/service/`,
-  rcd: (a) => `rc.d:     sudo make install && sudo sysrc ${a.name}_enable=YES && sudo service ${a.name} start`,
+      ? `launchctl bootstrap gui/$(id -u) ~/Library/LaunchAgents/${a.label}.plist`
+      : `sudo launchctl bootstrap system /Library/LaunchDaemons/${a.label}.plist`,
+  openrc: (a) => `sudo rc-update add ${a.name} default && sudo rc-service ${a.name} start`,
+  runit: (a) => `sudo ln -s /etc/sv/${a.name} /etc/service/`,
+  rcd: (a) => `sudo sysrc ${a.name.replace(/-/g, '_')}_enable=YES && sudo service ${a.name} start`,
 };
+
+const LABEL: Record<InitSystem, string> = {
+  systemd: 'systemd',
+  sysv: 'SysV',
+  launchd: 'launchd',
+  openrc: 'OpenRC',
+  runit: 'runit',
+  rcd: 'rc.d',
+};
+
+/**
+ * Install only this system's files. The binary and the config need root even for a per-user service,
+ * whose unit or agent the user then installs into their own home.
+ */
+function installLine(system: InitSystem, a: Answers): string {
+  const make =
+    a.scope === 'user'
+      ? `sudo make install INIT_SYSTEMS= && make install-init INIT_SYSTEMS=${system}`
+      : `sudo make install INIT_SYSTEMS=${system}`;
+  return `${`${LABEL[system]}:`.padEnd(9)} ${make} && ${ENABLE[system](a)}`;
+}
 
 export function nextSteps(answers: Answers, dir: string): string {
   const rel = relative(process.cwd(), dir) || '.';
@@ -26,12 +47,12 @@ export function nextSteps(answers: Answers, dir: string): string {
     `Created ${answers.name} in ${where}. Next steps:`,
     '',
     `  cd ${where}`,
-    '  make             # build ./' + answers.name,
+    `  make             # build ./${answers.name}`,
     '  make check       # prove it behaves like a daemon',
     `  ./${answers.name} -f -c etc/${answers.name}.conf -p "$PWD/${answers.name}.pid"   # try it in the foreground; Ctrl-C stops it`,
     '',
-    'Install (README.md has enable, reload and stop for each):',
-    ...answers.init.map((s) => `  ${INSTALL[s](answers)}`),
+    'Install on this machine, for its init system (init/README.md has enable, reload and stop for each):',
+    ...answers.init.map((s) => `  ${installLine(s, answers)}`),
     '',
   ].join('\n');
 }

@@ -2,7 +2,7 @@
 // computed once. docs/ARCHITECTURE.md lists the fields; templates only interpolate them.
 import { posix } from 'node:path';
 import { type Answers, type InitSystem, INIT_SYSTEMS } from './conventions.js';
-import { cString, mdText, oneLine, shWord, unitValue, xmlText } from './escape.js';
+import { cString, dqText, mdText, oneLine, shWord, unitValue, xmlText } from './escape.js';
 import { socketPath, XDG_PREFIX } from './validate.js';
 
 export const DAEMON_VERSION = '0.1.0';
@@ -35,6 +35,8 @@ export function buildContext(a: Answers) {
     binPath: `${sbindir}/${a.name}`,
     label: a.label,
     user: a.user,
+    // macOS has no /run: its run-time directory is /var/run, where launchd jobs get their pid file.
+    launchdPidfile: a.pidfile.replace(/^\/run\//, '/var/run/'),
   };
   const has = Object.fromEntries(INIT_SYSTEMS.map((s) => [s, a.init.includes(s)])) as Record<InitSystem, boolean>;
   return {
@@ -59,7 +61,10 @@ export function buildContext(a: Answers) {
     sysconfdir: '/etc',
     tickInterval: 60,
     c: mapValues(text, cString),
-    sh: mapValues(text, shWord),
+    // Shell scripts want one-line descriptions (OpenRC's description=, rc.d's desc=).
+    sh: { ...mapValues(text, shWord), description: shWord(oneLine(a.description)) },
+    // Inside "..." in a shell script, for example rc.d's : "${x:=value}" defaults.
+    dq: mapValues(text, dqText),
     xml: mapValues(text, xmlText),
     unit: {
       description: unitValue(a.description),

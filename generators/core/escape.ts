@@ -22,6 +22,11 @@ export function shWord(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Text inside a double-quoted shell string: only \\, $, " and ` are special there (POSIX 2.2.3). */
+export function dqText(value: string): string {
+  return value.replace(/[\\$"`]/g, (c) => `\\${c}`);
+}
+
 /** XML character data or attribute value. */
 export function xmlText(value: string): string {
   return value

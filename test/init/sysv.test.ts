@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { describeWith, isRoot, itWith } from '../support/tools.js';
 import { tempDir } from '../support/cli.js';
-import { alive, buildDaemon, generate, makeInstall, noDaemonReason, read, sh, waitFor, type Project } from '../support/init-project.js';
+import {
+  alive,
+  buildDaemon,
+  generate,
+  makeInstall,
+  noDaemonReason,
+  read,
+  sh,
+  waitFor,
+  type Project,
+} from '../support/init-project.js';
 import { MountNs, NS_TOOLS } from '../support/mount-ns.js';
 
 const rootReason = () => (isRoot ? undefined : 'must run as root (init scripts start daemons in /run)');
@@ -24,7 +34,9 @@ describe('SysV script: lint', () => {
   for (const [label] of variants) {
     itWith(['shellcheck'])(`shellcheck -s sh is clean (${label})`, () => {
       const p = projects.get(label)!;
-      const r = sh('shellcheck', ['-s', 'sh', '-S', 'style', 'init/sysv/lsbu', 'init/sysv/lsbu.default'], { cwd: p.dir });
+      const r = sh('shellcheck', ['-s', 'sh', '-S', 'style', 'init/sysv/lsbu', 'init/sysv/lsbu.default'], {
+        cwd: p.dir,
+      });
       expect(r.stdout + r.stderr).toBe('');
       expect(r.status).toBe(0);
     });
@@ -56,7 +68,10 @@ describe('SysV script: lint', () => {
 
   itWith(['dash', 'busybox'])('parses under dash -n and busybox sh -n', () => {
     const p = projects.get('default answers')!;
-    for (const shell of [['dash', '-n'], ['busybox', 'sh', '-n']]) {
+    for (const shell of [
+      ['dash', '-n'],
+      ['busybox', 'sh', '-n'],
+    ]) {
       const r = sh(shell[0]!, [...shell.slice(1), 'init/sysv/lsbu'], { cwd: p.dir });
       expect(r.stderr, shell.join(' ')).toBe('');
       expect(r.status).toBe(0);
@@ -66,7 +81,15 @@ describe('SysV script: lint', () => {
   itWith([])('has the full LSB header, every action, and sources /etc/default with set -a', () => {
     const p = projects.get('default answers')!;
     const s = read(p, 'init/sysv/lsbu');
-    for (const field of ['Provides', 'Required-Start', 'Required-Stop', 'Default-Start', 'Default-Stop', 'Short-Description', 'Description'])
+    for (const field of [
+      'Provides',
+      'Required-Start',
+      'Required-Stop',
+      'Default-Start',
+      'Default-Stop',
+      'Short-Description',
+      'Description',
+    ])
       expect(s).toMatch(new RegExp(`^# ${field}:\\s+\\S`, 'm'));
     expect(s).toMatch(/^# Required-Start:\s+\$remote_fs \$syslog$/m);
     expect(s).toMatch(/^# Required-Stop:\s+\$remote_fs \$syslog$/m);
@@ -165,10 +188,14 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
         if (opts.flags?.includes('--user')) {
           // Started as root, the daemon dropped to the account; the script made it the pid directory.
           const uid = sh('id', ['-u', 'daemon']).stdout.trim();
-          expect(/^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${first}/status`, 'utf8'))!.slice(1)).toEqual([uid, uid, uid]);
+          expect(
+            /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${first}/status`, 'utf8'))!.slice(1),
+          ).toEqual([uid, uid, uid]);
           expect(ns.run(['stat', '-c', '%u', `/run/${name}`]).stdout.trim()).toBe(uid);
         }
-        await waitFor('the first tick in syslog', () => (readFileSync(ns.syslog, 'utf8').includes('alpha-tick') ? true : undefined));
+        await waitFor('the first tick in syslog', () =>
+          readFileSync(ns.syslog, 'utf8').includes('alpha-tick') ? true : undefined,
+        );
       });
 
       itWith([])('start again is 0 and keeps the same daemon', () => {
@@ -182,7 +209,9 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
         writeFileSync(conf(), 'interval = 1\nmessage = beta-tick\n');
         const r = act('reload');
         expect(r.status, r.out).toBe(0);
-        await waitFor('the reloaded message in syslog', () => (readFileSync(ns.syslog, 'utf8').includes('beta-tick') ? true : undefined));
+        await waitFor('the reloaded message in syslog', () =>
+          readFileSync(ns.syslog, 'utf8').includes('beta-tick') ? true : undefined,
+        );
         expect(pid()).toBe(first);
         expect(alive(first)).toBe(true);
       });
@@ -211,16 +240,19 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
         second = third;
       });
 
-      itWith([])('a broken config: configtest is 6 with file:line, reload refuses (6) and the daemon keeps running', () => {
-        writeFileSync(conf(), 'interval = 1\nthis line is not key = value\n');
-        const c = act('configtest');
-        expect(c.status).toBe(6);
-        expect(c.out).toContain(`${name}.conf:2`);
-        expect(act('reload').status).toBe(6);
-        expect(act('status').status).toBe(0);
-        expect(pid()).toBe(second);
-        writeFileSync(conf(), 'interval = 1\nmessage = beta-tick\n');
-      });
+      itWith([])(
+        'a broken config: configtest is 6 with file:line, reload refuses (6) and the daemon keeps running',
+        () => {
+          writeFileSync(conf(), 'interval = 1\nthis line is not key = value\n');
+          const c = act('configtest');
+          expect(c.status).toBe(6);
+          expect(c.out).toContain(`${name}.conf:2`);
+          expect(act('reload').status).toBe(6);
+          expect(act('status').status).toBe(0);
+          expect(pid()).toBe(second);
+          writeFileSync(conf(), 'interval = 1\nmessage = beta-tick\n');
+        },
+      );
 
       itWith([])('stop is 0, the daemon is gone with its pid file; status is 3; stop again is 0', async () => {
         const r = act('stop');
@@ -231,30 +263,33 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
         expect(act('stop').status).toBe(0);
       });
 
-      itWith([])('a stale pid file (daemon killed with SIGKILL): status is 1, start is 0 with a new daemon, stop is 0', async () => {
-        expect(act('start').status).toBe(0);
-        const victim = pid()!;
-        process.kill(victim, 'SIGKILL');
-        await waitFor('the killed daemon to die', () => (alive(victim) ? undefined : true));
-        expect(pid()).toBe(victim);
-        const s = act('status');
-        expect(s.status).toBe(1);
-        expect(s.out).toContain('not running');
-        const r = act('start');
-        expect(r.status, r.out).toBe(0);
-        const fresh = pid()!;
-        expect(fresh).not.toBe(victim);
-        expect(alive(fresh)).toBe(true);
-        expect(act('stop').status).toBe(0);
-        await waitFor('the daemon to exit', () => (alive(fresh) ? undefined : true));
-        // A stale pid file left by a killed daemon is cleaned by stop as well.
-        expect(act('start').status).toBe(0);
-        const again = pid()!;
-        process.kill(again, 'SIGKILL');
-        await waitFor('the killed daemon to die', () => (alive(again) ? undefined : true));
-        expect(act('stop').status).toBe(0);
-        expect(act('status').status).toBe(3);
-      });
+      itWith([])(
+        'a stale pid file (daemon killed with SIGKILL): status is 1, start is 0 with a new daemon, stop is 0',
+        async () => {
+          expect(act('start').status).toBe(0);
+          const victim = pid()!;
+          process.kill(victim, 'SIGKILL');
+          await waitFor('the killed daemon to die', () => (alive(victim) ? undefined : true));
+          expect(pid()).toBe(victim);
+          const s = act('status');
+          expect(s.status).toBe(1);
+          expect(s.out).toContain('not running');
+          const r = act('start');
+          expect(r.status, r.out).toBe(0);
+          const fresh = pid()!;
+          expect(fresh).not.toBe(victim);
+          expect(alive(fresh)).toBe(true);
+          expect(act('stop').status).toBe(0);
+          await waitFor('the daemon to exit', () => (alive(fresh) ? undefined : true));
+          // A stale pid file left by a killed daemon is cleaned by stop as well.
+          expect(act('start').status).toBe(0);
+          const again = pid()!;
+          process.kill(again, 'SIGKILL');
+          await waitFor('the killed daemon to die', () => (alive(again) ? undefined : true));
+          expect(act('stop').status).toBe(0);
+          expect(act('status').status).toBe(3);
+        },
+      );
 
       itWith([])('start with a broken config is 6 and starts nothing', () => {
         writeFileSync(conf(), 'interval = 1\nthis line is not key = value\n');
@@ -268,7 +303,9 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
       itWith([])('an unknown action and no action are 2, with a usage line', () => {
         const r = act('frobnicate');
         expect(r.status).toBe(2);
-        expect(r.stderr).toMatch(/^Usage: .*\{start\|stop\|restart\|try-restart\|reload\|force-reload\|status\|configtest\}/);
+        expect(r.stderr).toMatch(
+          /^Usage: .*\{start\|stop\|restart\|try-restart\|reload\|force-reload\|status\|configtest\}/,
+        );
         expect(ns.run([...shell, init()]).status).toBe(2);
       });
 

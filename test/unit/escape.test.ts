@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cString, mdText, oneLine, shWord, unitValue, xmlText } from '../../generators/core/escape.js';
+import { cString, dqText, mdText, oneLine, shWord, unitValue, xmlText } from '../../generators/core/escape.js';
 import { itWith } from '../support/tools.js';
 
 export const HOSTILE = `it's "quoted" $HOME \`id\` back\\slash <b>&amp; ??= trigraph\nsecond line é ☃ %i 100%`;
@@ -73,5 +73,12 @@ describe('escaping a hostile string', () => {
     expect(unitValue(HOSTILE)).toContain('%%i 100%%');
     expect(unitValue('ends with \\')).toBe('ends with ');
     expect(mdText('<b>*x*</b>')).toBe('\\<b\\>\\*x\\*\\</b\\>');
+  });
+});
+
+describe('inside double quotes in a shell script', () => {
+  itWith(['dash'])('dqText survives ${x:=...} and "..." unchanged', () => {
+    const script = `: "\${X:=${dqText(HOSTILE)}}"; printf '%s' "$X"`;
+    expect(execFileSync('dash', ['-c', script], { env: { PATH: process.env.PATH } }).toString()).toBe(HOSTILE);
   });
 });

@@ -25,8 +25,8 @@ desc=<%- sh.description %>
 load_rc_config "$name"
 
 : "${<%- ident %>_enable:=NO}"
-: "${<%- ident %>_config:=<%- sh.config %>}"
-: "${<%- ident %>_pidfile:=<%- sh.pidfile %>}"
+: "${<%- ident %>_config:=<%- dq.config %>}"
+: "${<%- ident %>_pidfile:=<%- dq.pidfile %>}"
 
 # The daemon detaches itself, and its first process exits 0 only once it is ready.
 command=<%- sh.binPath %>
