@@ -37,7 +37,8 @@ describe('render context', () => {
   it('escapes the description for every target language', () => {
     const ctx = buildContext(completeAnswers({ description: `a "b" 'c' <d> 50%\ne` }));
     expect(ctx.c.description).toBe('"a \\"b\\" \'c\' <d> 50%\\ne"');
-    expect(ctx.sh.description).toBe(`'a "b" '\\''c'\\'' <d> 50%\ne'`);
+    expect(ctx.sh.description).toBe(`'a "b" '\\''c'\\'' <d> 50% e'`);
+    expect(ctx.dq.description).toBe('a \\"b\\" \'c\' <d> 50%\ne');
     expect(ctx.xml.description).toBe('a &quot;b&quot; &apos;c&apos; &lt;d&gt; 50%\ne');
     expect(ctx.unit.description).toBe(`a "b" 'c' <d> 50%% e`);
     expect(ctx.line.description).toBe(`a "b" 'c' <d> 50% e`);
