@@ -71,8 +71,21 @@ exec sleep 3600
 
   /** Runs argv inside the namespace (as root, with a clean init-like environment). */
   run(argv: readonly string[], env: NodeJS.ProcessEnv = {}, timeout = 60_000) {
-    const r = sh('nsenter', ['-t', String(this.pid), '-m', '--', 'env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
-      ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv], { timeout });
+    const r = sh(
+      'nsenter',
+      [
+        '-t',
+        String(this.pid),
+        '-m',
+        '--',
+        'env',
+        '-i',
+        'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+        ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        ...argv,
+      ],
+      { timeout },
+    );
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, out: r.stdout + r.stderr };
   }
 
