@@ -50,7 +50,11 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   ['flag missing its value', ['myd', '--pidfile'], /^create-daemon: --pidfile needs a value/],
   ['flag whose value is another flag', ['myd', '--pidfile', '--yes'], /^create-daemon: --pidfile needs a value/],
   ['boolean flag given a value', ['myd', '--force=yes'], /^create-daemon: --force takes no value$/],
-  ['a flag given twice', ['myd', '--init', 'systemd', '--init', 'sysv'], /^create-daemon: --init given twice; give it once, with a comma list$/],
+  [
+    'a flag given twice',
+    ['myd', '--init', 'systemd', '--init', 'sysv'],
+    /^create-daemon: --init given twice; give it once, with a comma list$/,
+  ],
   ['a short flag with "="', ['myd', '-h=1'], /^create-daemon: unknown option -h=1; see create-daemon --help$/],
   ['a long boolean flag with "="', ['myd', '--yes=1'], /^create-daemon: --yes takes no value$/],
   ['an empty --dir', ['myd', '--dir', ''], /^create-daemon: --dir needs a path$/],

@@ -37,7 +37,6 @@ describe('runit: run scripts', () => {
       }
     },
   );
-
 });
 
 function supervised(name: string, flags: readonly string[]) {
