@@ -75,6 +75,8 @@ export interface Convention {
   readonly default: (answers: Partial<Answers>) => Value;
   /** Pure: true, or a message that says how to fix the value. */
   readonly validate: (value: Value, answers: Partial<Answers>) => true | string;
+  /** The choices that fit the answers so far, when fewer than `choices` do (the prompt offers only these). */
+  readonly choicesFor?: (answers: Partial<Answers>) => readonly string[];
   /** Asked (and accepted as a flag by `create-daemon units`) only when this holds. */
   readonly when?: (answers: Partial<Answers>) => boolean;
   /** `create-daemon units` accepts this flag. */
@@ -149,6 +151,10 @@ export const CONVENTIONS: readonly Convention[] = [
     help: `comma list of ${INIT_SYSTEMS.join(', ')}`,
     defaultHelp: 'systemd,sysv,launchd; with --scope user systemd,launchd',
     default: (a) => (a.scope === 'user' ? ['systemd', 'launchd'] : ['systemd', 'sysv', 'launchd']),
+    choicesFor: (a) =>
+      a.scope === 'user'
+        ? INIT_SYSTEMS.filter((s) => !(v.SYSTEM_ONLY_INIT as readonly string[]).includes(s))
+        : INIT_SYSTEMS,
     validate: (value, a) => v.initList(INIT_SYSTEMS, list(value), a.scope),
     units: true,
   },

@@ -21,7 +21,12 @@ export function questionsFor(given: Given) {
     type: row.kind === 'text' ? 'input' : row.kind,
     name: row.key,
     message: row.message,
-    ...(row.choices ? { choices: row.choices.map((c) => ({ name: c, value: c })) } : {}),
+    ...(row.choices
+      ? {
+          choices: (asked: Asked) =>
+            (row.choicesFor?.(soFar(given, asked)) ?? row.choices!).map((c) => ({ name: c, value: c })),
+        }
+      : {}),
     ...(row.kind === 'select' ? { pageSize: 10 } : {}),
     when: (asked: Asked) => row.when?.(soFar(given, asked)) ?? true,
     default: (asked: Asked) => row.default(soFar(given, asked)),

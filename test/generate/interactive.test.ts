@@ -53,6 +53,16 @@ describe('interactive runs', () => {
     });
   });
 
+  itWith(['tmux'])('a per-user service is offered only the init systems that can run one', async () => {
+    const cwd = tempDir();
+    const t = open(cwd, 'myd --scope user --description d --payload tick --reload single');
+    const screen = await t.waitFor(/\? Init systems to support[\s\S]*launchd/);
+    expect(screen).toMatch(/systemd/);
+    expect(screen).not.toMatch(/sysv|openrc|runit|rcd/);
+    t.send('C-c');
+    expect(await t.exitStatus()).toBe(130);
+  });
+
   itWith(['tmux'])('Ctrl-C at a prompt cancels cleanly and writes nothing', async () => {
     const cwd = tempDir();
     const t = open(cwd, 'myd');
