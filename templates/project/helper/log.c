@@ -8,12 +8,15 @@
  * without losing the error it is about to report. fatal() is for main only: library code
  * reports and returns.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -23,12 +26,33 @@ static const char	*log_ident = "daemon";
 static int		 log_facility = LOG_DAEMON;
 static int		 log_tostderr = 1;
 
+/*
+ * systemd.exec(5): JOURNAL_STREAM holds the "device:inode" of the stream a service's stdout and
+ * stderr are connected to the journal through. When stderr is that stream, syslog already
+ * reaches the journal, and a copy on stderr would record every message twice.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char		*stream = getenv("JOURNAL_STREAM");
+	struct stat		 st;
+	unsigned long long	 dev, ino;
+
+	if (stream == NULL || sscanf(stream, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 void
 log_open(const char *ident, int facility, int to_stderr)
 {
+	int	saved = errno;
+
 	log_ident = ident;
 	log_facility = facility;
-	log_tostderr = to_stderr;
+	log_tostderr = to_stderr && !stderr_is_journal();
+	errno = saved;
 	/*
 	 * APUE 13.4: openlog with LOG_PID. Not LOG_NDELAY: the socket to /dev/log is opened by
 	 * the first message, so none exists yet when detaching closes inherited descriptors.
