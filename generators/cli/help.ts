@@ -5,7 +5,7 @@ import { type Command, type FixedOption, fixedRows, flagRows } from './options.j
 const defaultText = (row: Convention): string => {
   if (row.defaultHelp) return row.defaultHelp;
   const d = row.default({});
-  return Array.isArray(d) ? d.join(',') : d;
+  return Array.isArray(d) ? d.join(',') : String(d);
 };
 
 function lines(left: string, text: string): string[] {
@@ -35,7 +35,7 @@ export function helpText(command: Command, version: string): string {
           '',
         ];
   const rows = flagRows(command).flatMap((row) =>
-    lines(`    --${row.flag} ${row.arg}`, `${row.help} (default ${defaultText(row)})`),
+    lines(`    --${row.flag}${row.arg ? ` ${row.arg}` : ''}`, `${row.help} (default ${defaultText(row)})`),
   );
   const tail =
     command === 'app'
@@ -54,7 +54,7 @@ const code = (s: string) => `\`${s.replace(/\|/g, '\\|')}\``;
 /** The README's options table: the same rows as --help, as Markdown. */
 export function optionsMarkdown(): string {
   const rows = CONVENTIONS.map((row) => {
-    const flag = row.flag ? code(`--${row.flag} ${row.arg}`) : `${code(row.arg)} (positional)`;
+    const flag = row.flag ? code(`--${row.flag}${row.arg ? ` ${row.arg}` : ''}`) : `${code(row.arg)} (positional)`;
     const prompt = row.when ? 'yes, when it applies' : 'yes';
     const units = row.units ? 'yes' : '';
     return `| ${flag} | ${cell(row.help)} | ${code(defaultText(row))} | ${prompt} | ${units} |`;

@@ -83,6 +83,7 @@ export function parse(argv: readonly string[]): Parsed {
     const value = values[row.flag!];
     // Trimmed like a prompt's answer, so a flag and a prompt save the same value.
     if (typeof value === 'string') given[row.key] = value.trim();
+    else if (typeof value === 'boolean') given[row.key] = value;
   }
   return { command, given, flags: values };
 }

@@ -37,7 +37,7 @@ export const fixedRows = (command: Command): FixedOption[] =>
 
 export function parseConfig(command: Command): NonNullable<ParseArgsConfig['options']> {
   const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const row of flagRows(command)) options[row.flag!] = { type: 'string' };
+  for (const row of flagRows(command)) options[row.flag!] = { type: row.kind === 'confirm' ? 'boolean' : 'string' };
   for (const o of fixedRows(command))
     options[o.flag] = { type: o.arg ? 'string' : 'boolean', ...(o.short ? { short: o.short } : {}) };
   return options;

@@ -1,7 +1,7 @@
 // Partial answers (flags, prompts, .yo-rc.json) -> complete, validated answers.
-import { type Answers, CONVENTIONS, type Convention, type Key } from './conventions.js';
+import { type Answers, CONVENTIONS, type Convention, type Key, type Value } from './conventions.js';
 
-export type Given = Partial<Record<Key, string | string[]>>;
+export type Given = Partial<Record<Key, Value>>;
 
 /** The flag (or "name") a message about this convention should name. */
 export const labelOf = (row: Convention): string => (row.flag ? `--${row.flag}` : 'name');

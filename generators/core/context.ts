@@ -56,6 +56,7 @@ export function buildContext(a: Answers) {
     has,
     systemdType: a.systemdType,
     scope: a.scope,
+    starter: a.starter,
     prefix: PREFIX,
     sbindir,
     sysconfdir: '/etc',

@@ -52,10 +52,11 @@ export interface Answers {
   facility: Facility;
   label: string;
   umask: string;
+  starter: boolean;
 }
 
 export type Key = keyof Answers;
-type Value = string | string[];
+export type Value = string | string[] | boolean;
 
 export interface Convention {
   /** The .yo-rc.json key and the answers field. */
@@ -64,7 +65,8 @@ export interface Convention {
   readonly flag?: string;
   /** The placeholder shown in --help. */
   readonly arg: string;
-  readonly kind: 'text' | 'select' | 'checkbox';
+  /** text and select take a string, checkbox a list, confirm a yes/no (a flag with no value). */
+  readonly kind: 'text' | 'select' | 'checkbox' | 'confirm';
   readonly choices?: readonly string[];
   /** The prompt's question. */
   readonly message: string;
@@ -83,8 +85,8 @@ export interface Convention {
   readonly units?: boolean;
 }
 
-const str = (value: Value): string => (Array.isArray(value) ? value.join(',') : value);
-const list = (value: Value): string[] => (Array.isArray(value) ? value : v.splitList(value));
+const str = (value: Value): string => (Array.isArray(value) ? value.join(',') : String(value));
+const list = (value: Value): string[] => (Array.isArray(value) ? value : v.splitList(String(value)));
 
 export const CONVENTIONS: readonly Convention[] = [
   {
@@ -239,6 +241,17 @@ export const CONVENTIONS: readonly Convention[] = [
     help: 'file mode creation mask set when detaching',
     default: () => '022',
     validate: (value) => v.umask(str(value)),
+  },
+  {
+    key: 'starter',
+    flag: 'starter',
+    arg: '',
+    kind: 'confirm',
+    message: 'Course-assignment starter: leave the daemon plumbing for students to write, graded by make check?',
+    help: 'emit an exercise: the plumbing functions have guided TODO bodies, and make check grades them',
+    defaultHelp: 'off',
+    default: () => false,
+    validate: (value) => (typeof value === 'boolean' ? true : 'starter is a yes/no flag'),
   },
 ];
 

@@ -30,11 +30,12 @@ export function questionsFor(given: Given) {
     ...(row.kind === 'select' ? { pageSize: 10 } : {}),
     when: (asked: Asked) => row.when?.(soFar(given, asked)) ?? true,
     default: (asked: Asked) => row.default(soFar(given, asked)),
-    ...(row.kind === 'checkbox'
+    ...(row.kind === 'checkbox' || row.kind === 'confirm'
       ? {}
       : { filter: (input: unknown) => (typeof input === 'string' ? input.trim() : input) }),
     validate: (input: unknown, asked: Asked = {}) => {
-      const value = row.kind === 'checkbox' ? values(input) : String(input ?? '').trim();
+      const value =
+        row.kind === 'checkbox' ? values(input) : row.kind === 'confirm' ? Boolean(input) : String(input ?? '').trim();
       return row.validate(value, { ...soFar(given, asked), [row.key]: value });
     },
   }));

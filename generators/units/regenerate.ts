@@ -31,10 +31,13 @@ export function savedAnswers(saved: Given): Answers {
 
 /** The app's command line that regenerates the project in place from these answers. */
 export function commandFor(given: Given): string {
-  const flags = CONVENTIONS.filter((row) => row.flag && given[row.key] !== undefined).map((row) => {
-    const value = given[row.key]!;
-    return `--${row.flag} ${shWord(Array.isArray(value) ? value.join(',') : value)}`;
-  });
+  const flags = CONVENTIONS.filter((row) => row.flag && given[row.key] !== undefined && given[row.key] !== false).map(
+    (row) => {
+      const value = given[row.key]!;
+      if (value === true) return `--${row.flag}`;
+      return `--${row.flag} ${shWord(Array.isArray(value) ? value.join(',') : String(value))}`;
+    },
+  );
   return ['create-daemon', given.name as string, '--dir', '.', '--force', ...flags].join(' ');
 }
 

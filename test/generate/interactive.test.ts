@@ -37,6 +37,7 @@ describe('interactive runs', () => {
     await t.answer(/syslog facility/, 'Down', 'Down', 'Enter'); // local0
     await t.answer(/launchd label/, 'Enter');
     await t.answer(/File mode creation mask/, 'C-u', '027', 'Enter');
+    await t.answer(/Course-assignment starter/, 'Enter');
     expect(await t.exitStatus()).toBe(0);
     expect(t.screen()).not.toMatch(/SIGHUP reload model/);
     const saved = JSON.parse(readFileSync(join(cwd, 'myd', '.yo-rc.json'), 'utf8'))['create-daemon'];

@@ -56,6 +56,7 @@ describe('re-running into an existing project', () => {
     terminals.push(t);
     await t.waitFor(/is not empty\. Write into it/);
     t.send('y', 'Enter');
+    await t.answer(/Course-assignment starter/, 'Enter');
     await t.waitFor(/\? (Makefile|README\.md) was edited\. Overwrite it\?/);
     t.send('C-c');
     expect(await t.exitStatus()).toBe(130);
