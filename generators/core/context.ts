@@ -35,9 +35,18 @@ export function buildContext(a: Answers) {
     binPath: `${sbindir}/${a.name}`,
     label: a.label,
     user: a.user,
-    // macOS has no /run: its run-time directory is /var/run, where launchd jobs get their pid file.
-    launchdPidfile: a.pidfile.replace(/^\/run\//, '/var/run/'),
+    // macOS has no /run, and nothing recreates a pid directory in /var/run (root's, cleared at boot) for
+    // a LaunchDaemon: without --user the pid file sits directly in /var/run; with --user (launchd starts
+    // the job as that account) in a directory make install creates for it under /usr/local/var/run.
+    // A LaunchAgent keeps its per-user default (the daemon falls back to TMPDIR on macOS).
+    launchdPidfile:
+      a.scope === 'user'
+        ? a.pidfile
+        : a.user
+          ? `/usr/local/var/run/${a.name}/${a.name}.pid`
+          : `/var/run/${posix.basename(a.pidfile)}`,
   };
+  const launchdPidfile = text.launchdPidfile;
   const has = Object.fromEntries(INIT_SYSTEMS.map((s) => [s, a.init.includes(s)])) as Record<InitSystem, boolean>;
   return {
     ...text,
@@ -47,6 +56,7 @@ export function buildContext(a: Answers) {
     payload: a.payload,
     pidfileXdg,
     pidDir,
+    launchdPidDir: posix.dirname(launchdPidfile),
     runtimeDirectory: runtimeDirectory(pidDir),
     facility: a.facility,
     facilityC: `LOG_${a.facility.toUpperCase()}`,

@@ -76,6 +76,11 @@ uninstall-init-sysv:
 
 install-init-launchd:
 	$(INSTALL) -d $(DESTDIR)$(LAUNCHDDIR)
+<% if (user && scope === 'system') { -%>
+	# launchd starts the job as <%- user %>: its pid directory must exist and belong to that account.
+	$(INSTALL) -d -m 0755 $(DESTDIR)<%- launchdPidDir %>
+	-chown <%- user %> $(DESTDIR)<%- launchdPidDir %>
+<% } -%>
 	$(INIT_SED) init/launchd/<%- label %>.plist > $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
 	chmod 644 $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
 uninstall-init-launchd:

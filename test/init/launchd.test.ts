@@ -68,9 +68,11 @@ describe('launchd plist', () => {
         expect(
           xpath(file, "/plist/dict/key[.='ProgramArguments']/following-sibling::array[1]/string/text()").split('\n'),
         ).toEqual(
-          flags.includes('user') && flags.includes('--scope')
+          flags.includes('--scope')
             ? ['/usr/local/sbin/ld', '-f']
-            : ['/usr/local/sbin/ld', '-f', '-p', String(p.answers.pidfile).replace(/^\/run\//, '/var/run/')],
+            : flags.includes('--user')
+              ? ['/usr/local/sbin/ld', '-f', '-p', '/usr/local/var/run/ld/ld.pid']
+              : ['/usr/local/sbin/ld', '-f', '-p', '/var/run/ld.pid'],
         );
         expect(typeOf(file, 'RunAtLoad')).toBe('true');
         expect(found).toContain('KeepAlive');
@@ -126,6 +128,15 @@ describe('launchd plist', () => {
       'StandardErrorPath',
     ])
       expect(back.stdout).toContain(`<key>${k}</key>`);
+  });
+
+  itWith(['make'])('with --user, make install creates the job\'s pid directory, owned by the account', () => {
+    const p = generate('ld', ['--init', 'launchd', '--user', 'daemon']);
+    const stage = tempDir('cd-launchd-stage-');
+    const r = sh('make', ['-s', 'install-init', `DESTDIR=${stage}`], { cwd: p.dir });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const stat = sh('stat', ['-c', '%U %a', join(stage, 'usr/local/var/run/ld')]);
+    expect(stat.stdout.trim()).toBe('daemon 755');
   });
 
   itWith([])('--scope user is a LaunchAgent for ~/Library/LaunchAgents; system scope a LaunchDaemon', () => {

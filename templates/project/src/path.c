@@ -4,7 +4,8 @@
  * "$XDG_RUNTIME_DIR/..." (per-user services) is expanded from the environment at run time; a
  * relative path is made absolute against the start-up directory, because the daemon moves to
  * "/" (APUE 13.3 rule 4) and re-reads its config there on SIGHUP. "@name" (a Linux abstract
- * socket) is kept as it is.
+ * socket) is kept as it is. macOS has no XDG_RUNTIME_DIR: there a LaunchAgent's per-user run-time
+ * files go to its TMPDIR, which launchd sets to a directory only that user can enter.
  */
 #include <errno.h>
 #include <limits.h>
@@ -27,6 +28,10 @@ path_expand(const char *in, char *out, size_t outlen, char *err, size_t errlen)
 
 	if (strncmp(in, XDG_PREFIX, sizeof(XDG_PREFIX) - 1) == 0) {
 		dir = getenv("XDG_RUNTIME_DIR");
+#ifdef __APPLE__
+		if (dir == NULL)
+			dir = getenv("TMPDIR");
+#endif
 		if (dir == NULL || dir[0] != '/') {
 			(void)snprintf(err, errlen, "%s: XDG_RUNTIME_DIR is %s; a per-user service "
 			    "needs it (systemd --user and pam_systemd set it)", in,
