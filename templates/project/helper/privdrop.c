@@ -157,9 +157,15 @@ account_lookup(const char *user, struct account *a, char *err, size_t errlen)
 	return 0;
 }
 
-/* Returns 0 once dropped, 1 when not root (nothing to drop), -1 with err filled. */
+/*
+ * Returns 0 once dropped, 1 when not root (nothing to drop), -1 with err filled. handover, when
+ * not NULL, is a file the daemon created as root and must still serve as the account (the echo
+ * socket): it is given to the account first, so that the account's clients can connect to it
+ * whichever init system started the daemon, and so that a later socket (after a reload) and
+ * this one have the same owner.
+ */
 int
-privdrop(const char *user, char *err, size_t errlen)
+privdrop(const char *user, const char *handover, char *err, size_t errlen)
 {
 	struct account	a;
 
@@ -167,6 +173,13 @@ privdrop(const char *user, char *err, size_t errlen)
 		return 1;
 	if (account_lookup(user, &a, err, errlen) == -1)
 		return -1;
+	if (handover != NULL && handover[0] == '/' && lchown(handover, a.uid, a.gid) == -1) {
+		char	why[128];
+
+		(void)snprintf(err, errlen, "cannot give %s to %s: %s", handover, user,
+		    log_strerror(errno, why, sizeof(why)));
+		return -1;
+	}
 	if (setgroups((size_t)a.ngroups, a.groups) == -1) {
 		privdrop_error(err, errlen, "set the supplementary groups of", user);
 		return -1;

@@ -6,6 +6,6 @@
 
 #include <stddef.h>
 
-int	privdrop(const char *user, char *err, size_t errlen);
+int	privdrop(const char *user, const char *handover, char *err, size_t errlen);
 
 #endif /* PRIVDROP_H */

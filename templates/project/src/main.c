@@ -161,7 +161,8 @@ main(int argc, char *argv[])
 		startup_fail(EXIT_OSERR, "%s", err);
 <% if (user) { -%>
 	/* daemon(7) step 13: after the lock and the socket, which may need root. */
-	if ((rc = privdrop(<%- IDENT %>_USER, err, sizeof(err))) == -1) {
+	if ((rc = privdrop(<%- IDENT %>_USER, <%- payload === 'echo' ? 'd.cf.socket' : 'NULL' %>, err,
+	    sizeof(err))) == -1) {
 		payload_close(p);
 		startup_fail(EXIT_OSERR, "%s", err);
 	}
