@@ -6,7 +6,7 @@ import { completeAnswers, describeProblem, type Given, ordered, problems } from 
 import { type Answers } from '../core/conventions.js';
 import { questionsFor } from '../core/prompts.js';
 import { renderFiles } from '../core/render.js';
-import { directoryState } from '../core/target.js';
+import { directoryState, refuseTarget } from '../core/target.js';
 import { nextSteps } from './next-steps.js';
 import { CONFIG_KEY, loadSaved, writeSaved } from '../core/saved.js';
 import { applyPlan, diskAt, pruneEmptyDirs } from '../core/apply.js';
@@ -81,10 +81,11 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
   private async checkTarget(dir: string): Promise<void> {
     this.targetChecked = true;
-    const state = directoryState(dir);
-    if (state === 'file') throw new UsageError(`${dir} exists and is not a directory`);
-    if (state !== 'non-empty' || this.options.force) return;
-    if (this.options.yes) throw new UsageError(`${dir} is not empty; use --force to write into it`);
+    // Without a terminal (or with --force) the rule is the CLI's; interactively a non-empty directory is asked about.
+    if (this.options.yes || this.options.force || directoryState(dir) !== 'non-empty') {
+      refuseTarget(dir, Boolean(this.options.force));
+      return;
+    }
     const { go } = await this.prompt<{ go: boolean }>({
       type: 'confirm',
       name: 'go',

@@ -7,7 +7,7 @@ import { completeAnswers, describeProblem, type Given, problems } from '../core/
 import { type Key } from '../core/conventions.js';
 import { CancelError, FailError, UsageError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
-import { directoryState } from '../core/target.js';
+import { refuseTarget } from '../core/target.js';
 import { helpText } from './help.js';
 import { type Command, flagRows, parseConfig } from './options.js';
 
@@ -123,11 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const answers = completeAnswers(given);
       const found = problems(answers);
       if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
-      const target = resolve(dir ?? answers.name);
-      const state = directoryState(target);
-      if (state === 'file') throw new UsageError(`${target} exists and is not a directory`);
-      if (state === 'non-empty' && !flags.force)
-        throw new UsageError(`${target} is not empty; use --force to write into it, or --dir to choose another`);
+      refuseTarget(resolve(dir ?? answers.name), Boolean(flags.force));
     }
     const { runApp } = await import('./run.js');
     // The name may still be asked for; then the target is only known after the prompt.
