@@ -22,5 +22,8 @@ void	log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);
 _Noreturn void	fatal(const char *fmt, ...) LOG_PRINTF(1, 2);
 _Noreturn void	fatalx(const char *fmt, ...) LOG_PRINTF(1, 2);
 const char	*log_strerror(int errnum, char *buf, size_t len);
+<% if (starter) { -%>
+int	todo(const char *function, const char *file);
+<% } -%>
 
 #endif /* LOG_H */

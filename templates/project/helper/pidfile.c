@@ -20,6 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
+<% if (starter) { -%>
+#include "log.h"
+<% } -%>
 #include "pidfile.h"
 
 /* The pid of the lock's holder: F_GETLK first, which cannot race its write; else the file. */
@@ -52,6 +55,35 @@ pidfile_holder(int fd)
 int
 pidfile_open(const char *path, pid_t *running)
 {
+<% if (starter) { -%>
+	/*
+	 * TODO (APUE 13.5, daemon(7) step 12): the single-instance lock. Return the open, locked
+	 * descriptor. When another process holds the lock, fail with errno EAGAIN and *running
+	 * set to its pid (pidfile_holder() above finds it; 0 if unknown): main then prints
+	 * "already running (pid N)" and exits 1. Any other failure: -1 with that errno.
+	 *
+	 * 1. Set *running to 0. open(2) path read-write, creating it with mode 0644, and with the
+	 *    flags that make it close-on-exec, refuse to follow a symbolic link, never block on
+	 *    a FIFO planted there, and never make it a controlling terminal;
+	 * 2. fstat(2) it and refuse anything but a regular file (EINVAL);
+	 * 3. take an fcntl(2) write lock on the whole file (struct flock, zeroed: l_start and
+	 *    l_len 0 mean all of it), without waiting for it. EACCES or EAGAIN means another
+	 *    instance holds it: find its pid, and report EAGAIN;
+	 * 4. on any failure close the descriptor, keeping the errno you are about to return.
+	 *
+	 * Never truncate or write the file here: a refused second instance must leave the
+	 * running daemon's pid in place (pidfile_write() runs only after the lock is yours). And
+	 * never open the file a second time anywhere: closing any descriptor of it drops the lock.
+	 *
+	 * make check: "the pid file holds the live daemon's pid", "a second instance is refused
+	 * with exit 1, naming pid N", "the refused instances leave the daemon and its pid file
+	 * alone", "a new start takes over the stale pid file".
+	 */
+	(void)path;
+	(void)running;
+	(void)pidfile_holder;
+	return todo("pidfile_open", "helper/pidfile.c");
+<% } else { -%>
 	struct flock	fl;
 	struct stat	st;
 	int		fd, saved;
@@ -84,6 +116,7 @@ fail:
 	(void)close(fd);
 	errno = saved;
 	return -1;
+<% } -%>
 }
 
 /* Replaces the file's contents with our pid: truncate first, so no old digits survive. */
