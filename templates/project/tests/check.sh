@@ -6,8 +6,21 @@
 # "FAIL" with what was seen and the rule it breaks (APUE chapter 13, daemon(7), sd_notify(3)).
 # It runs unprivileged or as root; it reads /proc on Linux and falls back to ps(1) elsewhere.
 # POSIX sh; tests/probe does what sh cannot (sockets, /proc/PID/fd, waiting without sleep).
+# Every check runs, whatever failed before it; a FAIL names the rule and a hint: the function
+# and file to look at. The last line is "N passed, M failed"; the status is 0 only if M is 0.
 #
 # Usage: tests/check.sh PROG PROBE
+#
+# CHECK_FORMAT=tap (make grade): the same checks as TAP version 13 on stdout: "ok N - check"
+# or "not ok N - check" followed by "# rule:", "# hint:" and "# seen:" comment lines, the
+# plan "1..N" at the end, then "# N passed, M failed".
+#
+# GRADER_DIR=dir (hidden checks): each executable file in dir is one more check, run after
+# the built-in ones as `dir/FILE PROG PROBE` with NAME, PROG, PROBE and CHECK_TMP (a scratch
+# directory) in its environment, at most GRADER_TIMEOUT seconds (default 60). Exit 0 passes;
+# otherwise its output is shown as what was seen. A file named after a section id (detached,
+# instance, echo, stop, restart, failures, options, foreground, abstract) replaces that
+# section: the built-in checks of that section are not counted.
 
 set -u
 PROG=$1
@@ -23,7 +36,14 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/$NAME-check.XXXXXX") || exit 1
 T=$(cd "$T" && pwd -P)
 npass=0
 nfail=0
+ntotal=0
 spawned=""
+FORMAT=${CHECK_FORMAT:-text}
+GRADER_DIR=${GRADER_DIR:-}
+GRADER_TIMEOUT=${GRADER_TIMEOUT:-60}
+HINT=""
+replaced=no
+[ "$FORMAT" = tap ] && printf 'TAP version 13\n'
 
 cleanup() {
 	for p in $spawned; do
@@ -34,20 +54,46 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# hint TEXT: where to look when the checks that follow fail (a function and its file).
+hint() {
+	HINT=$1
+}
+
 ok() {
+	[ "$replaced" = yes ] && return 0
 	npass=$((npass + 1))
-	printf 'ok   %s\n' "$1"
+	ntotal=$((ntotal + 1))
+	if [ "$FORMAT" = tap ]; then
+		printf 'ok %d - %s\n' "$ntotal" "$1"
+	else
+		printf 'ok   %s\n' "$1"
+	fi
 }
 
 # bad WHAT SEEN RULE
 bad() {
+	[ "$replaced" = yes ] && return 0
 	nfail=$((nfail + 1))
-	printf 'FAIL %s\n     rule: %s\n' "$1" "$3"
-	printf '%s\n' "$2" | sed 's/^/     seen: /'
+	ntotal=$((ntotal + 1))
+	if [ "$FORMAT" = tap ]; then
+		printf 'not ok %d - %s\n# rule: %s\n' "$ntotal" "$1" "$3"
+		[ -n "$HINT" ] && printf '# hint: %s\n' "$HINT"
+		printf '%s\n' "$2" | sed 's/^/# seen: /'
+	else
+		printf 'FAIL %s\n     rule: %s\n' "$1" "$3"
+		[ -n "$HINT" ] && printf '     hint: %s\n' "$HINT"
+		printf '%s\n' "$2" | sed 's/^/     seen: /'
+	fi
+	return 0
 }
 
 skip() {
-	printf 'skip %s (%s)\n' "$1" "$2"
+	[ "$replaced" = yes ] && return 0
+	if [ "$FORMAT" = tap ]; then
+		printf '# skip %s (%s)\n' "$1" "$2"
+	else
+		printf 'skip %s (%s)\n' "$1" "$2"
+	fi
 }
 
 # expect WHAT SEEN RULE COMMAND...: ok when COMMAND succeeds.
@@ -61,8 +107,40 @@ alive() {
 	[ -n "$1" ] && ! "$PROBE" wait-dead "$1" 0
 }
 
+# seen PID FILE TEXT MS [N]: probe wait-text, without the wait once PID has exited (a
+# daemon that died at start-up cannot log any more).
+seen() {
+	s_pid=$1
+	shift
+	if alive "$s_pid"; then
+		"$PROBE" wait-text "$@"
+	else
+		s_file=$1 s_text=$2
+		shift 3
+		"$PROBE" wait-text "$s_file" "$s_text" 0 "$@"
+	fi
+}
+
+# section ID TITLE: a group of checks; GRADER_DIR/ID, if executable, replaces it.
+# unchecked WHAT RULE: a check that cannot run, because the detached start failed.
+unchecked() {
+	bad "$1" "not checked: no daemon is running (the detached start failed; see above)" "$2"
+}
+
 section() {
-	printf '\n== %s\n' "$1"
+	replaced=no
+	HINT=""
+	if [ -n "$GRADER_DIR" ] && [ -f "$GRADER_DIR/$1" ] && [ -x "$GRADER_DIR/$1" ]; then
+		replaced=yes
+	fi
+	if [ "$FORMAT" = tap ]; then
+		printf '# %s\n' "$2"
+		[ "$replaced" = yes ] && printf '# (replaced by %s)\n' "$GRADER_DIR/$1"
+	else
+		printf '\n== %s\n' "$2"
+		[ "$replaced" = yes ] && printf '(replaced by %s)\n' "$GRADER_DIR/$1"
+	fi
+	return 0
 }
 
 # As root with --user, the daemon drops to that account: it must still be able to re-read
@@ -100,12 +178,12 @@ start() {
 	reap "$opid" "$T/start.err"
 }
 
-# reap PID FILE: wait at most 10 s for the background command PID (a start command must
-# return), else kill it and say so in FILE; sets rc.
+# reap PID FILE [SECONDS]: wait at most SECONDS (10) for the background command PID (a start
+# command must return), else kill it and say so in FILE; sets rc.
 reap() {
-	if ! "$PROBE" wait-dead "$1" 10000; then
+	if ! "$PROBE" wait-dead "$1" "$((${3:-10} * 1000))"; then
 		kill -KILL "$1" 2>/dev/null
-		printf '(the command was still running after 10 s, and was killed)\n' >>"$2"
+		printf '(the command was still running after %s s, and was killed)\n' "${3:-10}" >>"$2"
 	fi
 	wait "$1"
 	rc=$?
@@ -135,13 +213,15 @@ SOCK=$T/echo.sock
 write_conf "$CONF" "$SOCK"
 <% } -%>
 
-section "detached start (APUE 13.3, daemon(7) SysV steps)"
+section detached "detached start (APUE 13.3, daemon(7) SysV steps)"
 start "$CONF" "$PIDF"
 pid=$(readpid "$PIDF")
+hint "daemonize() in helper/daemonize.c (and the helpers it calls)"
 expect "the start command exits 0 once the daemon is ready" \
     "exit $rc: $(cat "$T/start.err")" \
     "daemon(7) steps 14-15: the original process exits 0 only after the daemon reports ready" \
     [ "$rc" -eq 0 ]
+hint "pidfile_open() in helper/pidfile.c, after daemonize() in helper/daemonize.c"
 expect "the pid file holds the live daemon's pid the moment start returns (pid $pid)" \
     "pid file holds \"$pid\"" \
     "daemon(7) step 12, APUE 13.5: the pid file is written before ready is reported" \
@@ -154,6 +234,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	set -- $(sed 's/.*) //' "/proc/$pid/stat")
 	ppid=$2 sid=$4 tty=$5
 	mysid=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f4)
+	hint "daemonize() in helper/daemonize.c"
 	expect "its parent is neither the starter nor the shell (parent $ppid)" \
 	    "parent $ppid, starter $opid, shell $$" \
 	    "APUE 13.3 rule 2: fork and let the parent exit" \
@@ -192,13 +273,16 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 			;;
 		esac
 	done <"$T/fds"
+	hint "null_stdio() in helper/daemonize.c"
 	expect "fds 0, 1 and 2 are /dev/null" "$null" \
 	    "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2" [ "$null" = yes ]
+	hint "close_walk() and close_inherited() in helper/daemonize.c"
 	expect "no inherited descriptor survives (the canary fd 9 is closed)" "$leaks" \
 	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor" [ -z "$leaks" ]
 	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
 	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$pid/status")
 	low=$(printf '%s' "$ign" | cut -c9-16)
+	hint "reset_signals() in helper/daemonize.c, and signals_init() in helper/signals.c"
 	expect "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
 	    "SigIgn $ign (SIGPIPE alone is 0000000000001000)" \
 	    "daemon(7) step 2: reset every signal disposition to its default" \
@@ -207,6 +291,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 		want_uid=$(id -u "$DAEMON_USER") want_gid=$(id -g "$DAEMON_USER")
 		want_groups=$(id -G "$DAEMON_USER" | tr ' ' '\n' | sort -n | tr '\n' ' ')
 		groups=$(sed -n 's/^Groups:[[:space:]]*//p' "/proc/$pid/status" | tr '\t' ' ' | tr -s ' ' '\n' | sort -n | tr '\n' ' ')
+		hint "privdrop() in helper/privdrop.c"
 		expect "its supplementary groups are $DAEMON_USER's ($want_groups)" \
 		    "Groups: $groups" \
 		    "daemon(7) step 13: drop the supplementary groups too (setgroups before setgid)" \
@@ -222,6 +307,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 elif [ -n "$pid" ]; then
 	ps -o ppid= -o pgid= -o tty= -p "$pid" >"$T/ps" 2>/dev/null
 	read -r ppid pgid tty <"$T/ps"
+	hint "daemonize() in helper/daemonize.c"
 	expect "its parent is neither the starter nor the shell (parent $ppid)" \
 	    "parent $ppid" "APUE 13.3 rule 2: fork and let the parent exit" \
 	    [ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]
@@ -231,11 +317,30 @@ elif [ -n "$pid" ]; then
 	    "APUE 13.3 rule 3: a daemon has no controlling terminal" \
 	    [ "$tty" = "?" ] || [ "$tty" = "??" ] || [ "$tty" = "-" ]
 	skip "cwd, umask, descriptors and signals" "no /proc: they are checked on Linux"
+else
+	# No daemon to look at: each property it should have had still counts, and fails.
+	hint "daemonize() in helper/daemonize.c"
+	unchecked "its parent is neither the starter nor the shell" "APUE 13.3 rule 2: fork and let the parent exit"
+	unchecked "it is not a session leader" \
+	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid, so no terminal can become its controlling terminal"
+	unchecked "it runs in a new session of its own" "APUE 13.3 rule 3, daemon(7) step 6: setsid()"
+	unchecked "it has no controlling terminal" "APUE 13.3 rule 3: a daemon has no controlling terminal"
+	unchecked "its working directory is /" "APUE 13.3 rule 4, daemon(7) step 11: chdir(\"/\")"
+	unchecked "its umask is $UMASK" "APUE 13.3 rule 1, daemon(7) step 10: set the file mode creation mask"
+	hint "null_stdio() in helper/daemonize.c"
+	unchecked "fds 0, 1 and 2 are /dev/null" "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2"
+	hint "close_walk() and close_inherited() in helper/daemonize.c"
+	unchecked "no inherited descriptor survives (the canary fd 9 is closed)" \
+	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
+	hint "reset_signals() in helper/daemonize.c, and signals_init() in helper/signals.c"
+	unchecked "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
+	    "daemon(7) step 2: reset every signal disposition to its default"
 fi
 
-section "single instance (APUE 13.5)"
+section instance "single instance (APUE 13.5)"
 if [ -n "$pid" ]; then
 	timed "$T/second.err" "$PROG" -c "$CONF" -p "$PIDF"
+	hint "pidfile_open() in helper/pidfile.c"
 	expect "a second instance is refused with exit 1, naming pid $pid" \
 	    "exit $rc: $(cat "$T/second.err")" \
 	    "APUE 13.5: the pid-file lock admits one instance, and the refusal names the holder" \
@@ -248,11 +353,20 @@ if [ -n "$pid" ]; then
 	    "pid file \"$(readpid "$PIDF")\"" \
 	    "APUE 13.5: the lock is held for life; a loser must not truncate the winner's file" \
 	    alive "$pid" && [ "$(readpid "$PIDF")" = "$pid" ]
+else
+	hint "pidfile_open() in helper/pidfile.c"
+	unchecked "a second instance is refused with exit 1, naming the running pid" \
+	    "APUE 13.5: the pid-file lock admits one instance, and the refusal names the holder"
+	unchecked "a second instance in the foreground (-f) is refused the same way" \
+	    "APUE 13.5: one instance, whatever the mode"
+	unchecked "the refused instances leave the daemon and its pid file alone" \
+	    "APUE 13.5: the lock is held for life; a loser must not truncate the winner's file"
 fi
 <% if (payload === 'echo') { -%>
 
-section "echo payload"
+section echo "echo payload"
 if [ -n "$pid" ]; then
+	hint "src/echo.c"
 	expect "a line sent to $SOCK comes back" "$("$PROBE" echo "$SOCK" "hello $NAME" 2>&1)" \
 	    "the echo payload: each line is echoed" "$PROBE" echo "$SOCK" "hello $NAME"
 	expect "50 clients connected at once each get their own line back" \
@@ -273,20 +387,25 @@ if [ -n "$pid" ]; then
 fi
 <% } -%>
 
-section "stop"
+section stop "stop"
 if [ -n "$pid" ]; then
 	kill -TERM "$pid"
+	hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	expect "SIGTERM stops it within 3 s" "still running" \
 	    "SIGTERM means a clean, prompt exit" "$PROBE" wait-dead "$pid" 3000
+	hint "pidfile_open() and pidfile_remove() in helper/pidfile.c"
 	expect "the pid file is removed at exit" "$PIDF still exists" \
 	    "a clean exit removes the pid file" [ ! -e "$PIDF" ]
 <% if (payload === 'echo') { -%>
 	expect "the socket file is removed at exit" "$SOCK still exists" \
 	    "a clean exit removes the socket" [ ! -e "$SOCK" ]
 <% } -%>
+else
+	unchecked "SIGTERM stops it within 3 s" "SIGTERM means a clean, prompt exit"
+	unchecked "the pid file is removed at exit" "a clean exit removes the pid file"
 fi
 
-section "restart after kill -9"
+section restart "restart after kill -9"
 start "$CONF" "$PIDF"
 pid=$(readpid "$PIDF")
 case $pid in '' | *[!0-9]*) pid= ;; *) spawned="$spawned $pid" ;; esac
@@ -296,6 +415,7 @@ if [ "$rc" -eq 0 ] && [ -n "$pid" ]; then
 	start "$CONF" "$PIDF"
 	new=$(readpid "$PIDF")
 	case $new in '' | *[!0-9]*) new= ;; *) spawned="$spawned $new" ;; esac
+	hint "pidfile_open() in helper/pidfile.c"
 	expect "a new start takes over the stale pid file<% if (payload === 'echo') { %> and socket<% } %> (pid $pid -> $new)" \
 	    "exit $rc: $(cat "$T/start.err")" \
 	    "APUE 13.5: the lock, not the file's existence, says whether a daemon runs" \
@@ -306,18 +426,21 @@ if [ "$rc" -eq 0 ] && [ -n "$pid" ]; then
 <% } -%>
 	[ -n "$new" ] && kill -TERM "$new" && "$PROBE" wait-dead "$new" 3000
 else
+	hint "daemonize() in helper/daemonize.c, then pidfile_open() in helper/pidfile.c"
 	bad "a start for the kill -9 test" "exit $rc: $(cat "$T/start.err")" \
 	    "daemon(7) step 15: start must succeed when nothing runs"
 fi
 
-section "start-up failures reach the starter"
+section failures "start-up failures reach the starter"
 timed "$T/fail.err" "$PROG" -c "$CONF" -p "$T/no/such/dir/$NAME.pid"
+hint "daemonize() in helper/daemonize.c: the readiness pipe (original_wait(), daemon_report())"
 expect "a failure after detaching is printed by the start command, with exit 71" \
     "exit $rc: $(cat "$T/fail.err")" \
     "the readiness pipe carries the daemon's reason and status back to the original process" \
     [ "$rc" -eq 71 ] && grep -q "$T/no/such/dir/$NAME.pid" "$T/fail.err"
 printf 'interval_typo = 1\n' >"$T/bad.conf"
 timed "$T/fail.err" "$PROG" -c "$T/bad.conf" -p "$T/bad.pid"
+hint "config_load() in src/config.c, called by main() before detaching"
 expect "a bad config at start exits 78 with file:line, and starts nothing" \
     "exit $rc: $(cat "$T/fail.err")" \
     "the config is validated before detaching; errors are file:line: reason" \
@@ -332,9 +455,10 @@ expect "without XDG_RUNTIME_DIR the default pid file is refused, saying why (exi
     [ "$rc" -eq 78 ] && grep -q "XDG_RUNTIME_DIR is not set" "$T/fail.err"
 <% } -%>
 
-section "config check (-t) and usage"
+section options "config check (-t) and usage"
 "$PROG" -t -c "$CONF" >"$T/t.out" 2>&1
 rc=$?
+hint "src/config.c and main() in src/main.c"
 expect "-t accepts a good config: exit 0, \"configuration OK\"" "exit $rc: $(cat "$T/t.out")" \
     "-t checks the config and exits" [ "$rc" -eq 0 ] && grep -q "configuration OK" "$T/t.out"
 printf '# a comment\n\nno_such_key = 1\n' >"$T/t.conf"
@@ -371,7 +495,7 @@ expect "an unknown option exits 64" "exit $rc" "sysexits EX_USAGE" [ "$rc" -eq 6
 rc=$?
 expect "an extra argument exits 64" "exit $rc" "sysexits EX_USAGE" [ "$rc" -eq 64 ]
 
-section "foreground (-f) under NOTIFY_SOCKET, reload and stop"
+section foreground "foreground (-f) under NOTIFY_SOCKET, reload and stop"
 NSOCK=$T/notify.sock
 NLOG=$T/notify.log
 "$PROBE" notify-recv "$NSOCK" "$NLOG" &
@@ -389,62 +513,72 @@ write_conf "$FCONF" "$T/a.sock"
 NOTIFY_SOCKET=$NSOCK "$PROG" -f -c "$FCONF" -p "$FPID" 2>"$FLOG" &
 fpid=$!
 spawned="$spawned $fpid"
+hint "signals_run() in helper/signals.c, then helper/notify.c"
 expect "it sends READY=1 once started" "$(cat "$NLOG")" \
-    "sd_notify(3): READY=1 when start-up is complete" "$PROBE" wait-text "$NLOG" READY=1 5000
+    "sd_notify(3): READY=1 when start-up is complete" seen "$fpid" "$NLOG" READY=1 5000
+hint "pidfile_open() in helper/pidfile.c"
 expect "it stays in the foreground: the pid file holds the started process ($fpid)" \
     "pid file \"$(readpid "$FPID")\"" "-f: no fork" [ "$(readpid "$FPID")" = "$fpid" ]
+hint "log_open() in helper/log.c"
+expect "log lines carry the daemon's name: \"$NAME: started\" on stderr" "$(cat "$FLOG")" \
+    "APUE 13.4: log_open() records the ident (and opens syslog with it, LOG_PID and the facility)" \
+    seen "$fpid" "$FLOG" "$NAME: started" 3000
+hint "src/<%- payload %>.c (and signals_run() in helper/signals.c)"
 <% if (payload === 'tick') { -%>
 expect "the payload runs: the tick message reaches stderr" "$(cat "$FLOG")" \
-    "-f logs to stderr as well as syslog" "$PROBE" wait-text "$FLOG" "$NAME: alpha" 3000
+    "-f logs to stderr as well as syslog" seen "$fpid" "$FLOG" "$NAME: alpha" 3000
 write_conf "$FCONF" bravo 1
 <% } else { -%>
 expect "the payload runs: $T/a.sock echoes" "$("$PROBE" echo "$T/a.sock" fg 2>&1)" \
     "the echo payload" "$PROBE" echo "$T/a.sock" fg
 write_conf "$FCONF" "$T/b.sock"
 <% } -%>
-kill -HUP "$fpid"
+kill -HUP "$fpid" 2>/dev/null
+hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c, then src/reload.c"
 expect "SIGHUP sends RELOADING=1 with MONOTONIC_USEC, then READY=1" "$(cat "$NLOG")" \
     "sd_notify(3): RELOADING=1 + MONOTONIC_USEC at the start of a reload, READY=1 at its end" \
-    "$PROBE" wait-text "$NLOG" READY=1 5000 2 &&
+    seen "$fpid" "$NLOG" READY=1 5000 2 &&
     awk '/RELOADING=1 MONOTONIC_USEC=[0-9]+/ { r = NR } /READY=1/ { if (++n == 2 && r) ok = 1 } END { exit !ok }' "$NLOG"
 <% if (payload === 'tick') { -%>
 expect "SIGHUP applies the changed config: the new message is logged" "$(cat "$FLOG")" \
-    "APUE 13.6: SIGHUP re-reads the configuration" "$PROBE" wait-text "$FLOG" "$NAME: bravo" 4000
+    "APUE 13.6: SIGHUP re-reads the configuration" seen "$fpid" "$FLOG" "$NAME: bravo" 4000
 <% } else { -%>
 expect "SIGHUP applies the changed config: the socket moved to $T/b.sock" \
     "$(cat "$FLOG")" "APUE 13.6: SIGHUP re-reads the configuration" \
     "$PROBE" echo "$T/b.sock" moved && [ ! -e "$T/a.sock" ]
 <% } -%>
 printf '# broken on purpose\n%s\n' "$BROKEN_VALUE" >"$FCONF"
-kill -HUP "$fpid"
+kill -HUP "$fpid" 2>/dev/null
+hint "reload_config() in src/reload.c, called by signals_run() in helper/signals.c"
 expect "a broken config on SIGHUP is logged as file:line, and the previous one kept" \
     "$(cat "$FLOG")" \
     "a failed reload is harmless: reload failed: file:line: reason; keeping the previous configuration" \
-    "$PROBE" wait-text "$FLOG" "reload failed: $FCONF:2:" 3000 &&
+    seen "$fpid" "$FLOG" "reload failed: $FCONF:2:" 3000 &&
     grep -q "keeping the previous configuration" "$FLOG"
 <% if (payload === 'tick') { -%>
 n=$(grep -c "$NAME: bravo" "$FLOG")
 expect "it is alive and still runs on the old config" "$(tail -n 3 "$FLOG")" \
     "a failed reload keeps the previous configuration in force" \
-    "$PROBE" wait-text "$FLOG" "$NAME: bravo" 4000 $((n + 1))
+    seen "$fpid" "$FLOG" "$NAME: bravo" 4000 $((n + 1))
 <% } else { -%>
 expect "it is alive and still serves the old config's socket" "$(tail -n 3 "$FLOG")" \
     "a failed reload keeps the previous configuration in force" \
     alive "$fpid" && "$PROBE" echo "$T/b.sock" kept
 <% } -%>
-kill -TERM "$fpid"
-wait "$fpid"
-rc=$?
+kill -TERM "$fpid" 2>/dev/null
+reap "$fpid" "$FLOG"
+hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 expect "SIGTERM in the foreground: exit status 0" "exit $rc; $(tail -n 3 "$FLOG")" \
     "SIGTERM means a clean exit" [ "$rc" -eq 0 ]
 expect "it sends STOPPING=1" "$(cat "$NLOG")" "sd_notify(3): STOPPING=1 when shutting down" \
     "$PROBE" wait-text "$NLOG" STOPPING=1 3000
+hint "pidfile_remove() in helper/pidfile.c, called by main() in src/main.c"
 expect "the pid file is removed" "$FPID still exists" "a clean exit removes the pid file" \
     [ ! -e "$FPID" ]
 kill "$rpid" 2>/dev/null
 
 if [ "$(uname -s)" = Linux ]; then
-	section "Linux abstract sockets (@name) and SIGINT"
+	section abstract "Linux abstract sockets (@name) and SIGINT"
 	ASOCK=@$NAME-check-notify-$$
 	ACONF=$T/abstract.conf
 <% if (payload === 'tick') { -%>
@@ -459,22 +593,50 @@ if [ "$(uname -s)" = Linux ]; then
 	NOTIFY_SOCKET=$ASOCK "$PROG" -f -c "$ACONF" -p "$T/abstract.pid" 2>"$T/abstract.err" &
 	fpid=$!
 	spawned="$spawned $fpid"
+	hint "helper/notify.c (and signals_run() in helper/signals.c)"
 	expect "an abstract NOTIFY_SOCKET ($ASOCK) gets READY=1" "$(cat "$T/abstract.err")" \
 	    "sd_notify(3): a NOTIFY_SOCKET starting with @ is in the abstract namespace" \
-	    "$PROBE" wait-text "$T/abstract.log" READY=1 5000
+	    seen "$fpid" "$T/abstract.log" READY=1 5000
 <% if (payload === 'echo') { -%>
 	expect "an abstract echo socket (@name) echoes" \
 	    "$("$PROBE" echo "@$NAME-check-echo-$$" abstract 2>&1)" \
 	    "the echo payload accepts @name" "$PROBE" echo "@$NAME-check-echo-$$" abstract
 <% } -%>
-	kill -INT "$fpid"
-	wait "$fpid"
-	rc=$?
+	kill -INT "$fpid" 2>/dev/null
+	reap "$fpid" "$T/abstract.err"
+	hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	expect "SIGINT is a clean exit too: status 0, pid file removed" \
 	    "exit $rc; $(cat "$T/abstract.err")" "SIGINT, like SIGTERM, means a clean exit" \
 	    [ "$rc" -eq 0 ] && [ ! -e "$T/abstract.pid" ]
 	kill "$rpid" 2>/dev/null
 fi
 
-printf '\n%d passed, %d failed\n' "$npass" "$nfail"
+if [ -n "$GRADER_DIR" ]; then
+	section grader "the grader's checks ($GRADER_DIR)"
+	replaced=no
+	if [ ! -d "$GRADER_DIR" ]; then
+		bad "GRADER_DIR is a directory" "$GRADER_DIR: no such directory" \
+		    "the grader's checks must exist"
+	else
+		export NAME PROG PROBE
+		for g in "$GRADER_DIR"/*; do
+			if [ ! -f "$g" ] || [ ! -x "$g" ]; then
+				continue
+			fi
+			gname=${g##*/}
+			mkdir -p "$T/grader/$gname"
+			(cd "$T/grader/$gname" && CHECK_TMP=$T/grader/$gname exec "$g" "$PROG" "$PROBE") \
+			    >"$T/grader/$gname.out" 2>&1 </dev/null &
+			reap "$!" "$T/grader/$gname.out" "$GRADER_TIMEOUT"
+			expect "$gname (the grader's check)" "exit $rc: $(cat "$T/grader/$gname.out")" \
+			    "the grader's check $gname" [ "$rc" -eq 0 ]
+		done
+	fi
+fi
+
+if [ "$FORMAT" = tap ]; then
+	printf '1..%d\n# %d passed, %d failed\n' "$ntotal" "$npass" "$nfail"
+else
+	printf '\n%d passed, %d failed\n' "$npass" "$nfail"
+fi
 [ "$nfail" -eq 0 ]
