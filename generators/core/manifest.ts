@@ -9,6 +9,7 @@ const multi = (a: Answers): boolean => a.reload === 'multi';
 const tick = (a: Answers): boolean => a.payload === 'tick';
 const echo = (a: Answers): boolean => a.payload === 'echo';
 const dropsPrivileges = (a: Answers): boolean => a.user !== '';
+const starter = (a: Answers): boolean => a.starter;
 
 /** A template emitted under its own name. */
 const same = (path: string, extra: Partial<FileEntry> = {}): FileEntry => ({
@@ -19,7 +20,10 @@ const same = (path: string, extra: Partial<FileEntry> = {}): FileEntry => ({
 
 export const PROJECT_FILES: readonly FileEntry[] = [
   same('Makefile'),
-  same('README.md'),
+  // A course-assignment starter gets a README written for students; the C templates hold
+  // both the reference and the TODO bodies (<% if (starter) %>), so they cannot diverge.
+  same('README.md', { when: (a) => !starter(a) }),
+  { template: 'project/README-starter.md', destination: 'README.md', when: starter },
   { template: 'project/_gitignore', destination: '.gitignore' },
   { template: 'project/_editorconfig', destination: '.editorconfig' },
   { template: 'project/_clang-format', destination: '.clang-format' },

@@ -401,7 +401,9 @@ if [ -n "$pid" ]; then
 	    "a clean exit removes the socket" [ ! -e "$SOCK" ]
 <% } -%>
 else
+	hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	unchecked "SIGTERM stops it within 3 s" "SIGTERM means a clean, prompt exit"
+	hint "pidfile_open() and pidfile_remove() in helper/pidfile.c"
 	unchecked "the pid file is removed at exit" "a clean exit removes the pid file"
 fi
 

@@ -1,0 +1,245 @@
+// The course-assignment starter (--starter) for one reload model and payload: the exercise
+// functions are TODO stubs that build warning-free and fail safely; make check and make grade
+// grade them, naming the rules; the reference bodies of a normal-mode project with the same
+// answers, spliced in, pass every check; and no stub contains its reference.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cFunction, cFunctions, spliceBody, squeeze } from './cfunc.js';
+import { cliBin, generate } from './init-project.js';
+import { snapshotTree } from './cli.js';
+import { checkSummary, generateProject, run, WERROR } from './project.js';
+import { describeWith, itWith } from './tools.js';
+
+/** The exercise functions, by file, for each reload model. */
+export function exercises(reload: 'single' | 'multi'): Record<string, readonly string[]> {
+  return {
+    'helper/daemonize.c': ['close_walk', 'close_inherited', 'null_stdio', 'reset_signals', 'daemonize'],
+    'helper/pidfile.c': ['pidfile_open'],
+    'helper/log.c': ['log_open'],
+    'helper/signals.c':
+      reload === 'single' ? ['on_signal', 'signals_init', 'signals_run'] : ['signals_init', 'signals_run'],
+  };
+}
+
+/** Parses make grade's TAP: the plan, and the ok / not ok test points. */
+export function parseTap(out: string): { plan: number; passed: number; failed: number; names: string[] } {
+  const lines = out.split('\n');
+  expect(lines[0], 'TAP starts with its version').toBe('TAP version 13');
+  let plan = -1;
+  let passed = 0;
+  let failed = 0;
+  const names: string[] = [];
+  for (const line of lines.slice(1)) {
+    if (line === '' || line.startsWith('#')) continue;
+    const p = /^1\.\.(\d+)$/.exec(line);
+    if (p) {
+      plan = Number(p[1]);
+      continue;
+    }
+    const t = /^(ok|not ok) (\d+) - (.+)$/.exec(line);
+    if (!t) throw new Error(`not a TAP line: ${line}`);
+    expect(Number(t[2]), `test points are numbered in order: ${line}`).toBe(passed + failed + 1);
+    if (t[1] === 'ok') passed++;
+    else failed++;
+    names.push(t[3]!);
+  }
+  expect(plan, 'the plan is the number of test points').toBe(passed + failed);
+  return { plan, passed, failed, names };
+}
+
+/** make -s grade's standard output alone: what an autograder reads. */
+function gradeOut(dir: string, args: readonly string[] = []): { status: number | null; stdout: string } {
+  const r = spawnSync('make', ['-s', 'grade', WERROR, ...args], { cwd: dir, encoding: 'utf8', timeout: 170_000 });
+  return { status: r.status, stdout: r.stdout ?? '' };
+}
+
+function makeIn(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  return run(['make', ...args], { cwd: dir, env });
+}
+
+export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo'): void {
+  const flags = ['--reload', reload, '--payload', payload];
+  describeWith(['make', 'gcc', 'clang'])(`--starter ${flags.join(' ')}`, () => {
+    let starter = '';
+    let reference = '';
+    let referenceChecks = 0;
+
+    beforeAll(() => {
+      starter = generate('myd', [...flags, '--starter']).dir;
+      reference = generate('myd', flags).dir;
+    });
+    afterAll(() => {
+      for (const d of [starter, reference]) if (d) rmSync(join(d, '..'), { recursive: true, force: true });
+    });
+
+    it('saves starter: true in .yo-rc.json, and writes the student README', () => {
+      const rc = JSON.parse(readFileSync(join(starter, '.yo-rc.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+      expect(Object.values(rc)[0]!.starter).toBe(true);
+      const readme = readFileSync(join(starter, 'README.md'), 'utf8');
+      expect(readme).toMatch(/## The assignment/);
+      // The teacher's command, run as written, makes the reference project: the same files.
+      const cmd = readme.split('\n').find((l) => l.startsWith('create-daemon myd --yes '));
+      expect(cmd, 'the README gives the command for the reference').toBeDefined();
+      expect(cmd).toContain(`--reload ${reload} --payload ${payload}`);
+      expect(cmd).not.toContain('starter');
+      const parent = join(starter, '..', 'teacher');
+      mkdirSync(parent);
+      const r = run(['sh', '-c', `node "$0" ${cmd!.slice('create-daemon '.length)}`, cliBin()], { cwd: parent });
+      expect(r.status, r.out).toBe(0);
+      const tree = (d: string) => new Map([...snapshotTree(d)].map(([k, v]) => [k, v.contents]));
+      expect(tree(join(parent, 'myd-reference'))).toEqual(tree(reference));
+    });
+
+    for (const cc of ['gcc', 'clang'])
+      it(`builds warning-free with ${cc} at -Werror`, () => {
+        run(['make', 'clean'], { cwd: starter });
+        const r = makeIn(starter, [`CC=${cc}`, WERROR]);
+        expect(r.status, r.out).toBe(0);
+        expect(r.out).not.toMatch(/warning:/);
+      });
+
+    it('make check fails, naming the unimplemented functions and their rules; make grade agrees', () => {
+      const r = makeIn(starter, ['check', WERROR]);
+      expect(r.status, r.out).not.toBe(0);
+      const sum = checkSummary(r.out);
+      expect(sum, r.out).toBeDefined();
+      expect(sum!.failed).toBeGreaterThan(0);
+      const stdout = spawnSync('make', ['-s', 'check', WERROR], { cwd: starter, encoding: 'utf8' }).stdout;
+      expect(stdout.trimEnd().split('\n').at(-1), 'the summary is the last line').toMatch(/^\d+ passed, \d+ failed$/);
+      for (const rule of [
+        'APUE 13.3 rule 1',
+        'APUE 13.3 rule 2',
+        'APUE 13.3 rule 3',
+        'APUE 13.3 rule 4',
+        'APUE 13.3 rule 5',
+        'APUE 13.3 rule 6',
+        'APUE 13.4',
+        'APUE 13.5',
+        'APUE 13.6',
+        'daemon(7) step 2',
+      ])
+        expect(r.out, `a FAIL names ${rule}`).toContain(`rule: ${rule}`);
+      for (const fn of ['daemonize', 'pidfile_open', 'log_open'])
+        expect(r.out, `the daemon says ${fn}() is not implemented`).toContain(`not implemented yet: ${fn}()`);
+      for (const hint of ['daemonize() in helper/daemonize.c', 'null_stdio() in helper/daemonize.c',
+        'close_walk() and close_inherited() in helper/daemonize.c', 'reset_signals() in helper/daemonize.c',
+        'pidfile_open() in helper/pidfile.c', 'log_open() in helper/log.c', 'signals_run() in helper/signals.c'])
+        expect(r.out, `a hint points at ${hint}`).toContain(hint);
+      // Every FAIL has its rule and hint right under it.
+      const fails = r.out.split('\n').filter((l) => l.startsWith('FAIL '));
+      const withHint = r.out.match(/^FAIL .*\n {5}rule: .*\n {5}hint: .*$/gm) ?? [];
+      expect(withHint.length, 'every FAIL has a rule and a hint').toBe(fails.length);
+      // No stray daemon: stubs fail before anything detaches.
+      expect(run(['sh', '-c', `pgrep -f '${starter}/[m]yd' || true`]).out.trim()).toBe('');
+
+      const g = gradeOut(starter);
+      expect(g.status).not.toBe(0);
+      const tap = parseTap(g.stdout);
+      expect({ passed: tap.passed, failed: tap.failed }).toEqual(sum);
+      expect(tap.names).toContain('fds 0, 1 and 2 are /dev/null');
+    });
+
+    it('the reference bodies, spliced into the exercise functions, pass make check 100%', () => {
+      const ex = exercises(reload);
+      for (const [file, names] of Object.entries(ex)) {
+        let src = readFileSync(join(starter, file), 'utf8');
+        const ref = readFileSync(join(reference, file), 'utf8');
+        for (const name of names) src = spliceBody(src, name, cFunction(ref, name).body);
+        writeFileSync(join(starter, file), src);
+      }
+      run(['make', 'clean'], { cwd: starter });
+      for (const cc of ['clang', 'gcc']) {
+        const b = makeIn(starter, [`CC=${cc}`, WERROR]);
+        expect(b.status, b.out).toBe(0);
+        expect(b.out).not.toMatch(/warning:/);
+        if (cc === 'clang') run(['make', 'clean'], { cwd: starter });
+      }
+      const r = makeIn(starter, ['check', WERROR]);
+      expect(r.status, r.out).toBe(0);
+      const sum = checkSummary(r.out)!;
+      expect(sum.failed, r.out).toBe(0);
+      const ref = makeIn(reference, ['check', WERROR]);
+      expect(ref.status, ref.out).toBe(0);
+      referenceChecks = checkSummary(ref.out)!.passed;
+      expect(sum.passed, 'the same checks as the reference project').toBe(referenceChecks);
+      const g = gradeOut(starter);
+      expect(g.status).toBe(0);
+      const tap = parseTap(g.stdout);
+      expect(tap).toMatchObject({ passed: referenceChecks, failed: 0 });
+    });
+
+    it('GRADER_DIR adds the teacher\'s checks to the totals, and a section id replaces that section', () => {
+      expect(referenceChecks, 'runs after the splice test').toBeGreaterThan(0);
+      const grader = join(starter, '..', 'grader');
+      mkdirSync(grader, { recursive: true });
+      const script = (name: string, body: string) => {
+        writeFileSync(join(grader, name), `#!/bin/sh\n${body}\n`);
+        chmodSync(join(grader, name), 0o755);
+      };
+      script('passes', '"$1" -V | grep -q "^$NAME " && [ -x "$PROBE" ] && [ -d "$CHECK_TMP" ]');
+      script('fails', 'echo "the hidden check wants more"; exit 3');
+      writeFileSync(join(grader, 'not-executable'), 'exit 1\n');
+      const r = makeIn(starter, ['check', WERROR, `GRADER_DIR=${grader}`]);
+      expect(r.status, r.out).not.toBe(0);
+      expect(checkSummary(r.out)).toEqual({ passed: referenceChecks + 1, failed: 1 });
+      expect(r.out).toMatch(/^FAIL fails \(the grader's check\)\n(.*\n)*? {5}seen: exit 3: the hidden check wants more$/m);
+      expect(r.out).toMatch(/^ok {3}passes \(the grader's check\)$/m);
+      const tap = parseTap(gradeOut(starter, [`GRADER_DIR=${grader}`]).stdout);
+      expect(tap).toMatchObject({ passed: referenceChecks + 1, failed: 1 });
+      // The options section (-t, -h, -V, usage: 9 checks) replaced by one passing check.
+      script('options', 'exit 0');
+      const o = makeIn(starter, ['check', WERROR, `GRADER_DIR=${grader}`]);
+      expect(o.out).toContain(`(replaced by ${grader}/options)`);
+      expect(o.out).not.toContain('-t accepts a good config');
+      expect(checkSummary(o.out)).toEqual({ passed: referenceChecks + 1 - 9 + 1, failed: 1 });
+    });
+
+    it('no exercise function contains its reference body, and nothing else differs', () => {
+      const ex = exercises(reload);
+      // A fresh starter: the one above has the reference spliced in.
+      const fresh = generateProject([...flags, '--starter']);
+      for (const [file, names] of Object.entries(ex)) {
+        const s = readFileSync(join(fresh, file), 'utf8');
+        const ref = readFileSync(join(reference, file), 'utf8');
+        const sFns = new Map(cFunctions(s).map((f) => [f.name, f.body]));
+        const rFns = new Map(cFunctions(ref).map((f) => [f.name, f.body]));
+        expect([...sFns.keys()].filter((n) => n !== 'todo')).toEqual([...rFns.keys()]);
+        for (const [name, rbody] of rFns) {
+          const sbody = sFns.get(name)!;
+          if (names.includes(name)) {
+            expect(squeeze(sbody), `${file}: ${name}() is a stub`).not.toContain(squeeze(rbody));
+            expect(sbody, `${file}: ${name}() has a TODO`).toMatch(/TODO/);
+          } else {
+            expect(sbody, `${file}: ${name}() is not an exercise, and is the same in both modes`).toBe(rbody);
+          }
+        }
+      }
+      // No reference body appears anywhere else in the starter project either.
+      const files: string[] = [];
+      const walk = (d: string) => {
+        for (const e of readdirSync(d)) {
+          const p = join(d, e);
+          if (statSync(p).isDirectory()) walk(p);
+          else files.push(p);
+        }
+      };
+      walk(fresh);
+      const texts = files.map((f) => [relative(fresh, f), squeeze(readFileSync(f, 'utf8'))] as const);
+      for (const [file, names] of Object.entries(ex)) {
+        const ref = readFileSync(join(reference, file), 'utf8');
+        for (const name of names) {
+          const body = squeeze(cFunction(ref, name).body);
+          for (const [rel, text] of texts) expect(text.includes(body), `${name}()'s reference is in ${rel}`).toBe(false);
+        }
+      }
+    });
+
+    itWith(['cppcheck', 'clang'])('make lint is clean on the starter', () => {
+      const fresh = generateProject([...flags, '--starter']);
+      const r = makeIn(fresh, ['lint']);
+      expect(r.status, r.out).toBe(0);
+    });
+  });
+}
