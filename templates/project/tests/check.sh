@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016 # the strings given to cond are expanded by its eval, on purpose
 # tests/check.sh: <%- name %>'s self-test, run by `make check`.
 #
 # It starts the daemon for real, in a private temporary directory (-c and -p point there),
@@ -101,6 +102,12 @@ expect() {
 	e_what=$1 e_seen=$2 e_rule=$3
 	shift 3
 	if "$@"; then ok "$e_what"; else bad "$e_what" "$e_seen" "$e_rule"; fi
+}
+
+# cond 'A && B': a condition of several commands for expect, evaluated as one (expect runs its
+# arguments as one command: a bare "&& B" after it would be outside the check).
+cond() {
+	eval "$1"
 }
 
 alive() {
@@ -238,7 +245,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	expect "its parent is neither the starter nor the shell (parent $ppid)" \
 	    "parent $ppid, starter $opid, shell $$" \
 	    "APUE 13.3 rule 2: fork and let the parent exit" \
-	    [ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]
+	    cond '[ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]'
 	expect "it is not a session leader (session $sid)" \
 	    "session id $sid equals its pid" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid, so no terminal can become its controlling terminal" \
@@ -310,7 +317,7 @@ elif [ -n "$pid" ]; then
 	hint "daemonize() in helper/daemonize.c"
 	expect "its parent is neither the starter nor the shell (parent $ppid)" \
 	    "parent $ppid" "APUE 13.3 rule 2: fork and let the parent exit" \
-	    [ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]
+	    cond '[ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]'
 	expect "it is not a process group (hence session) leader" "pgid $pgid" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid" [ "$pgid" != "$pid" ]
 	expect "it has no controlling terminal" "tty $tty" \
@@ -352,7 +359,7 @@ if [ -n "$pid" ]; then
 	expect "the refused instances leave the daemon and its pid file alone" \
 	    "pid file \"$(readpid "$PIDF")\"" \
 	    "APUE 13.5: the lock is held for life; a loser must not truncate the winner's file" \
-	    alive "$pid" && [ "$(readpid "$PIDF")" = "$pid" ]
+	    cond 'alive "$pid" && [ "$(readpid "$PIDF")" = "$pid" ]'
 else
 	hint "pidfile_open() in helper/pidfile.c"
 	unchecked "a second instance is refused with exit 1, naming the running pid" \
@@ -383,7 +390,7 @@ if [ -n "$pid" ]; then
 	expect "another daemon on the same socket is refused, and the live socket is kept" \
 	    "exit $rc: $(cat "$T/live.err")" \
 	    "never unlink a live socket" \
-	    [ "$rc" -ne 0 ] && [ -S "$SOCK" ] && "$PROBE" echo "$SOCK" still
+	    cond '[ "$rc" -ne 0 ] && [ -S "$SOCK" ] && "$PROBE" echo "$SOCK" still'
 fi
 <% } -%>
 
@@ -413,7 +420,7 @@ pid=$(readpid "$PIDF")
 case $pid in '' | *[!0-9]*) pid= ;; *) spawned="$spawned $pid" ;; esac
 if [ "$rc" -eq 0 ] && [ -n "$pid" ]; then
 	kill -KILL "$pid"
-	"$PROBE" wait-dead "$pid" 3000
+	"$PROBE" wait-dead "$pid" 10000
 	start "$CONF" "$PIDF"
 	new=$(readpid "$PIDF")
 	case $new in '' | *[!0-9]*) new= ;; *) spawned="$spawned $new" ;; esac
@@ -421,7 +428,7 @@ if [ "$rc" -eq 0 ] && [ -n "$pid" ]; then
 	expect "a new start takes over the stale pid file<% if (payload === 'echo') { %> and socket<% } %> (pid $pid -> $new)" \
 	    "exit $rc: $(cat "$T/start.err")" \
 	    "APUE 13.5: the lock, not the file's existence, says whether a daemon runs" \
-	    [ "$rc" -eq 0 ] && [ -n "$new" ] && [ "$new" != "$pid" ] && alive "$new"
+	    cond '[ "$rc" -eq 0 ] && [ -n "$new" ] && [ "$new" != "$pid" ] && alive "$new"'
 <% if (payload === 'echo') { -%>
 	expect "the restarted daemon serves the socket" "$("$PROBE" echo "$SOCK" again 2>&1)" \
 	    "a stale socket (nobody listening) is replaced" "$PROBE" echo "$SOCK" again
@@ -446,7 +453,7 @@ hint "config_load() in src/config.c, called by main() before detaching"
 expect "a bad config at start exits 78 with file:line, and starts nothing" \
     "exit $rc: $(cat "$T/fail.err")" \
     "the config is validated before detaching; errors are file:line: reason" \
-    [ "$rc" -eq 78 ] && grep -q "$T/bad.conf:1: unknown key" "$T/fail.err" && [ ! -e "$T/bad.pid" ]
+    cond '[ "$rc" -eq 78 ] && grep -q "$T/bad.conf:1: unknown key" "$T/fail.err" && [ ! -e "$T/bad.pid" ]'
 
 <% if (pidfileXdg) { -%>
 # shellcheck disable=SC2016 # expanded by the inner shell
@@ -547,7 +554,7 @@ expect "SIGHUP applies the changed config: the new message is logged" "$(cat "$F
 <% } else { -%>
 expect "SIGHUP applies the changed config: the socket moved to $T/b.sock" \
     "$(cat "$FLOG")" "APUE 13.6: SIGHUP re-reads the configuration" \
-    "$PROBE" echo "$T/b.sock" moved && [ ! -e "$T/a.sock" ]
+    cond '"$PROBE" echo "$T/b.sock" moved && [ ! -e "$T/a.sock" ]'
 <% } -%>
 printf '# broken on purpose\n%s\n' "$BROKEN_VALUE" >"$FCONF"
 kill -HUP "$fpid" 2>/dev/null
@@ -609,7 +616,7 @@ if [ "$(uname -s)" = Linux ]; then
 	hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	expect "SIGINT is a clean exit too: status 0, pid file removed" \
 	    "exit $rc; $(cat "$T/abstract.err")" "SIGINT, like SIGTERM, means a clean exit" \
-	    [ "$rc" -eq 0 ] && [ ! -e "$T/abstract.pid" ]
+	    cond '[ "$rc" -eq 0 ] && [ ! -e "$T/abstract.pid" ]'
 	kill "$rpid" 2>/dev/null
 fi
 
