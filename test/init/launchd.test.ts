@@ -130,7 +130,7 @@ describe('launchd plist', () => {
       expect(back.stdout).toContain(`<key>${k}</key>`);
   });
 
-  itWith(['make'])('with --user, make install creates the job\'s pid directory, owned by the account', () => {
+  itWith(['make'])("with --user, make install creates the job's pid directory, owned by the account", () => {
     const p = generate('ld', ['--init', 'launchd', '--user', 'daemon']);
     const stage = tempDir('cd-launchd-stage-');
     const r = sh('make', ['-s', 'install-init', `DESTDIR=${stage}`], { cwd: p.dir });

@@ -36,7 +36,7 @@ function matchClose(src: string, open: number): number {
   const o = src[open]!;
   const c = o === '(' ? ')' : '}';
   let depth = 0;
-  for (let i = open; i < src.length; ) {
+  for (let i = open; i < src.length;) {
     const next = skipLexeme(src, i);
     if (next !== i) {
       i = next;
@@ -85,7 +85,7 @@ export function spliceBody(src: string, name: string, body: string): string {
 /** Code without comments and with all white space removed: for "does A contain B" questions. */
 export function squeeze(code: string): string {
   let out = '';
-  for (let i = 0; i < code.length; ) {
+  for (let i = 0; i < code.length;) {
     const next = skipLexeme(code, i);
     if (next !== i) {
       if (code[i] === '"' || code[i] === "'") out += code.slice(i, next);

@@ -75,7 +75,10 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
     });
 
     it('saves starter: true in .yo-rc.json, and writes the student README', () => {
-      const rc = JSON.parse(readFileSync(join(starter, '.yo-rc.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+      const rc = JSON.parse(readFileSync(join(starter, '.yo-rc.json'), 'utf8')) as Record<
+        string,
+        Record<string, unknown>
+      >;
       expect(Object.values(rc)[0]!.starter).toBe(true);
       const readme = readFileSync(join(starter, 'README.md'), 'utf8');
       expect(readme).toMatch(/## The assignment/);
@@ -123,9 +126,15 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
         expect(r.out, `a FAIL names ${rule}`).toContain(`rule: ${rule}`);
       for (const fn of ['daemonize', 'pidfile_open', 'log_open'])
         expect(r.out, `the daemon says ${fn}() is not implemented`).toContain(`not implemented yet: ${fn}()`);
-      for (const hint of ['daemonize() in helper/daemonize.c', 'null_stdio() in helper/daemonize.c',
-        'close_walk() and close_inherited() in helper/daemonize.c', 'reset_signals() in helper/daemonize.c',
-        'pidfile_open() in helper/pidfile.c', 'log_open() in helper/log.c', 'signals_run() in helper/signals.c'])
+      for (const hint of [
+        'daemonize() in helper/daemonize.c',
+        'null_stdio() in helper/daemonize.c',
+        'close_walk() and close_inherited() in helper/daemonize.c',
+        'reset_signals() in helper/daemonize.c',
+        'pidfile_open() in helper/pidfile.c',
+        'log_open() in helper/log.c',
+        'signals_run() in helper/signals.c',
+      ])
         expect(r.out, `a hint points at ${hint}`).toContain(hint);
       // Every FAIL has its rule and hint right under it.
       const fails = r.out.split('\n').filter((l) => l.startsWith('FAIL '));
@@ -170,7 +179,7 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       expect(tap).toMatchObject({ passed: referenceChecks, failed: 0 });
     });
 
-    it('GRADER_DIR adds the teacher\'s checks to the totals, and a section id replaces that section', () => {
+    it("GRADER_DIR adds the teacher's checks to the totals, and a section id replaces that section", () => {
       expect(referenceChecks, 'runs after the splice test').toBeGreaterThan(0);
       const grader = join(starter, '..', 'grader');
       mkdirSync(grader, { recursive: true });
@@ -184,7 +193,9 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       const r = makeIn(starter, ['check', WERROR, `GRADER_DIR=${grader}`]);
       expect(r.status, r.out).not.toBe(0);
       expect(checkSummary(r.out)).toEqual({ passed: referenceChecks + 1, failed: 1 });
-      expect(r.out).toMatch(/^FAIL fails \(the grader's check\)\n(.*\n)*? {5}seen: exit 3: the hidden check wants more$/m);
+      expect(r.out).toMatch(
+        /^FAIL fails \(the grader's check\)\n(.*\n)*? {5}seen: exit 3: the hidden check wants more$/m,
+      );
       expect(r.out).toMatch(/^ok {3}passes \(the grader's check\)$/m);
       const tap = parseTap(gradeOut(starter, [`GRADER_DIR=${grader}`]).stdout);
       expect(tap).toMatchObject({ passed: referenceChecks + 1, failed: 1 });
@@ -231,7 +242,8 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
         const ref = readFileSync(join(reference, file), 'utf8');
         for (const name of names) {
           const body = squeeze(cFunction(ref, name).body);
-          for (const [rel, text] of texts) expect(text.includes(body), `${name}()'s reference is in ${rel}`).toBe(false);
+          for (const [rel, text] of texts)
+            expect(text.includes(body), `${name}()'s reference is in ${rel}`).toBe(false);
         }
       }
     });
