@@ -17,35 +17,38 @@ const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 describe('the packed package', () => {
-  itWith(['npm'])('installs from its tarball into an empty directory and generates a project that builds', () => {
-    const out = tempDir('cd-pack-');
-    const [packed] = JSON.parse(
-      npm(['pack', '--json', '--ignore-scripts', '--pack-destination', out], ROOT),
-    ) as Packed[];
-    const paths = packed!.files.map((f) => f.path);
-    expect(paths).toEqual(
-      expect.arrayContaining(['bin/create-daemon.js', 'dist/cli.mjs', 'package.json', 'README.md']),
-    );
-    expect(paths.filter((p) => /^(test|generators|bench|\.ci)\/|\.map$|\.ts$|^bin\/build/.test(p))).toEqual([]);
-    expect(paths.some((p) => p.startsWith('templates/project/'))).toBe(true);
-    expect(packed!.unpackedSize).toBeLessThan(10 * 1024 * 1024);
+  itWith(['npm', 'make', 'cc'])(
+    'installs from its tarball into an empty directory and generates a project that builds',
+    () => {
+      const out = tempDir('cd-pack-');
+      const [packed] = JSON.parse(
+        npm(['pack', '--json', '--ignore-scripts', '--pack-destination', out], ROOT),
+      ) as Packed[];
+      const paths = packed!.files.map((f) => f.path);
+      expect(paths).toEqual(
+        expect.arrayContaining(['bin/create-daemon.js', 'dist/cli.mjs', 'package.json', 'README.md']),
+      );
+      expect(paths.filter((p) => /^(test|generators|bench|\.ci)\/|\.map$|\.ts$|^bin\/build/.test(p))).toEqual([]);
+      expect(paths.some((p) => p.startsWith('templates/project/'))).toBe(true);
+      expect(packed!.unpackedSize).toBeLessThan(10 * 1024 * 1024);
 
-    const app = join(out, 'app');
-    execFileSync('mkdir', [app]);
-    writeFileSync(join(app, 'package.json'), '{"name":"probe","version":"0.0.0","private":true}\n');
-    npm(['install', '--no-audit', '--no-fund', '--offline', join(out, packed!.filename)], app);
-    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: object };
-    const installed = Object.keys(lock.packages).filter((p) => p.startsWith('node_modules/'));
-    expect(installed).toEqual(['node_modules/create-daemon']);
+      const app = join(out, 'app');
+      execFileSync('mkdir', [app]);
+      writeFileSync(join(app, 'package.json'), '{"name":"probe","version":"0.0.0","private":true}\n');
+      npm(['install', '--no-audit', '--no-fund', '--offline', join(out, packed!.filename)], app);
+      const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: object };
+      const installed = Object.keys(lock.packages).filter((p) => p.startsWith('node_modules/'));
+      expect(installed).toEqual(['node_modules/create-daemon']);
 
-    const r = spawnSync(join(app, 'node_modules/.bin/create-daemon'), ['myd', '--yes', '--payload', 'echo'], {
-      cwd: app,
-      encoding: 'utf8',
-    });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(existsSync(join(app, 'myd/src/echo.c'))).toBe(true);
-    execFileSync('make', ['-s', '-C', join(app, 'myd')], { stdio: 'pipe' });
-    expect(execFileSync(join(app, 'myd/myd'), ['-V'], { encoding: 'utf8' })).toMatch(/^myd /);
-  });
+      const r = spawnSync(join(app, 'node_modules/.bin/create-daemon'), ['myd', '--yes', '--payload', 'echo'], {
+        cwd: app,
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(existsSync(join(app, 'myd/src/echo.c'))).toBe(true);
+      execFileSync('make', ['-s', '-C', join(app, 'myd')], { stdio: 'pipe' });
+      expect(execFileSync(join(app, 'myd/myd'), ['-V'], { encoding: 'utf8' })).toMatch(/^myd /);
+    },
+  );
 });

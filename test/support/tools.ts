@@ -31,6 +31,7 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   script: 'bsdutils',
   tmux: 'tmux',
   make: 'make',
+  cc: 'gcc',
   npm: 'npm',
 };
 
