@@ -95,7 +95,9 @@ signals_init(void)
 	 *    10.16: a flag tested, found clear, then a sleep through the signal). No SA_RESTART.
 	 *    Without HAVE_PPOLL: create self_pipe with wakeup_pair(), and use SA_RESTART;
 	 * 3. install on_signal() for SIGHUP, SIGTERM and SIGINT with sigaction(2), with every
-	 *    other signal blocked while it runs (sa_mask full).
+	 *    other signal blocked while it runs (sa_mask full);
+	 * 4. without HAVE_PPOLL only: unblock the three (main() blocks them before writing the pid
+	 *    file, so that none can kill a half-started daemon).
 	 *
 	 * make check: "only SIGPIPE is ignored", "SIGHUP sends RELOADING=1 ...", "SIGTERM in the
 	 * foreground: exit status 0", "SIGINT is a clean exit too".
@@ -141,6 +143,11 @@ signals_init(void)
 	if (sigaction(SIGHUP, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1 ||
 	    sigaction(SIGINT, &sa, NULL) == -1)
 		return -1;
+#if !defined(HAVE_PPOLL)
+	/* main() held them blocked until now: with the handlers in place they may arrive anywhere. */
+	if (sigprocmask(SIG_UNBLOCK, &block, NULL) == -1)
+		return -1;
+#endif
 	return 0;
 <% } -%>
 }
@@ -153,9 +160,18 @@ static int
 signals_wait(struct pollfd *fds, nfds_t n, const struct timespec *left)
 {
 #if defined(HAVE_PPOLL)
+	static const struct timespec	at_once = { 0, 0 };
+
 	fds[0].fd = -1;
-	if (ppoll(fds, n, left, &wait_mask) >= 0)
+	if (ppoll(fds, n, left, &wait_mask) >= 0) {
+		/*
+		 * When ppoll reports ready descriptors, Linux puts the old mask back without
+		 * delivering a signal that arrived meanwhile: let it in now, or a payload that is
+		 * always busy would hold SIGTERM and SIGHUP off for ever.
+		 */
+		(void)ppoll(NULL, 0, &at_once, &wait_mask);
 		return 1;
+	}
 	return errno == EINTR ? 0 : -1;
 #else
 	char	buf[64];

@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemonize.h"
@@ -78,7 +79,11 @@ struct payload {
 	struct config	 cf;
 	struct stat	 st;	/* the socket file this process created */
 	int		 paused;	/* out of descriptors: stop accepting until a client leaves */
+	struct timespec	 retry;	/* paused by an accept error: try again then (CLOCK_MONOTONIC) */
 };
+
+/* How long the listener rests after accept(2) fails for want of a resource (EMFILE, ENOBUFS...). */
+#define ECHO_RETRY_SEC	1
 
 static void
 echo_syserr(char *err, size_t errlen, const char *what, const char *path)
@@ -232,6 +237,7 @@ client_drop(struct payload *p, nfds_t i)
 	p->fds[i] = p->fds[p->n];
 	p->cl[i] = p->cl[p->n];
 	p->paused = 0;
+	p->retry.tv_sec = 0;
 }
 
 /* Room for one more client in the tables. */
@@ -271,9 +277,17 @@ echo_accept(struct payload *p)
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				/* EMFILE and friends: retrying now would spin. */
-				log_warn("cannot accept a client on %s", p->cf.socket);
-				p->paused = p->n > 2;
+				/*
+				 * EMFILE and friends: the connection stays queued and the listener
+				 * readable, so retrying now would spin (and flood the log). Rest
+				 * until a client leaves or ECHO_RETRY_SEC pass, whichever is first:
+				 * with no client connected, none would ever leave.
+				 */
+				log_warn("cannot accept a client on %s; retrying in %d s",
+				    p->cf.socket, ECHO_RETRY_SEC);
+				p->paused = 1;
+				if (clock_gettime(CLOCK_MONOTONIC, &p->retry) == 0)
+					p->retry.tv_sec += ECHO_RETRY_SEC;
 			}
 			return;
 		}
@@ -398,6 +412,7 @@ payload_apply(struct payload *p, const struct config *cf, char *err, size_t errl
 		p->fds[1].fd = fd;
 		p->st = st;
 		p->paused = 0;
+		p->retry.tv_sec = 0;
 	}
 	p->cf = *cf;
 	return 0;
@@ -407,8 +422,15 @@ struct pollfd *
 payload_pollfds(struct payload *p, nfds_t *n)
 {
 	struct client	*c;
+	struct timespec	 now;
 	nfds_t		 i;
 
+	if (p->paused && p->retry.tv_sec != 0 && clock_gettime(CLOCK_MONOTONIC, &now) == 0 &&
+	    (now.tv_sec > p->retry.tv_sec ||
+	    (now.tv_sec == p->retry.tv_sec && now.tv_nsec >= p->retry.tv_nsec))) {
+		p->paused = 0;
+		p->retry.tv_sec = 0;
+	}
 	p->fds[0].revents = 0;
 	p->fds[1].events = p->paused ? 0 : POLLIN;
 	p->fds[1].revents = 0;
@@ -424,9 +446,20 @@ payload_pollfds(struct payload *p, nfds_t *n)
 int
 payload_timeout(const struct payload *p, struct timespec *left)
 {
-	(void)p;
-	(void)left;
-	return 0;	/* no deadlines: the loop sleeps until a descriptor is ready */
+	struct timespec	now;
+
+	/* No deadline, but the end of a rest after an accept error: sleep until then at most. */
+	if (!p->paused || p->retry.tv_sec == 0 || clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		return 0;
+	left->tv_sec = p->retry.tv_sec - now.tv_sec;
+	left->tv_nsec = p->retry.tv_nsec - now.tv_nsec;
+	if (left->tv_nsec < 0) {
+		left->tv_sec--;
+		left->tv_nsec += 1000000000L;
+	}
+	if (left->tv_sec < 0)
+		left->tv_sec = left->tv_nsec = 0;
+	return 1;
 }
 
 void

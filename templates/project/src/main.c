@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,19 @@ startup_fail(int status, const char *fmt, ...)
 	if (d.pidfd != -1)
 		(void)pidfile_remove(d.pidfile, d.pidfd);
 	exit(status);
+}
+
+/* SIGHUP, SIGTERM and SIGINT blocked; signals_init() takes them over. */
+static int
+block_control_signals(void)
+{
+	sigset_t	set;
+
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGHUP);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGINT);
+	return sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 /* Called by the loop once it serves: daemon(7) step 14, then the new-style READY=1. */
@@ -148,6 +162,14 @@ main(int argc, char *argv[])
 	} else {
 		(void)umask(<%- IDENT %>_UMASK);
 	}
+
+	/*
+	 * Before the pid file exists: from then on anyone may signal the daemon (a logrotate
+	 * postrotate, an init script's reload), and SIGHUP or SIGTERM at its default action would
+	 * kill it half-started. Held pending here, they reach signals.c once it is set up.
+	 */
+	if (block_control_signals() == -1)
+		startup_fail(EXIT_OSERR, "cannot block signals: %s", strerror(errno));
 
 	/* APUE 13.5, daemon(7) step 12: the lock is taken by the process that keeps it. */
 	if ((d.pidfd = pidfile_open(d.pidfile, &running)) == -1) {
