@@ -12,6 +12,7 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   'systemd-analyze': 'systemd',
   nsenter: 'util-linux',
   runuser: 'util-linux',
+  prlimit: 'util-linux',
   python3: 'python3',
   chpst: 'runit',
   shellcheck: 'shellcheck',
