@@ -77,14 +77,20 @@ uninstall-init-sysv:
 install-init-launchd:
 	$(INSTALL) -d $(DESTDIR)$(LAUNCHDDIR)
 <% if (user && scope === 'system') { -%>
-	# launchd starts the job as <%- user %>: its pid directory must exist and belong to that account.
-	$(INSTALL) -d -m 0755 $(DESTDIR)<%- launchdPidDir %>
-	-chown <%- user %> $(DESTDIR)<%- launchdPidDir %>
-<% } -%>
+	# launchd starts the job as <%- user %>: its pid directory (under PREFIX, like the binary) must
+	# exist and belong to that account.
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(PREFIX)/var/run/<%- name %>
+	-chown <%- user %> $(DESTDIR)$(PREFIX)/var/run/<%- name %>
+	$(INIT_SED) -e 's|<%- launchdPidDir %>/|$(PREFIX)/var/run/<%- name %>/|g' init/launchd/<%- label %>.plist > $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
+<% } else { -%>
 	$(INIT_SED) init/launchd/<%- label %>.plist > $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
+<% } -%>
 	chmod 644 $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
 uninstall-init-launchd:
 	rm -f $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
+<% if (user && scope === 'system') { -%>
+	-rmdir $(DESTDIR)$(PREFIX)/var/run/<%- name %>
+<% } -%>
 <% } -%>
 <% if (has.openrc) { -%>
 

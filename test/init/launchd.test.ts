@@ -1,6 +1,6 @@
 // launchd plists: valid against the plist DTD (a local copy, xmllint --nonet), every key of the type
 // launchd.plist(5) gives it, and the values that follow the answers. No macOS here.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect } from 'vitest';
@@ -137,6 +137,15 @@ describe('launchd plist', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const stat = sh('stat', ['-c', '%U %a', join(stage, 'usr/local/var/run/ld')]);
     expect(stat.stdout.trim()).toBe('daemon 755');
+    // Another PREFIX moves the directory, and the plist names it; uninstall removes it again.
+    const other = tempDir('cd-launchd-stage-');
+    expect(sh('make', ['-s', 'install-init', `DESTDIR=${other}`, 'PREFIX=/opt/ld'], { cwd: p.dir }).status).toBe(0);
+    expect(sh('stat', ['-c', '%U', join(other, 'opt/ld/var/run/ld')]).stdout.trim()).toBe('daemon');
+    expect(readFileSync(join(other, 'Library/LaunchDaemons/local.ld.plist'), 'utf8')).toContain(
+      '<string>/opt/ld/var/run/ld/ld.pid</string>',
+    );
+    expect(sh('make', ['-s', 'uninstall-init', `DESTDIR=${other}`, 'PREFIX=/opt/ld'], { cwd: p.dir }).status).toBe(0);
+    expect(existsSync(join(other, 'opt/ld/var/run/ld'))).toBe(false);
   });
 
   itWith([])('--scope user is a LaunchAgent for ~/Library/LaunchAgents; system scope a LaunchDaemon', () => {
