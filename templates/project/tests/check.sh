@@ -50,10 +50,20 @@ cleanup() {
 	for p in $spawned; do
 		kill -KILL "$p" 2>/dev/null
 	done
+	# A broken daemon can outlive its pid file (a second instance that overwrote it): on Linux,
+	# also stop every process whose command line names this run's directory.
+	for c in /proc/[0-9]*/cmdline; do
+		[ -r "$c" ] || continue
+		if tr '\0' ' ' <"$c" 2>/dev/null | grep -qF "$T/"; then
+			p=${c#/proc/}
+			kill -KILL "${p%/cmdline}" 2>/dev/null
+		fi
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
+trap 'exit 141' PIPE
 
 # hint TEXT: where to look when the checks that follow fail (a function and its file).
 hint() {
