@@ -187,10 +187,12 @@ BROKEN_VALUE='socket = relative/path'
 <% } -%>
 
 # start CONF PIDFILE: a detached start, as an init script does it, from a starter that leaks
-# descriptor 9 (the canary), has a file on stdin and ignores SIGUSR1: the daemon must shed all
-# three. Sets rc (the start command's status) and opid (the original process).
+# descriptors 9 and 251 (the canaries: a close loop that stops at a fixed number misses the
+# second), has a file on stdin and ignores SIGUSR1: the daemon must shed all of them. Sets rc
+# (the start command's status) and opid (the original process).
 start() {
-	(trap '' USR1; exec "$PROG" -c "$1" -p "$2") 9>"$T/canary" <"$T/stdin" 2>"$T/start.err" &
+	(trap '' USR1; exec "$PROBE" leak-fd 251 "$T/canary251" "$PROG" -c "$1" -p "$2") \
+	    9>"$T/canary" <"$T/stdin" 2>"$T/start.err" &
 	opid=$!
 	reap "$opid" "$T/start.err"
 }
@@ -294,7 +296,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	expect "fds 0, 1 and 2 are /dev/null" "$null" \
 	    "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2" [ "$null" = yes ]
 	hint "close_walk() and close_inherited() in helper/daemonize.c"
-	expect "no inherited descriptor survives (the canary fd 9 is closed)" "$leaks" \
+	expect "no inherited descriptor survives (the canaries, fds 9 and 251, are closed)" "$leaks" \
 	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor" [ -z "$leaks" ]
 	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
 	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$pid/status")
@@ -347,7 +349,7 @@ else
 	hint "null_stdio() in helper/daemonize.c"
 	unchecked "fds 0, 1 and 2 are /dev/null" "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2"
 	hint "close_walk() and close_inherited() in helper/daemonize.c"
-	unchecked "no inherited descriptor survives (the canary fd 9 is closed)" \
+	unchecked "no inherited descriptor survives (the canaries, fds 9 and 251, are closed)" \
 	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
 	hint "reset_signals() in helper/daemonize.c, and signals_init() in helper/signals.c"
 	unchecked "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \

@@ -330,6 +330,27 @@ cmd_wait_dead(const char *pid, const char *ms)
 	}
 }
 
+/*
+ * leak-fd N FILE CMD...: run CMD with FILE open on descriptor N and no close-on-exec, as a careless
+ * harness would; check.sh plants a high one beside its fd 9, because a close loop that stops at
+ * a fixed number would miss it.
+ */
+static int
+cmd_leak_fd(const char *num, const char *file, char *argv[])
+{
+	int	fd, want = atoi(num);
+
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    (fd != want && (dup2(fd, want) == -1 || close(fd) == -1))) {
+		(void)fprintf(stderr, "%s: cannot open %s on fd %d: %s\n", progname, file, want,
+		    strerror(errno));
+		return 1;
+	}
+	(void)execvp(argv[0], argv);
+	(void)fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0], strerror(errno));
+	return 127;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -352,7 +373,9 @@ main(int argc, char *argv[])
 		return cmd_wait_text(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (strcmp(cmd, "wait-dead") == 0 && argc == 4)
 		return cmd_wait_dead(argv[2], argv[3]);
+	if (strcmp(cmd, "leak-fd") == 0 && argc >= 5)
+		return cmd_leak_fd(argv[2], argv[3], argv + 4);
 	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-cut|fds|"
-	    "wait-text|wait-dead ...\n", progname);
+	    "wait-text|wait-dead|leak-fd ...\n", progname);
 	return 2;
 }
