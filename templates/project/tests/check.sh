@@ -320,8 +320,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 		expect "it dropped to $DAEMON_USER (uid $want_uid, gid $want_gid) for good" \
 		    "Uid: $uids; Gid: $gids" \
 		    "daemon(7) step 13: drop privileges (real, effective and saved ids)" \
-		    [ "$uids" = "$want_uid $want_uid $want_uid $want_uid" ] && \
-		    [ "$gids" = "$want_gid $want_gid $want_gid $want_gid" ]
+		    cond '[ "$uids" = "$want_uid $want_uid $want_uid $want_uid" ] && [ "$gids" = "$want_gid $want_gid $want_gid $want_gid" ]'
 	fi
 elif [ -n "$pid" ]; then
 	ps -o ppid= -o pgid= -o tty= -p "$pid" >"$T/ps" 2>/dev/null
@@ -332,9 +331,10 @@ elif [ -n "$pid" ]; then
 	    cond '[ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]'
 	expect "it is not a process group (hence session) leader" "pgid $pgid" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid" [ "$pgid" != "$pid" ]
-	expect "it has no controlling terminal" "tty $tty" \
+	expect "it has no controlling terminal" \
+	    "tty $tty" \
 	    "APUE 13.3 rule 3: a daemon has no controlling terminal" \
-	    [ "$tty" = "?" ] || [ "$tty" = "??" ] || [ "$tty" = "-" ]
+	    cond '[ "$tty" = "?" ] || [ "$tty" = "??" ] || [ "$tty" = "-" ]'
 	skip "cwd, umask, descriptors and signals" "no /proc: they are checked on Linux"
 else
 	# No daemon to look at: each property it should have had still counts, and fails.
@@ -363,11 +363,12 @@ if [ -n "$pid" ]; then
 	expect "a second instance is refused with exit 1, naming pid $pid" \
 	    "exit $rc: $(cat "$T/second.err")" \
 	    "APUE 13.5: the pid-file lock admits one instance, and the refusal names the holder" \
-	    [ "$rc" -eq 1 ] && grep -q "already running (pid $pid)" "$T/second.err"
+	    cond '[ "$rc" -eq 1 ] && grep -q "already running (pid $pid)" "$T/second.err"'
 	timed "$T/second.err" "$PROG" -f -c "$CONF" -p "$PIDF"
 	expect "a second instance in the foreground (-f) is refused the same way" \
-	    "exit $rc: $(cat "$T/second.err")" "APUE 13.5: one instance, whatever the mode" \
-	    [ "$rc" -eq 1 ] && grep -q "already running (pid $pid)" "$T/second.err"
+	    "exit $rc: $(cat "$T/second.err")" \
+	    "APUE 13.5: one instance, whatever the mode" \
+	    cond '[ "$rc" -eq 1 ] && grep -q "already running (pid $pid)" "$T/second.err"'
 	expect "the refused instances leave the daemon and its pid file alone" \
 	    "pid file \"$(readpid "$PIDF")\"" \
 	    "APUE 13.5: the lock is held for life; a loser must not truncate the winner's file" \
@@ -458,7 +459,7 @@ hint "daemonize() in helper/daemonize.c: the readiness pipe (original_wait(), da
 expect "a failure after detaching is printed by the start command, with exit 71" \
     "exit $rc: $(cat "$T/fail.err")" \
     "the readiness pipe carries the daemon's reason and status back to the original process" \
-    [ "$rc" -eq 71 ] && grep -q "$T/no/such/dir/$NAME.pid" "$T/fail.err"
+    cond '[ "$rc" -eq 71 ] && grep -q "$T/no/such/dir/$NAME.pid" "$T/fail.err"'
 printf 'interval_typo = 1\n' >"$T/bad.conf"
 timed "$T/fail.err" "$PROG" -c "$T/bad.conf" -p "$T/bad.pid"
 hint "config_load() in src/config.c, called by main() before detaching"
@@ -473,42 +474,56 @@ timed "$T/fail.err" sh -c 'unset XDG_RUNTIME_DIR; exec "$0" -c "$1"' "$PROG" "$C
 expect "without XDG_RUNTIME_DIR the default pid file is refused, saying why (exit 78)" \
     "exit $rc: $(cat "$T/fail.err")" \
     "a per-user service keeps its pid file under \$XDG_RUNTIME_DIR, expanded at run time" \
-    [ "$rc" -eq 78 ] && grep -q "XDG_RUNTIME_DIR is not set" "$T/fail.err"
+    cond '[ "$rc" -eq 78 ] && grep -q "XDG_RUNTIME_DIR is not set" "$T/fail.err"'
 <% } -%>
 
 section options "config check (-t) and usage"
 "$PROG" -t -c "$CONF" >"$T/t.out" 2>&1
 rc=$?
 hint "src/config.c and main() in src/main.c"
-expect "-t accepts a good config: exit 0, \"configuration OK\"" "exit $rc: $(cat "$T/t.out")" \
-    "-t checks the config and exits" [ "$rc" -eq 0 ] && grep -q "configuration OK" "$T/t.out"
+expect "-t accepts a good config: exit 0, \"configuration OK\"" \
+    "exit $rc: $(cat "$T/t.out")" \
+    "-t checks the config and exits" \
+    cond '[ "$rc" -eq 0 ] && grep -q "configuration OK" "$T/t.out"'
 printf '# a comment\n\nno_such_key = 1\n' >"$T/t.conf"
 "$PROG" -t -c "$T/t.conf" >"$T/t.out" 2>&1
 rc=$?
-expect "-t rejects an unknown key with file:line (exit 78)" "exit $rc: $(cat "$T/t.out")" \
-    "strict parsing: file:line: reason" [ "$rc" -eq 78 ] && grep -q "$T/t.conf:3:" "$T/t.out"
+expect "-t rejects an unknown key with file:line (exit 78)" \
+    "exit $rc: $(cat "$T/t.out")" \
+    "strict parsing: file:line: reason" \
+    cond '[ "$rc" -eq 78 ] && grep -q "$T/t.conf:3:" "$T/t.out"'
 printf '%s\n' "$BROKEN_VALUE" >"$T/t.conf"
 "$PROG" -t -c "$T/t.conf" >"$T/t.out" 2>&1
 rc=$?
-expect "-t rejects a bad value with file:line (exit 78)" "exit $rc: $(cat "$T/t.out")" \
-    "strict parsing: file:line: reason" [ "$rc" -eq 78 ] && grep -q "$T/t.conf:1:" "$T/t.out"
+expect "-t rejects a bad value with file:line (exit 78)" \
+    "exit $rc: $(cat "$T/t.out")" \
+    "strict parsing: file:line: reason" \
+    cond '[ "$rc" -eq 78 ] && grep -q "$T/t.conf:1:" "$T/t.out"'
 printf 'just some words\n' >"$T/t.conf"
 "$PROG" -t -c "$T/t.conf" >"$T/t.out" 2>&1
 rc=$?
-expect "-t rejects a line without \"=\" with file:line (exit 78)" "exit $rc: $(cat "$T/t.out")" \
-    "strict parsing: file:line: reason" [ "$rc" -eq 78 ] && grep -q "$T/t.conf:1:" "$T/t.out"
+expect "-t rejects a line without \"=\" with file:line (exit 78)" \
+    "exit $rc: $(cat "$T/t.out")" \
+    "strict parsing: file:line: reason" \
+    cond '[ "$rc" -eq 78 ] && grep -q "$T/t.conf:1:" "$T/t.out"'
 "$PROG" -t -c "$T/absent.conf" >"$T/t.out" 2>&1
 rc=$?
-expect "-t on a missing file names it (exit 78)" "exit $rc: $(cat "$T/t.out")" \
+expect "-t on a missing file names it (exit 78)" \
+    "exit $rc: $(cat "$T/t.out")" \
     "messages name the object and the cause" \
-    [ "$rc" -eq 78 ] && grep -q "$T/absent.conf" "$T/t.out"
+    cond '[ "$rc" -eq 78 ] && grep -q "$T/absent.conf" "$T/t.out"'
 "$PROG" -h >"$T/t.out" 2>&1
 rc=$?
-expect "-h prints the usage, exit 0" "exit $rc" "usage()" [ "$rc" -eq 0 ] && grep -q "usage:" "$T/t.out"
+expect "-h prints the usage, exit 0" \
+    "exit $rc" \
+    "usage()" \
+    cond '[ "$rc" -eq 0 ] && grep -q "usage:" "$T/t.out"'
 "$PROG" -V >"$T/t.out" 2>&1
 rc=$?
-expect "-V prints the version, exit 0" "exit $rc: $(cat "$T/t.out")" "-V" \
-    [ "$rc" -eq 0 ] && grep -q "<%- version %>" "$T/t.out"
+expect "-V prints the version, exit 0" \
+    "exit $rc: $(cat "$T/t.out")" \
+    "-V" \
+    cond '[ "$rc" -eq 0 ] && grep -q "<%- version %>" "$T/t.out"'
 "$PROG" -Z >/dev/null 2>&1
 rc=$?
 expect "an unknown option exits 64" "exit $rc" "sysexits EX_USAGE" [ "$rc" -eq 64 ]
@@ -556,10 +571,10 @@ write_conf "$FCONF" "$T/b.sock"
 <% } -%>
 kill -HUP "$fpid" 2>/dev/null
 hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c, then src/reload.c"
-expect "SIGHUP sends RELOADING=1 with MONOTONIC_USEC, then READY=1" "$(cat "$NLOG")" \
+expect "SIGHUP sends RELOADING=1 with MONOTONIC_USEC, then READY=1" \
+    "$(cat "$NLOG")" \
     "sd_notify(3): RELOADING=1 + MONOTONIC_USEC at the start of a reload, READY=1 at its end" \
-    seen "$fpid" "$NLOG" READY=1 5000 2 &&
-    awk '/RELOADING=1 MONOTONIC_USEC=[0-9]+/ { r = NR } /READY=1/ { if (++n == 2 && r) ok = 1 } END { exit !ok }' "$NLOG"
+    cond 'seen "$fpid" "$NLOG" READY=1 5000 2 && awk '\''/RELOADING=1 MONOTONIC_USEC=[0-9]+/ { r = NR } /READY=1/ { if (++n == 2 && r) ok = 1 } END { exit !ok }'\'' "$NLOG"'
 <% if (payload === 'tick') { -%>
 expect "SIGHUP applies the changed config: the new message is logged" "$(cat "$FLOG")" \
     "APUE 13.6: SIGHUP re-reads the configuration" seen "$fpid" "$FLOG" "$NAME: bravo" 4000
@@ -574,17 +589,17 @@ hint "reload_config() in src/reload.c, called by signals_run() in helper/signals
 expect "a broken config on SIGHUP is logged as file:line, and the previous one kept" \
     "$(cat "$FLOG")" \
     "a failed reload is harmless: reload failed: file:line: reason; keeping the previous configuration" \
-    seen "$fpid" "$FLOG" "reload failed: $FCONF:2:" 3000 &&
-    grep -q "keeping the previous configuration" "$FLOG"
+    cond 'seen "$fpid" "$FLOG" "reload failed: $FCONF:2:" 3000 && grep -q "keeping the previous configuration" "$FLOG"'
 <% if (payload === 'tick') { -%>
 n=$(grep -c "$NAME: bravo" "$FLOG")
 expect "it is alive and still runs on the old config" "$(tail -n 3 "$FLOG")" \
     "a failed reload keeps the previous configuration in force" \
     seen "$fpid" "$FLOG" "$NAME: bravo" 4000 $((n + 1))
 <% } else { -%>
-expect "it is alive and still serves the old config's socket" "$(tail -n 3 "$FLOG")" \
+expect "it is alive and still serves the old config's socket" \
+    "$(tail -n 3 "$FLOG")" \
     "a failed reload keeps the previous configuration in force" \
-    alive "$fpid" && "$PROBE" echo "$T/b.sock" kept
+    cond 'alive "$fpid" && "$PROBE" echo "$T/b.sock" kept'
 <% } -%>
 kill -TERM "$fpid" 2>/dev/null
 reap "$fpid" "$FLOG"
