@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { bundleOptions } from '../bin/bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cache = join(root, 'bench/.cache');
@@ -55,6 +57,13 @@ await env.run(['create-daemon:app'], { given: { name: process.argv[2] }, yes: tr
 rmSync(join(plainDir, 'templates'), { force: true, recursive: true });
 execFileSync('ln', ['-s', join(root, 'templates'), join(plainDir, 'templates')]);
 
+// The floors (bench/floors/): what any yeoman run, and Prettier on the emitted README, cost on their own.
+const floorDir = join(cache, 'yeoman-floor');
+rmSync(floorDir, { force: true, recursive: true });
+await esbuild.build(bundleOptions({ floor: join(root, 'bench/floors/yeoman.mjs') }, join(floorDir, 'dist')));
+// yeoman-generator reads the package.json beside its bundle, as it reads ours.
+writeFileSync(join(floorDir, 'package.json'), '{"name":"yeoman-floor","version":"0.0.0","type":"module"}\n');
+
 const project = mkdtempSync(join(tmpdir(), 'cd-bench-units-'));
 execFileSync(node, [join(root, 'bin/create-daemon.js'), 'myd', '--yes', '--dir', project], { stdio: 'ignore' });
 
@@ -65,6 +74,8 @@ const COMMANDS = {
   'create-daemon units --yes': () => [node, [join(root, 'bin/create-daemon.js'), 'units', '--yes', '--force'], project],
   'create-daemon --help': () => [node, [join(root, 'bin/create-daemon.js'), '--help']],
   'plain yeoman-environment run': (dir) => [node, [plainRunner, 'myd'], dir],
+  'floor: yeoman, 20 constant files': (dir) => [node, [join(floorDir, 'dist/floor.mjs')], dir],
+  'floor: Prettier on the README': (dir) => [node, [join(root, 'bench/floors/prettier.mjs'), project], dir],
 };
 
 const times = Object.fromEntries(Object.keys(COMMANDS).map((k) => [k, []]));
@@ -72,7 +83,7 @@ for (let i = 0; i < runs; i++) {
   for (const [label, make] of Object.entries(COMMANDS)) {
     const parent = mkdtempSync(join(tmpdir(), 'cd-bench-'));
     const dir = join(parent, 'out');
-    if (label.startsWith('plain')) mkdirSync(dir);
+    if (label.startsWith('plain') || label.startsWith('floor')) mkdirSync(dir);
     const [cmd, args, cwd = parent] = make(dir);
     const start = process.hrtime.bigint();
     const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -7,6 +7,8 @@ import { completeAnswers, describeProblem, type Given, problems } from '../core/
 import { type Key } from '../core/conventions.js';
 import { CancelError, FailError, UsageError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
+import { startFormatter } from '../core/format.js';
+import { findProjectRoot } from '../core/saved.js';
 import { refuseTarget } from '../core/target.js';
 import { helpText } from './help.js';
 import { type Command, flagRows, parseConfig } from './options.js';
@@ -114,6 +116,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     checkGiven(given);
     const yes = Boolean(flags.yes) || !process.stdin.isTTY;
     if (command === 'units') {
+      (await import('./prefetch.js')).prefetchUnits(findProjectRoot(process.cwd()), given);
       const { runUnits } = await import('./run.js');
       return await runUnits({ given, yes, force: Boolean(flags.force), check: Boolean(flags.check) });
     }
@@ -124,7 +127,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       const found = problems(answers);
       if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
       refuseTarget(resolve(dir ?? answers.name), Boolean(flags.force));
+      (await import('./prefetch.js')).prefetchApp(answers);
     }
+    // Prettier loads in its worker while the questions are asked.
+    startFormatter();
     const { runApp } = await import('./run.js');
     // The name may still be asked for; then the target is only known after the prompt.
     const target = resolve(dir ?? (given.name as string | undefined) ?? completeAnswers(given).name);

@@ -2,6 +2,7 @@
 // and `units --check` all decide what to do with the same result.
 import { readFile } from 'node:fs/promises';
 import ejs from 'ejs';
+import { formatIfPretty } from './format.js';
 import type { Answers } from './conventions.js';
 import { buildContext, type Context } from './context.js';
 import type { FileEntry } from './manifest-types.js';
@@ -19,30 +20,6 @@ export interface RenderedFile {
   readonly path: string;
   readonly contents: string;
   readonly mode: number;
-}
-
-/** The emitted files Prettier formats, by their extension. */
-const PRETTIER_EXT = /\.(json|md|markdown|ya?ml)$/;
-
-/** Prettier's standalone core, with each language's plugins loaded only when a file of it is emitted. */
-const LANGUAGES = {
-  json: () => [import('prettier/plugins/babel'), import('prettier/plugins/estree')],
-  markdown: () => [import('prettier/plugins/markdown')],
-  yaml: () => [import('prettier/plugins/yaml')],
-} as const;
-type Language = keyof typeof LANGUAGES;
-const loaded = new Map<Language, Promise<unknown[]>>();
-const languageOf = (path: string): Language =>
-  /\.json$/.test(path) ? 'json' : /\.ya?ml$/.test(path) ? 'yaml' : 'markdown';
-
-export async function formatIfPretty(path: string, contents: string): Promise<string> {
-  if (!PRETTIER_EXT.test(path)) return contents;
-  const language = languageOf(path);
-  let plugins = loaded.get(language);
-  if (!plugins) loaded.set(language, (plugins = Promise.all(LANGUAGES[language]())));
-  const [{ format }, resolved] = await Promise.all([import('prettier/standalone'), plugins]);
-  // No config lookup: the output depends on the answers only, never on the user's directory.
-  return format(contents, { parser: language, plugins: resolved as never, proseWrap: 'preserve' });
 }
 
 export function destinationOf(entry: FileEntry, ctx: Context): string {
@@ -66,8 +43,20 @@ async function renderEntry(entry: FileEntry, ctx: Context): Promise<RenderedFile
   return { path, contents: await formatIfPretty(path, contents), mode: entry.mode ?? 0o644 };
 }
 
-/** Every file the answers generate in the given groups, sorted by path. */
+/**
+ * Every file the answers generate in the given groups, sorted by path. Rendering is pure, so each
+ * (answers, groups) is rendered once per process: the CLI starts it before yeoman loads (cli/prefetch.ts)
+ * and the generator's identical call shares the result.
+ */
 export async function renderFiles(answers: Answers, groups: readonly Group[] = ['project', 'init']) {
+  const key = JSON.stringify([Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : 1)), groups]);
+  let files = rendered.get(key);
+  if (!files) rendered.set(key, (files = render(answers, groups)));
+  return [...(await files)];
+}
+const rendered = new Map<string, Promise<RenderedFile[]>>();
+
+async function render(answers: Answers, groups: readonly Group[]): Promise<RenderedFile[]> {
   const ctx = buildContext(answers);
   const files = await Promise.all(selectEntries(answers, groups).map((e) => renderEntry(e, ctx)));
   const seen = new Set<string>();

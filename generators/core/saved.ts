@@ -5,7 +5,7 @@ import type Generator from 'yeoman-generator';
 import type { Given } from './answers.js';
 import type { Answers } from './conventions.js';
 import { UsageError } from './errors.js';
-import { formatIfPretty } from './render.js';
+import { formatIfPretty } from './format.js';
 
 export const CONFIG_KEY = 'create-daemon';
 export const YO_RC = '.yo-rc.json';

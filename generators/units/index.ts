@@ -48,7 +48,9 @@ export default class UnitsGenerator extends Generator<Record<string, unknown>, U
 
   async initializing(): Promise<void> {
     this.saved = savedAnswers(loadSaved(this.destinationRoot()));
-    this.answers = applyFlags(this.saved, this.options.given ?? {});
+    const { answers, note } = applyFlags(this.saved, this.options.given ?? {});
+    if (note !== undefined) process.stderr.write(`create-daemon: note: ${note}\n`);
+    this.answers = answers;
     const [before, next] = await Promise.all([renderFiles(this.saved, ['init']), renderFiles(this.answers, ['init'])]);
     this.steps = plan(before, next, diskAt(this.destinationRoot()));
   }

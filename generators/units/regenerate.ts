@@ -50,8 +50,9 @@ const SOURCE_SHAPING: Partial<Record<Key, string>> = {
 /**
  * The saved answers with the flags applied. A flag that only init/ follows is fine; a flag whose
  * consequences the saved, compiled-in answers contradict is refused with the regenerating command.
+ * A flag that changes an answer the C sources also follow comes back with a note (the caller says it).
  */
-export function applyFlags(savedAnswers: Answers, flags: Given): Answers {
+export function applyFlags(savedAnswers: Answers, flags: Given): { answers: Answers; note?: string } {
   const answers = ordered(completeAnswers({ ...savedAnswers, ...flags }));
   const found = problems(answers);
   const regenerate = commandFor({ ...explicit(savedAnswers), ...flags });
@@ -66,12 +67,10 @@ export function applyFlags(savedAnswers: Answers, flags: Given): Answers {
   }
   if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
   const changed = (Object.keys(SOURCE_SHAPING) as Key[]).filter((k) => savedAnswers[k] !== answers[k]);
-  if (changed.length > 0) {
-    const what = changed.map((k) => `--${k} also shapes ${SOURCE_SHAPING[k]}`).join('; ');
-    process.stderr.write(
-      `create-daemon: note: ${what}, which units leaves alone; to regenerate the whole project ` +
-        `(overwriting your edits) run: ${regenerate}\n`,
-    );
-  }
-  return answers;
+  if (changed.length === 0) return { answers };
+  const what = changed.map((k) => `--${k} also shapes ${SOURCE_SHAPING[k]}`).join('; ');
+  return {
+    answers,
+    note: `${what}, which units leaves alone; to regenerate the whole project (overwriting your edits) run: ${regenerate}`,
+  };
 }
