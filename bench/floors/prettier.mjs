@@ -9,5 +9,9 @@ import { format } from 'prettier/standalone';
 import * as markdown from 'prettier/plugins/markdown';
 
 const file = join(process.argv[2], 'README.md');
-const text = await format(readFileSync(file, 'utf8'), { parser: 'markdown', plugins: [markdown], proseWrap: 'preserve' });
+const text = await format(readFileSync(file, 'utf8'), {
+  parser: 'markdown',
+  plugins: [markdown],
+  proseWrap: 'preserve',
+});
 writeFileSync(join(process.cwd(), 'README.md'), text);
