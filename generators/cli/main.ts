@@ -7,8 +7,6 @@ import { completeAnswers, describeProblem, type Given, problems } from '../core/
 import { type Key } from '../core/conventions.js';
 import { CancelError, FailError, UsageError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
-import { startFormatter } from '../core/format.js';
-import { findProjectRoot } from '../core/saved.js';
 import { refuseTarget } from '../core/target.js';
 import { helpText } from './help.js';
 import { type Command, flagRows, parseConfig } from './options.js';
@@ -114,23 +112,26 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     checkGiven(given);
+    await tuneForShortRun();
     const yes = Boolean(flags.yes) || !process.stdin.isTTY;
     if (command === 'units') {
-      (await import('./prefetch.js')).prefetchUnits(findProjectRoot(process.cwd()), given);
+      (await import('./prefetch.js')).prefetchUnits(process.cwd(), given);
       const { runUnits } = await import('./run.js');
       return await runUnits({ given, yes, force: Boolean(flags.force), check: Boolean(flags.check) });
     }
     const dir = typeof flags.dir === 'string' ? flags.dir : undefined;
+    const prefetch = await import('./prefetch.js');
     if (yes) {
       // Everything is known now: refuse before loading yeoman, with nothing written.
       const answers = completeAnswers(given);
       const found = problems(answers);
       if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
       refuseTarget(resolve(dir ?? answers.name), Boolean(flags.force));
-      (await import('./prefetch.js')).prefetchApp(answers);
+      prefetch.prefetchApp(answers);
+    } else {
+      // Prettier loads in its worker while the questions are asked.
+      prefetch.startFormatter();
     }
-    // Prettier loads in its worker while the questions are asked.
-    startFormatter();
     const { runApp } = await import('./run.js');
     // The name may still be asked for; then the target is only known after the prompt.
     const target = resolve(dir ?? (given.name as string | undefined) ?? completeAnswers(given).name);
@@ -139,6 +140,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return report(error);
   }
+}
+
+/**
+ * A run lives a few hundred milliseconds: too short for V8's optimising compilers (TurboFan; Maglev on
+ * Node 22+) to win back what they spend compiling on the second core, which the Prettier worker needs
+ * (bench/README.md: about 12% of a scaffold's wall time on Node 20). Set before yeoman, Prettier or the
+ * worker load; the flags only stop code from being optimised later. CREATE_DAEMON_V8_OPT=1 keeps them on,
+ * for the benchmark's comparison. --help and --version never get here, and never load node:v8.
+ */
+async function tuneForShortRun(): Promise<void> {
+  if (process.env.CREATE_DAEMON_V8_OPT) return;
+  const v8 = await import('node:v8');
+  v8.setFlagsFromString('--no-turbofan');
+  v8.setFlagsFromString('--no-maglev');
 }
 
 /** One line per problem on stderr, and the exit status for the kind of error. */

@@ -9,7 +9,7 @@ import { ordered } from '../core/answers.js';
 import type { Answers } from '../core/conventions.js';
 import { formatIfPretty, startFormatter } from '../core/format.js';
 import { renderFiles } from '../core/render.js';
-import { CONFIG_KEY, loadSaved, YO_RC } from '../core/saved.js';
+import { CONFIG_KEY, findProjectRoot, loadSaved, YO_RC } from '../core/saved.js';
 import { applyFlags, savedAnswers } from '../units/regenerate.js';
 
 const quietly = (work: () => Promise<unknown>): void => {
@@ -29,11 +29,13 @@ export function prefetchApp(answers: Answers): void {
   quietly(() => formatIfPretty(YO_RC, `${JSON.stringify({ [CONFIG_KEY]: saved }, null, 2)}\n`));
 }
 
-/** `create-daemon units` in the project at root: init/ as the saved answers and as the flags make it. */
-export function prefetchUnits(root: string, given: Given): void {
+export { startFormatter };
+
+/** `create-daemon units` from cwd: init/ as the saved answers and as the flags make it. */
+export function prefetchUnits(cwd: string, given: Given): void {
   startFormatter();
   quietly(async () => {
-    const saved = savedAnswers(loadSaved(root));
+    const saved = savedAnswers(loadSaved(findProjectRoot(cwd)));
     await Promise.all([renderFiles(saved, ['init']), renderFiles(applyFlags(saved, given).answers, ['init'])]);
   });
 }
