@@ -9,15 +9,13 @@ import { ordered } from '../core/answers.js';
 import type { Answers } from '../core/conventions.js';
 import { formatIfPretty, startFormatter } from '../core/format.js';
 import { renderFiles } from '../core/render.js';
-import { CONFIG_KEY, findProjectRoot, loadSaved, YO_RC } from '../core/saved.js';
+import { findProjectRoot, loadSaved, newSavedText, YO_RC } from '../core/saved.js';
 import { applyFlags, savedAnswers } from '../units/regenerate.js';
 
 const quietly = (work: () => Promise<unknown>): void => {
-  try {
-    work().catch(() => {});
-  } catch {
-    // The generator meets the same error and reports it.
-  }
+  Promise.resolve()
+    .then(work)
+    .catch(() => {});
 };
 
 /** `create-daemon NAME --yes` into a new directory: every file, and the .yo-rc.json yeoman will write. */
@@ -25,8 +23,7 @@ export function prefetchApp(answers: Answers): void {
   startFormatter();
   const saved = ordered(answers);
   quietly(() => renderFiles(saved));
-  // yeoman's config storage writes JSON.stringify(store, null, 2) and a newline (mem-fs-editor writeJSON).
-  quietly(() => formatIfPretty(YO_RC, `${JSON.stringify({ [CONFIG_KEY]: saved }, null, 2)}\n`));
+  quietly(() => formatIfPretty(YO_RC, newSavedText(saved)));
 }
 
 export { startFormatter };

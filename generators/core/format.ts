@@ -3,9 +3,7 @@
 // loading yeoman on the other core; from the TypeScript sources (tests) it runs in-process. Both call
 // formatText, so the output is the same either way.
 import { Worker } from 'node:worker_threads';
-
-declare const CREATE_DAEMON_BUNDLE: boolean | undefined;
-const BUNDLED = typeof CREATE_DAEMON_BUNDLE !== 'undefined' && CREATE_DAEMON_BUNDLE;
+import { BUNDLED } from './paths.js';
 
 /** Prettier's standalone core, with each language's plugins loaded only when a file of it is emitted. */
 const LANGUAGES = {

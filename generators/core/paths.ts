@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 declare const CREATE_DAEMON_BUNDLE: boolean | undefined;
 
-export const PACKAGE_ROOT = fileURLToPath(
-  new URL(typeof CREATE_DAEMON_BUNDLE !== 'undefined' && CREATE_DAEMON_BUNDLE ? '../' : '../../', import.meta.url),
-);
+/** True in the published bundle, false when the TypeScript sources run (tests, tsc output). */
+export const BUNDLED = typeof CREATE_DAEMON_BUNDLE !== 'undefined' && CREATE_DAEMON_BUNDLE;
+
+export const PACKAGE_ROOT = fileURLToPath(new URL(BUNDLED ? '../' : '../../', import.meta.url));
 export const TEMPLATES_DIR = `${PACKAGE_ROOT}templates/`;

@@ -10,6 +10,15 @@ import { formatIfPretty } from './format.js';
 export const CONFIG_KEY = 'create-daemon';
 export const YO_RC = '.yo-rc.json';
 
+/**
+ * The .yo-rc.json that writeSaved leaves in a directory that had none: yeoman's config storage writes
+ * JSON.stringify(store, null, 2) and a newline (mem-fs-editor's writeJSON), which Prettier then formats.
+ * The CLI formats it ahead of time (cli/prefetch.ts); writeSaved's own call then shares the result.
+ */
+export function newSavedText(answers: Answers): string {
+  return `${JSON.stringify({ [CONFIG_KEY]: answers }, null, 2)}\n`;
+}
+
 /** Store the answers through yeoman's config, then format the file like every other emitted JSON. */
 export async function writeSaved(generator: Generator, answers: Answers): Promise<void> {
   generator.config.set(answers as never);

@@ -1,17 +1,15 @@
 // The bundle's Prettier thread (core/format.ts): when it cannot start, or dies, the run must fail with a
 // message and write nothing; and a run that never asks it for anything must not wait for it.
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../support/cli.js';
+import { copyCli, runCli, tempDir } from '../support/cli.js';
 
 /** A private copy of the built CLI whose worker is replaced by `worker`. */
 function cliWithWorker(worker: string): string {
-  const root = tempDir('cd-worker-');
-  for (const part of ['bin', 'dist', 'templates', 'package.json'])
-    cpSync(join(ROOT, part), join(root, part), { recursive: true });
-  writeFileSync(join(root, 'dist/format-worker.mjs'), worker);
-  return join(root, 'bin/create-daemon.js');
+  const bin = copyCli('cd-worker-');
+  writeFileSync(join(dirname(dirname(bin)), 'dist/format-worker.mjs'), worker);
+  return bin;
 }
 
 describe('the Prettier worker', () => {

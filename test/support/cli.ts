@@ -1,6 +1,6 @@
 // The real CLI as a child process, the way a user or a script runs it (stdin is not a terminal).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,14 @@ export function runCli(args: readonly string[], cwd: string, env: NodeJS.Process
 }
 
 export const tempDir = (prefix = 'cd-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** A copy of the built CLI (bin/, dist/, templates/, package.json) in a new directory; returns its bin. */
+export function copyCli(prefix = 'cd-cli-'): string {
+  const root = tempDir(prefix);
+  for (const part of ['bin', 'dist', 'templates', 'package.json'])
+    cpSync(join(ROOT, part), join(root, part), { recursive: true });
+  return join(root, 'bin/create-daemon.js');
+}
 
 /** Every file below dir (relative paths, sorted), with its contents and mode. */
 export function snapshotTree(dir: string): Map<string, { contents: string; mode: number }> {

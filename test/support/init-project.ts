@@ -2,9 +2,9 @@
 // daemon in them. Tests that need the daemon skip (with the reason) until the emitted project has a
 // Makefile, exactly like a missing tool.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type CliResult, ROOT, runCli, tempDir } from './cli.js';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type CliResult, copyCli, ROOT, runCli, tempDir } from './cli.js';
 
 export interface Project {
   readonly dir: string;
@@ -23,11 +23,8 @@ let snapshot: string | undefined;
 export function cliBin(): string {
   if (snapshot !== undefined) return snapshot;
   for (let attempt = 0; ; attempt++) {
-    const root = tempDir('cd-cli-');
-    for (const part of ['bin', 'dist', 'templates', 'package.json'])
-      cpSync(join(ROOT, part), join(root, part), { recursive: true });
-    const bin = join(root, 'bin/create-daemon.js');
-    const probe = join(root, 'probe');
+    const bin = copyCli();
+    const probe = join(dirname(dirname(bin)), 'probe');
     const r = spawnSync(
       process.execPath,
       [bin, 'probe', '--yes', '--dir', probe, '--init', 'systemd,sysv,launchd,openrc,runit,rcd'],
