@@ -114,13 +114,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     checkGiven(given);
     await tuneForShortRun();
     const yes = Boolean(flags.yes) || !process.stdin.isTTY;
+    const prefetch = await import('./prefetch.js');
     if (command === 'units') {
-      (await import('./prefetch.js')).prefetchUnits(process.cwd(), given);
+      prefetch.prefetchUnits(process.cwd(), given);
       const { runUnits } = await import('./run.js');
       return await runUnits({ given, yes, force: Boolean(flags.force), check: Boolean(flags.check) });
     }
     const dir = typeof flags.dir === 'string' ? flags.dir : undefined;
-    const prefetch = await import('./prefetch.js');
     if (yes) {
       // Everything is known now: refuse before loading yeoman, with nothing written.
       const answers = completeAnswers(given);

@@ -1,4 +1,4 @@
-// The published bundle's formatting thread (see format.ts): one request at a time, each answered with
+// The published bundle's formatting thread (see format.ts): every request is answered, by its id, with
 // Prettier's output or the error's message. Prettier's core and the Markdown plugin load as soon as the
 // thread starts, while the main thread is still loading yeoman.
 import { parentPort } from 'node:worker_threads';

@@ -46,6 +46,8 @@ class FormatWorker {
   private readonly worker = new Worker(new URL('./format-worker.mjs', import.meta.url));
   private readonly waiting = new Map<number, { resolve: (text: string) => void; reject: (e: Error) => void }>();
   private next = 0;
+  /** Why the thread is gone, once it is: later requests fail at once instead of waiting forever. */
+  private gone: Error | undefined;
 
   constructor() {
     this.worker.on('message', ({ id, text, error }: Reply) => {
@@ -63,6 +65,7 @@ class FormatWorker {
   }
 
   format(language: Language, contents: string): Promise<string> {
+    if (this.gone) return Promise.reject(this.gone);
     const id = this.next++;
     if (this.waiting.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
@@ -72,6 +75,7 @@ class FormatWorker {
   }
 
   private failAll(error: Error): void {
+    this.gone ??= error;
     for (const { reject } of this.waiting.values()) reject(error);
     this.waiting.clear();
   }
