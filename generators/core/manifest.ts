@@ -30,8 +30,15 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   { template: 'project/etc/daemon.conf', destination: 'etc/{name}.conf' },
 
   // The native helper: one concern per file.
+  same('helper/compat.h'),
   same('helper/daemonize.c'),
   same('helper/daemonize.h'),
+  same('helper/errstr.c'),
+  same('helper/errstr.h'),
+  same('helper/exitcodes.h'),
+  same('helper/fd.c'),
+  same('helper/fd.h'),
+  same('helper/features.sh'),
   same('helper/log.c'),
   same('helper/log.h'),
   same('helper/notify.c'),
@@ -41,6 +48,7 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   { template: 'project/helper/signals-single.c', destination: 'helper/signals.c', when: single },
   { template: 'project/helper/signals-multi.c', destination: 'helper/signals.c', when: multi },
   same('helper/signals.h'),
+  same('helper/timespec.h'),
   same('helper/privdrop.c', { when: dropsPrivileges }),
   same('helper/privdrop.h', { when: dropsPrivileges }),
 

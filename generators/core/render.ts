@@ -30,7 +30,7 @@ export function selectEntries(answers: Answers, groups: readonly Group[]): FileE
   return groups.flatMap((g) => GROUPS[g]).filter((e) => e.when?.(answers) ?? true);
 }
 
-async function renderEntry(entry: FileEntry, ctx: Context): Promise<RenderedFile> {
+async function renderEntry(entry: FileEntry, ctx: Context | CitingContext): Promise<RenderedFile> {
   const filename = `${TEMPLATES_DIR}${entry.template}`;
   const source = await readFile(filename, 'utf8');
   const path = destinationOf(entry, ctx);
@@ -56,9 +56,55 @@ export async function renderFiles(answers: Answers, groups: readonly Group[] = [
 }
 const rendered = new Map<string, Promise<RenderedFile[]>>();
 
+/** Markdown may cite the C it documents: `cite(file, text, function?)`, see citingContext. */
+interface CitingContext extends Context {
+  readonly cite: (file: string, text: string, fn?: string) => string;
+}
+
+/**
+ * The context for Markdown: `cite('helper/daemonize.c', 'APUE 13.3 rule 1', 'daemonize')` gives
+ * `` `helper/daemonize.c:329` ``: the first line that contains the text, within the function named
+ * (its definition at the start of a line, the comment block just above it, up to its closing brace),
+ * or anywhere in the file when no function is named. A README's rule table then never points at a
+ * line that has moved. An unknown file, function or text is a template error.
+ */
+function citingContext(ctx: Context, code: readonly RenderedFile[]): CitingContext {
+  const byPath = new Map(code.map((f) => [f.path, f.contents.split('\n')]));
+  const cite = (file: string, text: string, fn?: string): string => {
+    const lines = byPath.get(file);
+    if (!lines) throw new Error(`cite: ${file} is not generated for these answers`);
+    let from = 0;
+    let to = lines.length;
+    if (fn !== undefined) {
+      const def = lines.findIndex((l) => l.startsWith(`${fn}(`));
+      if (def === -1) throw new Error(`cite: ${file} defines no function ${fn}()`);
+      for (from = def; from > 0 && lines[from - 1]!.trim() !== '' && lines[from - 1] !== '}'; from--);
+      to = lines.indexOf('}', def) + 1 || lines.length;
+    }
+    const at = lines.slice(from, to).findIndex((l) => l.includes(text));
+    if (at === -1) throw new Error(`cite: no line of ${file}${fn ? ` in ${fn}()` : ''} contains "${text}"`);
+    return `\`${file}:${from + at + 1}\``;
+  };
+  return { ...ctx, cite };
+}
+
+const isMarkdown = (e: FileEntry): boolean => e.destination.endsWith('.md');
+const isC = (e: FileEntry): boolean => e.destination.endsWith('.c');
+
 async function render(answers: Answers, groups: readonly Group[]): Promise<RenderedFile[]> {
   const ctx = buildContext(answers);
-  const files = await Promise.all(selectEntries(answers, groups).map((e) => renderEntry(e, ctx)));
+  const entries = selectEntries(answers, groups);
+  // The code first, then the Markdown that cites it (the project's C, whichever groups are asked for).
+  const code = await Promise.all(entries.filter((e) => !isMarkdown(e)).map((e) => renderEntry(e, ctx)));
+  const cited = groups.includes('project')
+    ? code
+    : await Promise.all(
+        selectEntries(answers, ['project'])
+          .filter(isC)
+          .map((e) => renderEntry(e, ctx)),
+      );
+  const docs = await Promise.all(entries.filter(isMarkdown).map((e) => renderEntry(e, citingContext(ctx, cited))));
+  const files = [...code, ...docs];
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`two manifest entries write ${f.path}`);

@@ -8,20 +8,9 @@
  * plus a message, which the original process prints and exits with. If the daemon dies without
  * reporting, the pipe reads EOF and the original process says so.
  */
-/*
- * Linux has atomic or cheaper calls for three steps here; elsewhere (macOS, the BSDs) the POSIX
- * fallback is used, chosen at compile time and never by guessing at run time. make PORTABLE=1
- * (CD_PORTABLE) forces the fallbacks on Linux too, so that make check proves them.
- */
-#if defined(__linux__) && !CD_PORTABLE
-#define _GNU_SOURCE		/* close_range(2) and pipe2(2) in glibc */
-#define HAVE_PIPE2		1
-#define HAVE_SOCK_CLOEXEC	1	/* and SOCK_NONBLOCK, for socketpair(2) */
-#define HAVE_CLOSE_RANGE	1	/* if glibc is 2.34 or later: checked below */
-#endif
+#include "compat.h"
 
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -36,6 +25,8 @@
 #include <unistd.h>
 
 #include "daemonize.h"
+#include "exitcodes.h"
+#include "fd.h"
 <% if (starter) { -%>
 #include "log.h"
 <% } -%>
@@ -50,87 +41,6 @@
 #endif
 
 /*
- * The POSIX fallback for SOCK_CLOEXEC, O_CLOEXEC in pipe2() and accept4() (APUE 13.7: every
- * descriptor the daemon opens is close-on-exec): ORs FD_CLOEXEC (and O_NONBLOCK if asked) into
- * the flags of a descriptor just created. Between its creation and this call another thread's
- * fork+exec would inherit it; this daemon never execs, and is still single-threaded wherever
- * it creates descriptors before its threads start. Returns fd, or -1 with errno set and fd
- * closed; fd -1 (a failed creation) is passed through.
- */
-int
-fd_cloexec(int fd, int nonblock)
-{
-	int	flags, saved;
-
-	if (fd == -1)
-		return -1;
-	if ((flags = fcntl(fd, F_GETFD)) == -1 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == -1)
-		goto fail;
-	if (nonblock &&
-	    ((flags = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1))
-		goto fail;
-	return fd;
-fail:
-	saved = errno;
-	(void)close(fd);
-	errno = saved;
-	return -1;
-}
-
-#if !defined(HAVE_PIPE2) || !defined(HAVE_SOCK_CLOEXEC)
-/* fd_cloexec() on both ends of a new pair; on failure both are closed. */
-static int
-pair_cloexec(int fds[2], int nonblock)
-{
-	int	saved;
-
-	if (fd_cloexec(fds[0], nonblock) == -1) {
-		saved = errno;
-		(void)close(fds[1]);
-		errno = saved;
-		return -1;
-	}
-	if (fd_cloexec(fds[1], nonblock) == -1) {
-		saved = errno;
-		(void)close(fds[0]);
-		errno = saved;
-		return -1;
-	}
-	return 0;
-}
-#endif
-
-/* A pipe, both ends close-on-exec. */
-int
-pipe_cloexec(int fds[2])
-{
-#if defined(HAVE_PIPE2)
-	return pipe2(fds, O_CLOEXEC);
-#else
-	if (pipe(fds) == -1)
-		return -1;
-	return pair_cloexec(fds, 0);
-#endif
-}
-
-/*
- * A connected pair of UNIX stream sockets, both ends non-blocking and close-on-exec: a wake-up
- * channel (a self-pipe). A socketpair rather than a pipe, so that the self-test can tell the
- * daemon's own descriptors from a leaked pipe.
- */
-int
-wakeup_pair(int sv[2])
-{
-#if defined(HAVE_SOCK_CLOEXEC)
-	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv);
-#else
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-		return -1;
-	return pair_cloexec(sv, 1);
-#endif
-}
-
-/*
  * daemon(7) step 15: the original process exits only once the daemon has reported, with the
  * daemon's status; on failure it prints the daemon's reason first.
  */
@@ -142,7 +52,12 @@ original_wait(const char *name, int rfd, pid_t child)
 	ssize_t	n;
 	int	status;
 
-	while (len < sizeof(buf) - 1) {
+	/*
+	 * One report, as libdaemon's daemon_retval_wait(): a status byte and a NUL-terminated
+	 * message. Not EOF: a process the daemon forks (a helper started by payload_open) inherits
+	 * the write end and may keep it open long after the daemon has reported.
+	 */
+	while (len < sizeof(buf) - 1 && (len < 2 || memchr(buf + 1, '\0', len - 1) == NULL)) {
 		n = read(rfd, buf + len, sizeof(buf) - 1 - len);
 		if (n == 0)
 			break;
@@ -160,7 +75,7 @@ original_wait(const char *name, int rfd, pid_t child)
 	if (len == 0) {
 		(void)fprintf(stderr, "%s: the daemon exited before reporting that it was ready\n",
 		    name);
-		exit(71);
+		exit(EXIT_OSERR);
 	}
 	status = (unsigned char)buf[0];
 	if (status != 0 && len > 1)
@@ -244,19 +159,30 @@ close_inherited(int keep)
 {
 <% if (starter) { -%>
 	/*
-	 * TODO, optional (APUE 13.3 rule 5): on Linux with glibc 2.34 or later, HAVE_CLOSE_RANGE
-	 * is defined and close_range(2) closes a whole range of descriptors in one system call;
-	 * try it first (twice: below keep and above it), and fall back to close_walk() when it
-	 * fails (ENOSYS on kernels before 5.9). The walk alone is correct, only slower.
+	 * TODO, optional (APUE 13.3 rule 5): where helper/have.h defines HAVE_CLOSE_RANGE
+	 * (Linux with glibc 2.34 or later, FreeBSD), close_range(2) closes a whole range of
+	 * descriptors in one system call; try it first (twice: below keep and above it), and fall
+	 * back to close_walk() when it fails (ENOSYS on kernels before 5.9). The walk alone is
+	 * correct, only slower.
 	 */
 	return close_walk(keep);
 <% } else { -%>
-#if defined(HAVE_CLOSE_RANGE) && defined(__GLIBC__) && \
-    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+#if defined(HAVE_CLOSE_RANGE)
 	/* One system call however high RLIMIT_NOFILE is; ENOSYS before Linux 5.9: walk then. */
 	if ((keep <= 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
 	    close_range((unsigned)keep + 1, ~0U, 0) == 0)
 		return 0;
+#endif
+#if defined(HAVE_CLOSEFROM)
+	{
+		int	fd;
+
+		/* closefrom(2): the kernel's own walk (FreeBSD, glibc 2.34); keep is a low number. */
+		for (fd = 3; fd < keep; fd++)
+			(void)close(fd);
+		closefrom(keep + 1);
+		return 0;
+	}
 #endif
 	return close_walk(keep);
 <% } -%>
@@ -443,7 +369,9 @@ daemonize(const char *name, mode_t mask, int *ready_fd)
 
 /*
  * Tells the original process how start-up ended: status 0 (ready) or an exit status and a
- * message. Closes the pipe either way; call it once.
+ * message, in one write(2) of at most PIPE_BUF bytes, which POSIX makes atomic. Closes the pipe
+ * either way; call it once. A caller that may outlive the original process ignores SIGPIPE first
+ * (main does, as soon as it has detached): the write then fails with EPIPE.
  */
 int
 daemon_report(int ready_fd, int status, const char *message)
@@ -455,15 +383,16 @@ daemon_report(int ready_fd, int status, const char *message)
 
 	buf[0] = (char)status;
 	len = strlen(message);
-	if (len > sizeof(buf) - 1)
-		len = sizeof(buf) - 1;
+	if (len > sizeof(buf) - 2)
+		len = sizeof(buf) - 2;
 	memcpy(buf + 1, message, len);
+	buf[len + 1] = '\0';	/* the end of the report: original_wait() reads up to here */
 	do
-		n = write(ready_fd, buf, len + 1);
+		n = write(ready_fd, buf, len + 2);
 	while (n == -1 && errno == EINTR);
 	saved = errno;
 	(void)close(ready_fd);
-	if (n != (ssize_t)(len + 1)) {
+	if (n != (ssize_t)(len + 2)) {
 		errno = n == -1 ? saved : EIO;
 		return -1;
 	}

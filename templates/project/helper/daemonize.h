@@ -1,6 +1,5 @@
 /*
- * daemonize.h: detach from the terminal and the starter, with a readiness pipe back to it; and
- * close-on-exec descriptors where the system cannot create them so (macOS, the BSDs).
+ * daemonize.h: detach from the terminal and the starter, with a readiness pipe back to it.
  */
 #ifndef DAEMONIZE_H
 #define DAEMONIZE_H
@@ -9,8 +8,5 @@
 
 int	daemonize(const char *name, mode_t mask, int *ready_fd);
 int	daemon_report(int ready_fd, int status, const char *message);
-int	fd_cloexec(int fd, int nonblock);
-int	pipe_cloexec(int fds[2]);
-int	wakeup_pair(int sv[2]);
 
 #endif /* DAEMONIZE_H */

@@ -5,8 +5,7 @@
  * daemon detaches, and always in the foreground (-f), it also goes to stderr as "name: text", so
  * that start-up errors reach the terminal or the supervisor's log. log_warn() appends
  * strerror(errno). Every function leaves errno as it found it, so that cleanup code can log
- * without losing the error it is about to report. fatal() is for main only: library code
- * reports and returns.
+ * without losing the error it is about to report. Nothing here exits: main decides that.
  */
 #include <sys/stat.h>
 
@@ -16,9 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "errstr.h"
 #include "log.h"
+#include "timespec.h"
 
 #define LOG_LINE_MAX	1024
 
@@ -102,22 +104,6 @@ log_stderr(int on)
 	log_tostderr = on;
 }
 
-/*
- * errnum's text in buf, for every file: POSIX strerror_r, since strerror() may share one buffer
- * between threads. Here, because this file never defines _GNU_SOURCE, which turns glibc's
- * strerror_r into a GNU function with another return type.
- */
-const char *
-log_strerror(int errnum, char *buf, size_t len)
-{
-	int	saved = errno;
-
-	if (strerror_r(errnum, buf, len) != 0)
-		(void)snprintf(buf, len, "error %d", errnum);
-	errno = saved;
-	return buf;
-}
-
 static void
 log_emit(int priority, int errnum, const char *fmt, va_list ap)
 {
@@ -126,7 +112,7 @@ log_emit(int priority, int errnum, const char *fmt, va_list ap)
 
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (errnum != 0) {
-		(void)log_strerror(errnum, why, sizeof(why));
+		(void)errstr(errnum, why, sizeof(why));
 		len = strlen(msg);
 		if (len < sizeof(msg) - 1)
 			(void)snprintf(msg + len, sizeof(msg) - len, ": %s", why);
@@ -186,25 +172,37 @@ todo(const char *function, const char *file)
 }
 
 <% } -%>
+
+/*
+ * A warning that may repeat fast (an accept(2) that fails for want of descriptors, once per
+ * client that leaves): at most one line every LOG_EVERY_SEC seconds for each le, like
+ * log_warn(); the next line that is logged says how many were held back in between.
+ */
 void
-fatal(const char *fmt, ...)
+log_warn_every(struct log_every *le, const char *fmt, ...)
 {
-	va_list	ap;
-	int	saved = errno;
+	struct timespec	now;
+	va_list		ap;
+	char		msg[LOG_LINE_MAX];
+	int		saved = errno;
 
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == 0 && le->next.tv_sec != 0 &&
+	    ts_before(&now, &le->next)) {
+		le->suppressed++;
+		errno = saved;
+		return;
+	}
 	va_start(ap, fmt);
-	log_emit(LOG_ERR, saved, fmt, ap);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	exit(71);	/* EX_OSERR */
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	log_emit(LOG_ERR, 0, fmt, ap);
-	va_end(ap);
-	exit(71);	/* EX_OSERR */
+	errno = saved;
+	if (le->suppressed > 0)
+		log_warn("%s (and %lu more like it in the last %d s, not logged)", msg,
+		    le->suppressed, LOG_EVERY_SEC);
+	else
+		log_warn("%s", msg);
+	le->suppressed = 0;
+	le->next = now;
+	le->next.tv_sec += LOG_EVERY_SEC;
+	errno = saved;
 }

@@ -6,6 +6,7 @@
 #define LOG_H
 
 #include <stddef.h>
+#include <time.h>
 
 #if defined(__GNUC__) || defined(__clang__)
 #define LOG_PRINTF(f, a)	__attribute__((format(printf, f, a)))
@@ -19,9 +20,14 @@ void	log_stderr(int on);
 void	log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 void	log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
 void	log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);
-_Noreturn void	fatal(const char *fmt, ...) LOG_PRINTF(1, 2);
-_Noreturn void	fatalx(const char *fmt, ...) LOG_PRINTF(1, 2);
-const char	*log_strerror(int errnum, char *buf, size_t len);
+
+/* At most one line every LOG_EVERY_SEC seconds; zero it before the first use. */
+#define LOG_EVERY_SEC	10
+struct log_every {
+	struct timespec	next;		/* CLOCK_MONOTONIC: nothing more is logged before then */
+	unsigned long	suppressed;	/* lines held back since the last one */
+};
+void	log_warn_every(struct log_every *le, const char *fmt, ...) LOG_PRINTF(2, 3);
 <% if (starter) { -%>
 int	todo(const char *function, const char *file);
 <% } -%>

@@ -3,28 +3,21 @@
  *
  * A no-op when NOTIFY_SOCKET is unset, so the same code runs under every supervisor. The
  * socket is a path or, on Linux, an abstract name written with a leading '@'. Each message
- * uses a fresh close-on-exec datagram socket, closed at once: nothing stays open while idle.
+ * uses a fresh close-on-exec datagram socket (fd.c), closed at once: nothing stays open while
+ * idle.
  */
-/*
- * SOCK_CLOEXEC on Linux; elsewhere (macOS, the BSDs) fcntl() right after, chosen at compile
- * time. make PORTABLE=1 (CD_PORTABLE) forces the fallback on Linux too, so make check proves it.
- */
-#if defined(__linux__) && !CD_PORTABLE
-#define HAVE_SOCK_CLOEXEC	1	/* glibc defines it without _GNU_SOURCE */
-#endif
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/un.h>
 
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "daemonize.h"
+#include "fd.h"
 #include "notify.h"
 
 #define NOTIFY_MAX	1024
@@ -34,7 +27,7 @@ notify_send(const char *state)
 {
 	struct sockaddr_un	 sun;
 	const char		*path;
-	size_t			 plen, slen;
+	size_t			 slen;
 	socklen_t		 alen;
 	ssize_t			 n;
 	int			 fd, rc = 0;
@@ -44,22 +37,9 @@ notify_send(const char *state)
 		return 0;
 	if (path[0] != '/' && path[0] != '@')
 		return -EAFNOSUPPORT;
-	plen = strlen(path);
-	if (plen >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, plen);
-	if (path[0] == '@')
-		sun.sun_path[0] = '\0';	/* Linux abstract namespace: no file, no NUL at the end */
-	alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen);
-
-#if defined(HAVE_SOCK_CLOEXEC)
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-#else
-	fd = fd_cloexec(socket(AF_UNIX, SOCK_DGRAM, 0), 0);
-#endif
-	if (fd == -1)
+	if (unix_addr(path, &sun, &alen) == -1)
+		return -errno;
+	if ((fd = socket_cloexec(SOCK_DGRAM, 0)) == -1)
 		return -errno;
 	slen = strlen(state);
 	n = sendto(fd, state, slen, 0, (struct sockaddr *)&sun, alen);

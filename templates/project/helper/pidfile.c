@@ -25,6 +25,9 @@
 <% } -%>
 #include "pidfile.h"
 
+/* How many times the file may be replaced between open and lock before pidfile_open gives up. */
+#define PIDFILE_TRIES	16
+
 /* The pid of the lock's holder: F_GETLK first, which cannot race its write; else the file. */
 static pid_t
 pidfile_holder(int fd)
@@ -50,7 +53,8 @@ pidfile_holder(int fd)
 
 /*
  * Opens and locks path; returns the descriptor. When another process holds the lock, fails with
- * errno EAGAIN and *running set to its pid (0 if unknown). Other failures keep their errno.
+ * errno EAGAIN and *running set to its pid (0 if unknown). EINVAL: path is not a regular file;
+ * EMLINK: it has other hard links; EBUSY: it kept being replaced. Other failures keep their errno.
  */
 int
 pidfile_open(const char *path, pid_t *running)
@@ -65,11 +69,16 @@ pidfile_open(const char *path, pid_t *running)
 	 * 1. Set *running to 0. open(2) path read-write, creating it with mode 0644, and with the
 	 *    flags that make it close-on-exec, refuse to follow a symbolic link, never block on
 	 *    a FIFO planted there, and never make it a controlling terminal;
-	 * 2. fstat(2) it and refuse anything but a regular file (EINVAL);
+	 * 2. fstat(2) it and refuse anything but a regular file (EINVAL: main then says so);
 	 * 3. take an fcntl(2) write lock on the whole file (struct flock, zeroed: l_start and
 	 *    l_len 0 mean all of it), without waiting for it. EACCES or EAGAIN means another
 	 *    instance holds it: find its pid, and report EAGAIN;
-	 * 4. on any failure close the descriptor, keeping the errno you are about to return.
+	 * 4. FreeBSD's flopen(3): the daemon that held the lock may have removed the file between
+	 *    your open and your lock, leaving you a lock on a file without a name. lstat(2) the
+	 *    path: if it is gone, or names another file (st_dev and st_ino differ from your
+	 *    fstat), close and start over (at most PIDFILE_TRIES times, then EBUSY). If it has
+	 *    more than one link (st_nlink), fail with EMLINK: the pid would overwrite the other;
+	 * 5. on any failure close the descriptor, keeping the errno you are about to return.
 	 *
 	 * Never truncate or write the file here: a refused second instance must leave the
 	 * running daemon's pid in place (pidfile_write() runs only after the lock is yours). And
@@ -82,41 +91,102 @@ pidfile_open(const char *path, pid_t *running)
 	(void)path;
 	(void)running;
 	(void)pidfile_holder;
+	(void)PIDFILE_TRIES;
 	return todo("pidfile_open", "helper/pidfile.c");
 <% } else { -%>
 	struct flock	fl;
-	struct stat	st;
-	int		fd, saved;
+	struct stat	st, now;
+	int		fd, saved, tries;
 
 	*running = 0;
-	/* O_NONBLOCK: a FIFO planted at the path must not hang the start; it is refused below. */
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0644);
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	/* APUE 13.5: a write lock on the whole file (l_start = l_len = 0), never waited for. */
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	if (fcntl(fd, F_SETLK, &fl) == -1) {
-		if (errno == EACCES || errno == EAGAIN) {
-			*running = pidfile_holder(fd);
-			errno = EAGAIN;
+	for (tries = 0; tries < PIDFILE_TRIES; tries++) {
+		/* O_NONBLOCK: a FIFO planted at the path must not hang the start; it is refused below. */
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+		    0644);
+		if (fd == -1)
+			return -1;
+		if (fstat(fd, &st) == -1)
+			goto fail;
+		if (!S_ISREG(st.st_mode)) {
+			errno = EINVAL;
+			goto fail;
 		}
-		goto fail;
+		/* APUE 13.5: a write lock on the whole file (l_start = l_len = 0), never waited for. */
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_SETLK, &fl) == -1) {
+			if (errno == EACCES || errno == EAGAIN) {
+				*running = pidfile_holder(fd);
+				errno = EAGAIN;
+			}
+			goto fail;
+		}
+		/*
+		 * FreeBSD's flopen(3): open and lock are two steps. If the daemon that held the lock
+		 * removed the file in between, the lock is on an inode that no longer has the name,
+		 * and the next start would create and lock a new file: two instances. The lock
+		 * counts only while the path still names the locked file; otherwise, start over.
+		 */
+		if (lstat(path, &now) == -1) {
+			if (errno != ENOENT)
+				goto fail;
+		} else if (now.st_dev == st.st_dev && now.st_ino == st.st_ino) {
+			/* A second name would be overwritten with the pid: refuse it. */
+			if (now.st_nlink != 1) {
+				errno = EMLINK;
+				goto fail;
+			}
+			return fd;
+		}
+		(void)close(fd);
 	}
-	return fd;
+	errno = EBUSY;	/* replaced under us PIDFILE_TRIES times: someone is playing games */
+	return -1;
 fail:
 	saved = errno;
 	(void)close(fd);
 	errno = saved;
 	return -1;
 <% } -%>
+}
+
+/*
+ * Who holds the lock on path, for `-s` and the init scripts' status: the lock is the truth, not
+ * the file's existence or its contents, nor /proc/PID/exe (a package upgrade replaces the
+ * binary under a running daemon). Returns 1 with *holder set (0 if its pid cannot be known), 0
+ * when no process holds it (or there is no file), -1 with errno set (EINVAL: not a regular
+ * file). Opens the file read-only and never creates, locks or changes it.
+ */
+int
+pidfile_query(const char *path, pid_t *holder)
+{
+	struct flock	fl;
+	struct stat	st;
+	int		fd, saved, rc = -1;
+
+	*holder = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) == -1)
+		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto out;
+	}
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &fl) == -1)
+		goto out;
+	rc = fl.l_type != F_UNLCK;
+	if (rc == 1)
+		*holder = pidfile_holder(fd);
+out:
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rc;
 }
 
 /* Replaces the file's contents with our pid: truncate first, so no old digits survive. */

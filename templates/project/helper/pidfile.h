@@ -8,6 +8,7 @@
 
 int	pidfile_open(const char *path, pid_t *running);
 int	pidfile_write(int fd);
+int	pidfile_query(const char *path, pid_t *holder);
 int	pidfile_remove(const char *path, int fd);
 
 #endif /* PIDFILE_H */

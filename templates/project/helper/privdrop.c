@@ -39,7 +39,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemonize.h"
+#include "fd.h"
+#include "errstr.h"
 #include "log.h"
 #include "privdrop.h"
 
@@ -62,7 +63,7 @@ privdrop_error(char *err, size_t errlen, const char *what, const char *user)
 	int	saved = errno;
 
 	(void)snprintf(err, errlen, "cannot %s %s: %s", what, user,
-	    log_strerror(saved, why, sizeof(why)));
+	    errstr(saved, why, sizeof(why)));
 	errno = saved;
 }
 
@@ -177,7 +178,7 @@ privdrop(const char *user, const char *handover, char *err, size_t errlen)
 		char	why[128];
 
 		(void)snprintf(err, errlen, "cannot give %s to %s: %s", handover, user,
-		    log_strerror(errno, why, sizeof(why)));
+		    errstr(errno, why, sizeof(why)));
 		return -1;
 	}
 	if (setgroups((size_t)a.ngroups, a.groups) == -1) {

@@ -1,7 +1,10 @@
 /*
- * signals.c, multithreaded model (APUE 12.8 and Figure 13.7): every signal is blocked in
- * every thread, and one thread takes SIGHUP, SIGTERM and SIGINT synchronously with sigwait(3).
- * No handler ever runs, so nothing here needs to be async-signal-safe.
+ * signals.c, multithreaded model (APUE 12.8 and Figure 13.7): the daemon's signals (signals.h:
+ * SIGHUP, SIGTERM, SIGINT and the spare ones) are blocked in every thread, and one thread takes
+ * them synchronously with sigwait(3). No handler ever runs, so nothing here needs to be
+ * async-signal-safe. Every other signal keeps its default action and is never blocked: not
+ * all of them, as APUE's figure does, since a fault (SIGSEGV, SIGBUS) while blocked is undefined
+ * behaviour and a blocked SIGQUIT would never dump core.
  *
  * The payload runs in its own thread, in a loop like the single-threaded model's. The signal
  * thread (main) parses a new config on SIGHUP; if it is good, it hands it to the payload
@@ -11,19 +14,15 @@
  *
  * The payload thread sleeps in ppoll(2) on Linux, with its nanosecond timeout; elsewhere (macOS,
  * the BSDs) in plain poll(2), its timeout rounded up to milliseconds. Either way no signal can
- * interrupt it, since all are blocked: no sigmask needs swapping, so poll loses nothing (APUE
- * 10.16's race cannot arise). make PORTABLE=1 (CD_PORTABLE) forces poll on Linux too.
+ * interrupt it, since the daemon's signals are blocked there: no sigmask needs swapping, so poll
+ * loses nothing (APUE 10.16's race cannot arise). make PORTABLE=1 (CD_PORTABLE) forces poll on Linux too.
  */
-#if defined(__linux__) && !CD_PORTABLE
-#define _GNU_SOURCE		/* ppoll(2) in glibc */
-#define HAVE_PPOLL	1
-#endif
+#include "compat.h"
 
 #include <sys/socket.h>
 #include <sys/types.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,12 +30,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemonize.h"
+#include "fd.h"
 #include "log.h"
 #include "notify.h"
 #include "payload.h"
 #include "reload.h"
 #include "signals.h"
+#include "timespec.h"
 
 struct mailbox {
 	pthread_mutex_t		 lock;
@@ -52,7 +52,7 @@ struct mailbox {
 	int			 failed;	/* the payload thread gave up */
 };
 
-static sigset_t	handled;	/* SIGHUP, SIGTERM, SIGINT */
+static sigset_t	handled;	/* signals_set(): the ones sigwait() takes */
 
 int
 signals_init(void)
@@ -61,43 +61,30 @@ signals_init(void)
 	/*
 	 * TODO (APUE 12.8, Figure 13.7): prepare the sigwait model; return 0, or -1 with errno set.
 	 *
-	 * 1. Ignore SIGPIPE with sigaction(2), so that a client that hangs up costs an EPIPE,
-	 *    not the daemon;
-	 * 2. block every signal in this thread with pthread_sigmask(3), before any thread is
-	 *    created: threads inherit the mask, so no thread will ever run a handler or be
-	 *    interrupted. pthread_sigmask returns an error number instead of setting errno;
-	 * 3. fill the file's `handled` set with SIGHUP, SIGTERM and SIGINT: signals_run() waits
-	 *    for those.
+	 * (SIGPIPE is already ignored: main() does it as soon as the daemon has detached.)
+	 * 1. fill the file's `handled` set with signals_set() (signals.h): SIGHUP, SIGTERM, SIGINT
+	 *    and the spare signals; signals_run() waits for those;
+	 * 2. block that set (and only that set: a blocked SIGSEGV is undefined behaviour) in this
+	 *    thread with pthread_sigmask(3), before any thread is created: threads inherit the
+	 *    mask, so no thread will ever be interrupted by one. pthread_sigmask returns an error
+	 *    number instead of setting errno.
 	 *
 	 * make check: "only SIGPIPE is ignored", "SIGTERM stops it within 3 s", "SIGINT is a clean
 	 * exit too".
 	 */
 	return todo("signals_init", "helper/signals.c");
 <% } else { -%>
-	struct sigaction	sa;
-	sigset_t		all;
-	int			e;
-
-	/* A client that hangs up mid-reply must cost an EPIPE, not the daemon. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	(void)sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGPIPE, &sa, NULL) == -1)
-		return -1;
+	int	e;
 
 	/*
 	 * Before the first pthread_create(): threads inherit the mask, so no thread can be
-	 * interrupted by, or run a handler for, any signal. Only sigwait() takes them.
+	 * interrupted by one of these signals. Only sigwait() takes them.
 	 */
-	(void)sigfillset(&all);
-	if ((e = pthread_sigmask(SIG_BLOCK, &all, NULL)) != 0) {
+	signals_set(&handled);
+	if ((e = pthread_sigmask(SIG_BLOCK, &handled, NULL)) != 0) {
 		errno = e;
 		return -1;
 	}
-	(void)sigemptyset(&handled);
-	(void)sigaddset(&handled, SIGHUP);
-	(void)sigaddset(&handled, SIGTERM);
-	(void)sigaddset(&handled, SIGINT);
 	return 0;
 <% } -%>
 }
@@ -126,14 +113,7 @@ payload_wait(struct pollfd *fds, nfds_t n, const struct timespec *left)
 #if defined(HAVE_PPOLL)
 	return ppoll(fds, n, left, NULL);
 #else
-	long	ms = -1;
-
-	if (left != NULL) {
-		/* Rounded up: waking before the deadline would only loop back here. */
-		ms = left->tv_nsec / 1000000L + (left->tv_nsec % 1000000L != 0);
-		ms = left->tv_sec > (INT_MAX - ms) / 1000 ? INT_MAX : (long)left->tv_sec * 1000 + ms;
-	}
-	return poll(fds, n, (int)ms);
+	return poll(fds, n, ts_poll_ms(left));
 #endif
 }
 
@@ -233,7 +213,8 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	 *    errno from the returned number, return -1); then call ready(arg);
 	 * 3. loop on sigwait(&handled, &sig): SIGHUP re-reads the config in this thread with
 	 *    reload_config(config_path, apply_in_payload_thread, &mailbox), which hands the new
-	 *    config to the payload thread; SIGTERM or SIGINT ends the loop;
+	 *    config to the payload thread; SIGTERM or SIGINT ends the loop; a spare signal is
+	 *    logged as ignored (signals_spare_name());
 	 * 4. notify_stopping(); set the mailbox's stop under its lock, poke it (mailbox_poke()),
 	 *    join the thread, destroy the mutex and condition variable, close the pair;
 	 * 5. if the payload thread gave up (failed), return -1 with errno EIO.
@@ -272,9 +253,13 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	for (;;) {
 		if (sigwait(&handled, &sig) != 0)
 			continue;	/* only EINVAL, for a bad set: cannot happen */
-		if (sig != SIGHUP)
+		if (sig == SIGTERM || sig == SIGINT)
 			break;
-		(void)reload_config(config_path, apply_in_payload_thread, &mb);
+		if (sig == SIGHUP)
+			(void)reload_config(config_path, apply_in_payload_thread, &mb);
+		else
+			log_info("ignoring %s: it has no meaning for this daemon",
+			    signals_spare_name(sig));
 	}
 	(void)notify_stopping();
 	(void)pthread_mutex_lock(&mb.lock);

@@ -4,11 +4,10 @@
  * The loop must never test the flags, find them clear, and then sleep through a signal that
  * arrived in between (the race sigsuspend closes in APUE 10.16). Two ways, chosen at compile time:
  *
- * - Linux: SIGHUP, SIGTERM and SIGINT stay blocked except inside ppoll(2), which unblocks them
- *   atomically for exactly as long as it sleeps, so a signal can only be taken while the loop
- *   sleeps, and ppoll returns EINTR at once.
- * - Elsewhere (macOS, the BSDs have no ppoll; pselect's atomicity is not guaranteed on every
- *   libc): the self-pipe. The handler also writes one byte to a non-blocking socketpair whose
+ * - With ppoll(2) (Linux, FreeBSD: helper/have.h says): the daemon's signals (signals.h)
+ *   stay blocked except inside ppoll, which unblocks them atomically for exactly as long as it
+ *   sleeps, so a signal can only be taken while the loop sleeps, and ppoll returns EINTR at once.
+ * - Without it (macOS; pselect's atomicity is not guaranteed on every libc): the self-pipe. The handler also writes one byte to a non-blocking socketpair whose
  *   other end is polled with plain poll(2), so a signal taken anywhere, even just before poll,
  *   wakes it.
  *   make PORTABLE=1 (CD_PORTABLE) forces this on Linux too, so that make check proves it.
@@ -18,27 +17,25 @@
  * writes the byte): the stricter rule of signal-safety(7), since the reload calls malloc, stdio
  * and syslog, none of them async-signal-safe; write(2) is.
  */
-#if defined(__linux__) && !CD_PORTABLE
-#define _GNU_SOURCE		/* ppoll(2) in glibc */
-#define HAVE_PPOLL	1
-#endif
+#include "compat.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "daemonize.h"
+#include "fd.h"
 #include "log.h"
 #include "notify.h"
 #include "payload.h"
 #include "reload.h"
 #include "signals.h"
+#include "timespec.h"
 
 static volatile sig_atomic_t	got_reload;	/* SIGHUP */
 static volatile sig_atomic_t	got_stop;	/* SIGTERM, SIGINT */
+static volatile sig_atomic_t	got_spare;	/* SIGUSR1, SIGUSR2 or SIGALRM: logged, ignored */
 #if defined(HAVE_PPOLL)
 static sigset_t			wait_mask;	/* the mask in force while ppoll sleeps */
 #else
@@ -50,8 +47,9 @@ on_signal(int sig)
 {
 <% if (starter) { -%>
 	/*
-	 * TODO (signal-safety(7); APUE 10.6): the handler for SIGHUP, SIGTERM and SIGINT. It only
-	 * records what arrived: set got_reload for SIGHUP, got_stop for the others. Nothing else
+	 * TODO (signal-safety(7); APUE 10.6): the handler for the signals of signals.h. It only
+	 * records what arrived: set got_reload for SIGHUP, got_stop for SIGTERM and SIGINT, and
+	 * got_spare to the number of a spare signal (SIGUSR1, SIGUSR2, SIGALRM). Nothing else
 	 * may happen here: no syslog, no stdio, no malloc, no config reading, no exit(3); the
 	 * loop in signals_run() does the work. Save errno on entry and restore it on the way out,
 	 * since the code you interrupted may be about to read it.
@@ -66,8 +64,10 @@ on_signal(int sig)
 
 	if (sig == SIGHUP)
 		got_reload = 1;
-	else
+	else if (sig == SIGTERM || sig == SIGINT)
 		got_stop = 1;
+	else
+		got_spare = sig;
 #if !defined(HAVE_PPOLL)
 	{
 		char	c = 0;
@@ -87,17 +87,18 @@ signals_init(void)
 	/*
 	 * TODO (APUE 10.14, 10.16): install the handlers; return 0, or -1 with errno set.
 	 *
-	 * 1. Ignore SIGPIPE with sigaction(2), so that a client that hangs up costs an EPIPE,
-	 *    not the daemon;
-	 * 2. with HAVE_PPOLL (Linux): block SIGHUP, SIGTERM and SIGINT with sigprocmask(2), and
-	 *    keep in wait_mask the previous mask minus those three: signals_wait() hands it to
+	 * (SIGPIPE is already ignored: main() does it as soon as the daemon has detached.)
+	 * 1. signals_set() (signals.h) fills a set with the daemon's signals: SIGHUP, SIGTERM,
+	 *    SIGINT and the three spare ones;
+	 * 2. with HAVE_PPOLL (helper/have.h): block the set with sigprocmask(2), and keep in
+	 *    wait_mask the previous mask minus the set: signals_wait() hands it to
 	 *    ppoll(2), so the signals can arrive only while the loop sleeps (the race of APUE
 	 *    10.16: a flag tested, found clear, then a sleep through the signal). No SA_RESTART.
 	 *    Without HAVE_PPOLL: create self_pipe with wakeup_pair(), and use SA_RESTART;
-	 * 3. install on_signal() for SIGHUP, SIGTERM and SIGINT with sigaction(2), with every
-	 *    other signal blocked while it runs (sa_mask full);
-	 * 4. without HAVE_PPOLL only: unblock the three (main() blocks them before writing the pid
-	 *    file, so that none can kill a half-started daemon).
+	 * 3. install on_signal() for each signal of the set with sigaction(2), with every other
+	 *    signal blocked while it runs (sa_mask full);
+	 * 4. without HAVE_PPOLL only: unblock the set (main() blocks it before writing the pid
+	 *    file, so that no signal can kill a half-started daemon).
 	 *
 	 * make check: "only SIGPIPE is ignored", "SIGHUP sends RELOADING=1 ...", "SIGTERM in the
 	 * foreground: exit status 0", "SIGINT is a clean exit too".
@@ -107,25 +108,17 @@ signals_init(void)
 <% } else { -%>
 	struct sigaction	sa;
 	sigset_t		block;
+	int			sig;
 
-	/* A client that hangs up mid-reply must cost an EPIPE, not the daemon. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	(void)sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGPIPE, &sa, NULL) == -1)
-		return -1;
-
-	(void)sigemptyset(&block);
-	(void)sigaddset(&block, SIGHUP);
-	(void)sigaddset(&block, SIGTERM);
-	(void)sigaddset(&block, SIGINT);
+	signals_set(&block);
 #if defined(HAVE_PPOLL)
 	if (sigprocmask(SIG_BLOCK, &block, &wait_mask) == -1)
 		return -1;
-	(void)sigdelset(&wait_mask, SIGHUP);
-	(void)sigdelset(&wait_mask, SIGTERM);
-	(void)sigdelset(&wait_mask, SIGINT);
+	for (sig = 1; sig < SIGNALS_MAX; sig++)
+		if (sigismember(&block, sig) == 1)
+			(void)sigdelset(&wait_mask, sig);
 	/* No SA_RESTART: ppoll must return to the loop. */
+	memset(&sa, 0, sizeof(sa));
 #else
 	/*
 	 * Non-blocking, so a full pipe never blocks the handler; close-on-exec (APUE 13.7). The
@@ -135,14 +128,15 @@ signals_init(void)
 	 */
 	if (wakeup_pair(self_pipe) == -1)
 		return -1;
+	memset(&sa, 0, sizeof(sa));
 	sa.sa_flags = SA_RESTART;
 #endif
 	/* The handler runs with every other signal blocked. */
 	sa.sa_handler = on_signal;
 	(void)sigfillset(&sa.sa_mask);
-	if (sigaction(SIGHUP, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGINT, &sa, NULL) == -1)
-		return -1;
+	for (sig = 1; sig < SIGNALS_MAX; sig++)
+		if (sigismember(&block, sig) == 1 && sigaction(sig, &sa, NULL) == -1)
+			return -1;
 #if !defined(HAVE_PPOLL)
 	/* main() held them blocked until now: with the handlers in place they may arrive anywhere. */
 	if (sigprocmask(SIG_UNBLOCK, &block, NULL) == -1)
@@ -175,16 +169,10 @@ signals_wait(struct pollfd *fds, nfds_t n, const struct timespec *left)
 	return errno == EINTR ? 0 : -1;
 #else
 	char	buf[64];
-	long	ms = -1;
 
 	fds[0].fd = self_pipe[0];
 	fds[0].events = POLLIN;
-	if (left != NULL) {
-		/* Rounded up: waking before the deadline would only loop back here. */
-		ms = left->tv_nsec / 1000000L + (left->tv_nsec % 1000000L != 0);
-		ms = left->tv_sec > (INT_MAX - ms) / 1000 ? INT_MAX : (long)left->tv_sec * 1000 + ms;
-	}
-	if (poll(fds, n, (int)ms) == -1)
+	if (poll(fds, n, ts_poll_ms(left)) == -1)
 		return errno == EINTR ? 0 : -1;
 	if (fds[0].revents & POLLIN)
 		while (read(self_pipe[0], buf, sizeof(buf)) > 0)
@@ -214,7 +202,9 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	 *    signals_wait()) and payload_timeout(p, &left) (non-zero when there is a deadline);
 	 * 2. sleep in signals_wait(); -1 ends the loop with an error, 1 means call
 	 *    payload_dispatch(p), 0 means a signal arrived;
-	 * 3. if got_reload is set (and got_stop is not), clear it and re-read the config here,
+	 * 3. if got_spare is set, log that the signal was ignored (signals_spare_name()) and
+	 *    clear it;
+	 * 4. if got_reload is set (and got_stop is not), clear it and re-read the config here,
 	 *    outside any handler: reload_config(config_path, apply_here, p).
 	 * After the loop, tell the service manager with notify_stopping().
 	 *
@@ -228,6 +218,7 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	(void)arg;
 	(void)got_reload;
 	(void)got_stop;
+	(void)got_spare;
 	(void)signals_wait;
 	(void)apply_here;
 	return todo("signals_run", "helper/signals.c");
@@ -245,6 +236,11 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 			return -1;
 		if (rc == 1)
 			payload_dispatch(p);
+		if (got_spare != 0) {
+			log_info("ignoring %s: it has no meaning for this daemon",
+			    signals_spare_name(got_spare));
+			got_spare = 0;
+		}
 		if (got_reload && !got_stop) {
 			got_reload = 0;
 			(void)reload_config(config_path, apply_here, p);

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "defaults.h"
+#include "errstr.h"
 #include "path.h"
 
 /* One entry per key; seen[] holds the line that set it, to name both lines of a duplicate. */
@@ -224,9 +225,7 @@ config_syserr(const char *path, const char *what, char *err, size_t errlen)
 {
 	char	why[128];
 
-	if (strerror_r(errno, why, sizeof(why)) != 0)
-		(void)snprintf(why, sizeof(why), "error %d", errno);
-	(void)snprintf(err, errlen, "%s: %s: %s", path, what, why);
+	(void)snprintf(err, errlen, "%s: %s: %s", path, what, errstr(errno, why, sizeof(why)));
 	return -1;
 }
 

@@ -25,10 +25,6 @@
 #define <%- IDENT %>_SOCKET	<%- c.socket %>
 <% } -%>
 
-/* Exit statuses, with the values of BSD's sysexits.h (not in POSIX, so spelled out here). */
-#define EXIT_RUNNING	1	/* another instance holds the lock */
-#define EXIT_USAGE	64	/* EX_USAGE: bad command line */
-#define EXIT_OSERR	71	/* EX_OSERR: a system call failed */
-#define EXIT_CONFIG	78	/* EX_CONFIG: the config file is wrong */
+#include "exitcodes.h"
 
 #endif /* DEFAULTS_H */

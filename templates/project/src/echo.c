@@ -16,15 +16,7 @@
  * It forks no children. Work that needs one must reap it without blocking the loop: a
  * waitpid(-1, &status, WNOHANG) loop each time the loop wakes up after SIGCHLD.
  */
-/*
- * Linux creates sockets non-blocking and close-on-exec in one call; elsewhere (macOS, the BSDs)
- * fcntl() sets both right after, chosen at compile time. make PORTABLE=1 (CD_PORTABLE) forces
- * the fallback on Linux too, so that make check proves it.
- */
-#if defined(__linux__) && !CD_PORTABLE
-#define _GNU_SOURCE		/* accept4(2), SOCK_NONBLOCK and SOCK_CLOEXEC in glibc */
-#define HAVE_ACCEPT4	1
-#endif
+#include "compat.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -43,9 +35,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemonize.h"
+#include "errstr.h"
+#include "fd.h"
 #include "log.h"
 #include "payload.h"
+#include "timespec.h"
 
 #define ECHO_LINE_MAX	(2 * 1024 * 1024)	/* longest line echoed whole */
 #define ECHO_BUF_MIN	4096			/* first buffer of a client */
@@ -53,11 +47,11 @@
 
 /*
  * MSG_NOSIGNAL turns a client's hang-up mid-reply into EPIPE instead of SIGPIPE. macOS lacks it
- * (SO_NOSIGPIPE is its per-socket twin); none is needed there, since signals.c ignores SIGPIPE
- * for the whole process (and the multithreaded model also blocks it). CD_PORTABLE goes without,
- * so that make check proves the process-wide ignore alone suffices.
+ * (SO_NOSIGPIPE is its per-socket twin); none is needed there, since main.c ignores SIGPIPE for
+ * the whole process from the moment it detaches. PORTABLE=1 goes without, so that make check
+ * proves the process-wide ignore alone suffices.
  */
-#if defined(MSG_NOSIGNAL) && !CD_PORTABLE
+#if defined(HAVE_MSG_NOSIGNAL)
 #define ECHO_SEND_FLAGS	MSG_NOSIGNAL
 #else
 #define ECHO_SEND_FLAGS	0
@@ -92,48 +86,8 @@ echo_syserr(char *err, size_t errlen, const char *what, const char *path)
 	int	saved = errno;
 
 	(void)snprintf(err, errlen, "cannot %s %s: %s", what, path,
-	    log_strerror(saved, why, sizeof(why)));
+	    errstr(saved, why, sizeof(why)));
 	errno = saved;
-}
-
-static int
-echo_addr(const char *path, struct sockaddr_un *sun, socklen_t *len)
-{
-	size_t	plen = strlen(path);
-
-	if (plen >= sizeof(sun->sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	memcpy(sun->sun_path, path, plen);
-	if (path[0] == '@')
-		sun->sun_path[0] = '\0';	/* abstract: the name is the bytes after the NUL */
-	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen + (path[0] != '@'));
-	return 0;
-}
-
-/* Non-blocking and close-on-exec from the start (APUE 13.7), or right after: fd_cloexec(). */
-static int
-echo_socket(void)
-{
-#if defined(HAVE_ACCEPT4)
-	return socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-#else
-	return fd_cloexec(socket(AF_UNIX, SOCK_STREAM, 0), 1);
-#endif
-}
-
-static int
-echo_accept_one(int lfd)
-{
-#if defined(HAVE_ACCEPT4)
-	return accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-#else
-	/* POSIX leaves it open whether O_NONBLOCK is inherited from the listener: set it. */
-	return fd_cloexec(accept(lfd, NULL, NULL), 1);
-#endif
 }
 
 /* 1 when path is a socket nobody listens on (a kill -9 leftover); else 0 or -1, err filled. */
@@ -155,7 +109,7 @@ echo_stale(const char *path, const struct sockaddr_un *sun, socklen_t len, char 
 		    path);
 		return 0;
 	}
-	if ((fd = echo_socket()) == -1) {
+	if ((fd = socket_cloexec(SOCK_STREAM, 1)) == -1) {
 		echo_syserr(err, errlen, "check", path);
 		return -1;
 	}
@@ -184,7 +138,7 @@ echo_listen(const char *path, struct stat *st, char *err, size_t errlen)
 	int			fd, saved;
 
 	memset(st, 0, sizeof(*st));
-	if (echo_addr(path, &sun, &len) == -1 || (fd = echo_socket()) == -1) {
+	if (unix_addr(path, &sun, &len) == -1 || (fd = socket_cloexec(SOCK_STREAM, 1)) == -1) {
 		echo_syserr(err, errlen, "listen on", path);
 		return -1;
 	}
@@ -272,7 +226,7 @@ echo_accept(struct payload *p)
 			p->paused = 1;
 			return;
 		}
-		fd = echo_accept_one(p->fds[1].fd);
+		fd = accept_cloexec(p->fds[1].fd);
 		if (fd == -1) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -426,8 +380,7 @@ payload_pollfds(struct payload *p, nfds_t *n)
 	nfds_t		 i;
 
 	if (p->paused && p->retry.tv_sec != 0 && clock_gettime(CLOCK_MONOTONIC, &now) == 0 &&
-	    (now.tv_sec > p->retry.tv_sec ||
-	    (now.tv_sec == p->retry.tv_sec && now.tv_nsec >= p->retry.tv_nsec))) {
+	    !ts_before(&now, &p->retry)) {
 		p->paused = 0;
 		p->retry.tv_sec = 0;
 	}
@@ -451,14 +404,7 @@ payload_timeout(const struct payload *p, struct timespec *left)
 	/* No deadline, but the end of a rest after an accept error: sleep until then at most. */
 	if (!p->paused || p->retry.tv_sec == 0 || clock_gettime(CLOCK_MONOTONIC, &now) == -1)
 		return 0;
-	left->tv_sec = p->retry.tv_sec - now.tv_sec;
-	left->tv_nsec = p->retry.tv_nsec - now.tv_nsec;
-	if (left->tv_nsec < 0) {
-		left->tv_sec--;
-		left->tv_nsec += 1000000000L;
-	}
-	if (left->tv_sec < 0)
-		left->tv_sec = left->tv_nsec = 0;
+	ts_left(&p->retry, &now, left);
 	return 1;
 }
 

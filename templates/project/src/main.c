@@ -1,7 +1,8 @@
 /*
  * main.c: <%- name %>'s entry point: the command line, the start-up order and the exit path.
  *
- * The start-up order (APUE 13.3, daemon(7)): options; config, checked before anything else;
+ * The start-up order (APUE 13.3, daemon(7)): descriptors 0-2 made safe; options; config, checked
+ * before anything else;
  * the log; in daemon mode, detach (daemonize.c); the pid-file lock, in the final process;
  * the payload's resources<% if (user) { %>; the privilege drop<% } %>; the signals; then "ready", through
  * the readiness pipe or sd_notify. Any failure before "ready" reaches the starter's stderr and
@@ -22,6 +23,7 @@
 #include "config.h"
 #include "daemonize.h"
 #include "defaults.h"
+#include "fd.h"
 #include "log.h"
 #include "notify.h"
 #include "path.h"
@@ -43,11 +45,12 @@ static struct {
 static void
 usage(FILE *fp)
 {
-	(void)fprintf(fp, "usage: %s [-f] [-c file] [-p file] [-t] [-V] [-h]\n"
+	(void)fprintf(fp, "usage: %s [-f] [-c file] [-p file] [-t] [-s] [-V] [-h]\n"
 	    "  -f       stay in the foreground (log to stderr too; sd_notify if NOTIFY_SOCKET)\n"
 	    "  -c file  config file (default %s)\n"
 	    "  -p file  lock/PID file (default %s)\n"
 	    "  -t       check the config file and exit\n"
+	    "  -s       print the pid that holds the lock and exit 0, or exit 3 if none does\n"
 	    "  -V       print the version and exit\n"
 	    "  -h       print this help and exit\n",
 	    <%- IDENT %>_NAME, <%- IDENT %>_CONFIG, <%- IDENT %>_PIDFILE);
@@ -66,6 +69,9 @@ startup_fail(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* The waiting original process prints the reason: stderr once, not twice. */
+	if (d.ready_fd != -1)
+		log_stderr(0);
 	log_warnx("%s", msg);
 	if (d.ready_fd != -1)
 		(void)daemon_report(d.ready_fd, status, msg);
@@ -74,17 +80,72 @@ startup_fail(int status, const char *fmt, ...)
 	exit(status);
 }
 
-/* SIGHUP, SIGTERM and SIGINT blocked; signals_init() takes them over. */
+/* The daemon's signals (signals.h) blocked; signals_init() takes them over. */
 static int
 block_control_signals(void)
 {
 	sigset_t	set;
 
-	(void)sigemptyset(&set);
-	(void)sigaddset(&set, SIGHUP);
-	(void)sigaddset(&set, SIGTERM);
-	(void)sigaddset(&set, SIGINT);
+	signals_set(&set);
 	return sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
+ * SIGPIPE ignored, from the moment the daemon has detached: if the start command dies (a Ctrl-C)
+ * while the daemon starts, the report to it must cost an EPIPE, not the daemon; so must a client
+ * that hangs up mid-reply, or a closed stderr pipe in the foreground.
+ */
+static int
+ignore_sigpipe(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	(void)sigemptyset(&sa.sa_mask);
+	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* -s: the lock is the truth (pidfile_query); the init scripts' status and stop use this. */
+static int
+query(const char *pidfile)
+{
+	pid_t	holder;
+
+	switch (pidfile_query(pidfile, &holder)) {
+	case 1:
+		(void)printf("%ld\n", (long)holder);
+		return 0;
+	case 0:
+		(void)fprintf(stderr, "%s: not running (no process holds the lock on %s)\n",
+		    <%- IDENT %>_NAME, pidfile);
+		return EXIT_NOTRUNNING;
+	default:
+		(void)fprintf(stderr, "%s: cannot query %s: %s\n", <%- IDENT %>_NAME, pidfile,
+		    errno == EINVAL ? "not a regular file" : strerror(errno));
+		return EXIT_OSERR;
+	}
+}
+
+/* The pid file could not be taken: say why in words, not only in an errno. */
+static _Noreturn void
+pidfile_fail(pid_t running)
+{
+	switch (errno) {
+	case EAGAIN:
+		startup_fail(EXIT_RUNNING, "already running (pid %ld)", (long)running);
+	case EINVAL:
+		startup_fail(EXIT_OSERR, "cannot use %s as the pid file: it is not a regular file",
+		    d.pidfile);
+	case EMLINK:
+		startup_fail(EXIT_OSERR, "cannot use %s as the pid file: it has other hard links, "
+		    "which writing the pid would overwrite", d.pidfile);
+	case EBUSY:
+		startup_fail(EXIT_OSERR, "cannot lock %s: it kept being replaced while being locked",
+		    d.pidfile);
+	default:
+		startup_fail(EXIT_OSERR, "cannot lock %s: %s", d.pidfile, strerror(errno));
+	}
 }
 
 /* Called by the loop once it serves: daemon(7) step 14, then the new-style READY=1. */
@@ -95,12 +156,13 @@ report_ready(void *arg)
 
 	(void)arg;
 	config_describe(&d.cf, what, sizeof(what));
-	log_info("started (version %s): %s", <%- IDENT %>_VERSION, what);
-	(void)notify_ready(what);
+	/* Reported first: nothing that can wait (a log line) stands before the start's verdict. */
 	if (d.ready_fd != -1) {
 		(void)daemon_report(d.ready_fd, 0, "");
 		d.ready_fd = -1;
 	}
+	(void)notify_ready(what);
+	log_info("started (version %s): %s", <%- IDENT %>_VERSION, what);
 }
 
 int
@@ -110,14 +172,24 @@ main(int argc, char *argv[])
 	const char	*cfgarg = <%- IDENT %>_CONFIG, *pidarg = <%- IDENT %>_PIDFILE;
 	char		 config[PATH_MAX], err[CONFIG_ERR_MAX];
 	pid_t		 running;
-	int		 ch, foreground = 0, test = 0, rc;
+	int		 ch, foreground = 0, test = 0, status = 0, rc;
 
-	while ((ch = getopt(argc, argv, "fc:p:tVh")) != -1) {
+	/*
+	 * Before anything opens a descriptor: started with 0, 1 or 2 closed, the readiness pipe or
+	 * the pid file would get that number, and /dev/null or log lines would be written over it.
+	 */
+	if (stdio_sanitise() == -1) {
+		(void)fprintf(stderr, "%s: cannot open /dev/null: %s\n", <%- IDENT %>_NAME,
+		    strerror(errno));
+		return EXIT_OSERR;
+	}
+	while ((ch = getopt(argc, argv, "fc:p:tsVh")) != -1) {
 		switch (ch) {
 		case 'f': foreground = 1; break;
 		case 'c': cfgarg = optarg; break;
 		case 'p': pidarg = optarg; break;
 		case 't': test = 1; break;
+		case 's': status = 1; break;
 		case 'V':
 			(void)printf("%s %s\n", <%- IDENT %>_NAME, <%- IDENT %>_VERSION);
 			return 0;
@@ -134,6 +206,13 @@ main(int argc, char *argv[])
 		    argv[optind]);
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (status) {
+		if (path_expand(pidarg, d.pidfile, sizeof(d.pidfile), err, sizeof(err)) == -1) {
+			(void)fprintf(stderr, "%s: pid file %s\n", <%- IDENT %>_NAME, err);
+			return EXIT_CONFIG;
+		}
+		return query(d.pidfile);
 	}
 	/*
 	 * Absolute now: the daemon runs in "/" and re-reads the config from there. The config is
@@ -155,6 +234,9 @@ main(int argc, char *argv[])
 
 	log_open(<%- IDENT %>_NAME, <%- IDENT %>_FACILITY, 1);
 	if (!foreground) {
+		/* daemonize() puts /dev/null on 0-2: name it if it is missing, before any fork. */
+		if (access("/dev/null", R_OK | W_OK) == -1)
+			startup_fail(EXIT_OSERR, "cannot open /dev/null: %s", strerror(errno));
 		if (daemonize(<%- IDENT %>_NAME, <%- IDENT %>_UMASK, &d.ready_fd) == -1)
 			startup_fail(EXIT_OSERR, "cannot detach: %s", strerror(errno));
 		log_reopen();
@@ -162,6 +244,8 @@ main(int argc, char *argv[])
 	} else {
 		(void)umask(<%- IDENT %>_UMASK);
 	}
+	if (ignore_sigpipe() == -1)
+		startup_fail(EXIT_OSERR, "cannot ignore SIGPIPE: %s", strerror(errno));
 
 	/*
 	 * Before the pid file exists: from then on anyone may signal the daemon (a logrotate
@@ -172,11 +256,8 @@ main(int argc, char *argv[])
 		startup_fail(EXIT_OSERR, "cannot block signals: %s", strerror(errno));
 
 	/* APUE 13.5, daemon(7) step 12: the lock is taken by the process that keeps it. */
-	if ((d.pidfd = pidfile_open(d.pidfile, &running)) == -1) {
-		if (errno == EAGAIN)
-			startup_fail(EXIT_RUNNING, "already running (pid %ld)", (long)running);
-		startup_fail(EXIT_OSERR, "cannot lock %s: %s", d.pidfile, strerror(errno));
-	}
+	if ((d.pidfd = pidfile_open(d.pidfile, &running)) == -1)
+		pidfile_fail(running);
 	if (pidfile_write(d.pidfd) == -1)
 		startup_fail(EXIT_OSERR, "cannot write %s: %s", d.pidfile, strerror(errno));
 	if (payload_open(&p, &d.cf, err, sizeof(err)) == -1)
@@ -191,6 +272,12 @@ main(int argc, char *argv[])
 	if (rc == 1)
 		log_info("not started as root: running as uid %ld, no privileges to drop",
 		    (long)getuid());
+	/* Every SIGHUP re-reads the config as the account: find out now if it cannot. */
+	if (rc == 0 && access(config, R_OK) == -1) {
+		payload_close(p);
+		startup_fail(EXIT_CONFIG, "cannot read %s as %s: %s; every reload would fail",
+		    config, <%- IDENT %>_USER, strerror(errno));
+	}
 <% } -%>
 	if (signals_init() == -1) {
 		payload_close(p);

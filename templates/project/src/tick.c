@@ -2,9 +2,11 @@
  * tick.c: the payload. Every `interval` seconds, log `message`.
  *
  * Ticks are scheduled on CLOCK_MONOTONIC at start + k * interval, so they do not drift by the
- * time each one takes, and setting the wall clock moves nothing. Ticks missed while the
- * machine was suspended are skipped, not replayed in a burst. Between ticks the loop sleeps
- * until the deadline: no wakeups at all when idle.
+ * time each one takes, and setting the wall clock moves nothing. Linux's CLOCK_MONOTONIC stops
+ * while the machine is suspended, so after a resume the schedule carries on where it paused,
+ * late by the time suspended; on a system whose monotonic clock runs on through a suspend, the
+ * ticks missed meanwhile are skipped, never replayed in a burst. Between ticks the loop sleeps until
+ * the deadline: no wakeups at all when idle.
  *
  * Add your work in tick_run(); it runs in the loop, so it must not block for long.
  */
@@ -16,6 +18,7 @@
 
 #include "log.h"
 #include "payload.h"
+#include "timespec.h"
 
 struct payload {
 	struct pollfd	fds[1];		/* only the loop's entry: a tick needs no descriptor */
@@ -27,12 +30,6 @@ static void
 ts_add(struct timespec *ts, unsigned int seconds)
 {
 	ts->tv_sec += (time_t)seconds;
-}
-
-static int
-ts_before(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
 static void
@@ -94,17 +91,7 @@ payload_timeout(const struct payload *p, struct timespec *left)
 	struct timespec	now;
 
 	(void)clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!ts_before(&now, &p->next)) {
-		left->tv_sec = 0;
-		left->tv_nsec = 0;
-		return 1;
-	}
-	left->tv_sec = p->next.tv_sec - now.tv_sec;
-	left->tv_nsec = p->next.tv_nsec - now.tv_nsec;
-	if (left->tv_nsec < 0) {
-		left->tv_sec--;
-		left->tv_nsec += 1000000000L;
-	}
+	ts_left(&p->next, &now, left);
 	return 1;
 }
 
