@@ -14,20 +14,8 @@
  * started it as the account (systemd User=, runit chpst -u), or someone runs it unprivileged
  * to try it out. privdrop() then returns 1 and changes nothing.
  */
-/*
- * setgroups(2) and getgrouplist(3) are in every Unix and in no standard, so each libc hides them
- * under _POSIX_C_SOURCE; each has its own way to show them. Not _GNU_SOURCE on Linux: nothing
- * here needs more, and it would change strerror_r().
- */
-#if defined(__linux__)
-#define _DEFAULT_SOURCE		/* glibc, musl */
-#elif defined(__APPLE__)
-#ifndef _DARWIN_C_SOURCE	/* the Makefile defines it already */
-#define _DARWIN_C_SOURCE
-#endif
-#else
-#undef _POSIX_C_SOURCE		/* the BSDs show everything by default */
-#endif
+/* setgroups(2) and getgrouplist(3) are in every Unix and in no standard: compat.h shows them. */
+#include "compat.h"
 
 #include <sys/types.h>
 #include <sys/wait.h>
