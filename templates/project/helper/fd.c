@@ -149,10 +149,10 @@ accept_cloexec(int lfd)
 }
 
 /*
- * The address of the UNIX socket at path, and its length. A path that starts with '@' names a
- * Linux abstract socket (sd_notify(3)'s NOTIFY_SOCKET may be one): the name is the bytes after a
- * leading NUL, with no NUL at the end. Fails with ENAMETOOLONG when it does not fit, and with
- * EAFNOSUPPORT for '@' where the system has no abstract sockets.
+ * The address of the UNIX socket at path, and its length. On Linux, a path that starts with '@'
+ * names an abstract socket (sd_notify(3)'s NOTIFY_SOCKET may be one): the name is the bytes after
+ * a leading NUL, with no NUL at the end; elsewhere '@' is an ordinary character. Fails with
+ * ENAMETOOLONG when the path does not fit.
  */
 int
 unix_addr(const char *path, struct sockaddr_un *sun, socklen_t *len)
@@ -163,17 +163,15 @@ unix_addr(const char *path, struct sockaddr_un *sun, socklen_t *len)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-#if !defined(__linux__)
-	if (path[0] == '@') {
-		errno = EAFNOSUPPORT;
-		return -1;
-	}
-#endif
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
 	memcpy(sun->sun_path, path, plen);
-	if (path[0] == '@')
+	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen + 1);
+#if defined(__linux__)
+	if (path[0] == '@') {
 		sun->sun_path[0] = '\0';
-	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen + (path[0] != '@'));
+		*len -= 1;
+	}
+#endif
 	return 0;
 }
