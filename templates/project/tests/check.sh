@@ -301,7 +301,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
 	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$pid/status")
 	low=$(printf '%s' "$ign" | cut -c9-16)
-	hint "reset_signals() in helper/daemonize.c, and signals_init() in helper/signals.c"
+	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in src/main.c"
 	expect "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
 	    "SigIgn $ign (SIGPIPE alone is 0000000000001000)" \
 	    "daemon(7) step 2: reset every signal disposition to its default" \
@@ -351,7 +351,7 @@ else
 	hint "close_walk() and close_inherited() in helper/daemonize.c"
 	unchecked "no inherited descriptor survives (the canaries, fds 9 and 251, are closed)" \
 	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
-	hint "reset_signals() in helper/daemonize.c, and signals_init() in helper/signals.c"
+	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in src/main.c"
 	unchecked "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
 	    "daemon(7) step 2: reset every signal disposition to its default"
 fi
