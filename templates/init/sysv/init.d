@@ -36,8 +36,9 @@ if [ -r /etc/default/"$NAME" ]; then
 	set +a
 fi
 
-# start-stop-daemon checks the executable as well as the pid, so a reused pid is never
-# signalled; without it (non-Debian systems) the pid is checked against /proc when possible.
+# start-stop-daemon, where there is one, starts the daemon. Status and stop never trust it or
+# /proc/PID/exe: a package upgrade replaces the binary under the running daemon, and both would
+# then call it stopped. The daemon's own query (-s) asks the pid file's lock, which is the truth.
 if command -v start-stop-daemon >/dev/null 2>&1; then
 	SSD=yes
 else
@@ -45,48 +46,26 @@ else
 fi
 
 # Prints the pid and returns 0 when the daemon runs, 1 when only a stale pid file is
-# left, 3 when it is stopped.
+# left, 3 when it is stopped, 4 when that cannot be known.
 daemon_status() {
-	if [ "$SSD" = yes ]; then
-		start-stop-daemon --status --pidfile "$PIDFILE" --exec "$DAEMON"
-		ds_rc=$?
-		if [ "$ds_rc" -eq 0 ]; then
-			read -r ds_pid <"$PIDFILE" && printf '%s\n' "$ds_pid"
-		fi
-		[ "$ds_rc" -le 3 ] || ds_rc=3
-		return "$ds_rc"
-	fi
-	[ -e "$PIDFILE" ] || return 3
-	ds_pid=
-	read -r ds_pid <"$PIDFILE" 2>/dev/null
-	case $ds_pid in
-	'' | *[!0-9]*) return 1 ;;
+	ds_pid=$("$DAEMON" -s -p "$PIDFILE" 2>/dev/null)
+	case $? in
+	0) printf '%s\n' "$ds_pid" ; return 0 ;;
+	3) [ -e "$PIDFILE" ] && return 1 ; return 3 ;;
+	*) return 4 ;;
 	esac
-	kill -0 "$ds_pid" 2>/dev/null || return 1
-	if [ -d /proc/"$ds_pid" ]; then
-		# A zombie, or another program that reused the pid, does not count.
-		ds_stat=$(cat /proc/"$ds_pid"/stat 2>/dev/null) || return 1
-		ds_state=${ds_stat##*) }
-		case $ds_state in
-		Z* | X*) return 1 ;;
-		esac
-		if command -v readlink >/dev/null 2>&1; then
-			ds_exe=$(readlink /proc/"$ds_pid"/exe 2>/dev/null) || return 1
-			[ "$ds_exe" = "$DAEMON" ] || return 1
-		fi
-	fi
-	printf '%s\n' "$ds_pid"
-	return 0
 }
 
-# Sends signal $1 to the running daemon.
+# Sends signal $1 to the running daemon: the process that holds the lock.
 daemon_signal() {
-	if [ "$SSD" = yes ]; then
-		start-stop-daemon --stop --quiet --signal "$1" --pidfile "$PIDFILE" --exec "$DAEMON"
-		return
-	fi
 	sg_pid=$(daemon_status) || return 1
 	kill -s "$1" "$sg_pid"
+}
+
+# Sleeps a tenth of a second where sleep(1) takes fractions (GNU, busybox, the BSDs), else 1 s;
+# prints how many tenths passed.
+nap() {
+	if sleep 0.1 2>/dev/null; then echo 1; else sleep 1; echo 10; fi
 }
 
 do_configtest() {
@@ -126,28 +105,22 @@ do_start() {
 do_stop() {
 	daemon_status >/dev/null
 	case $? in
-	3) echo "$NAME is not running" ; return 0 ;;
+	3 | 4) echo "$NAME is not running" ; return 0 ;;
 	1) echo "$NAME is not running; removing stale $PIDFILE" ; rm -f "$PIDFILE" ; return 0 ;;
 	esac
 	printf 'Stopping %s: ' "$NAME"
-	if [ "$SSD" = yes ]; then
-		start-stop-daemon --stop --quiet --retry=TERM/"$STOP_TIMEOUT"/KILL/5 --pidfile "$PIDFILE" --exec "$DAEMON"
-		sp_rc=$?
-	else
-		daemon_signal TERM
-		sp_rc=0
-		sp_wait=0
-		while daemon_status >/dev/null; do
-			if [ "$sp_wait" -ge "$STOP_TIMEOUT" ]; then
-				daemon_signal KILL
-				sleep 1
-				daemon_status >/dev/null && sp_rc=2
-				break
-			fi
+	daemon_signal TERM
+	sp_rc=0
+	sp_waited=0
+	while daemon_status >/dev/null; do
+		if [ "$sp_waited" -ge $((STOP_TIMEOUT * 10)) ]; then
+			daemon_signal KILL
 			sleep 1
-			sp_wait=$((sp_wait + 1))
-		done
-	fi
+			daemon_status >/dev/null && sp_rc=2
+			break
+		fi
+		sp_waited=$((sp_waited + $(nap)))
+	done
 	case $sp_rc in
 	0 | 1) rm -f "$PIDFILE" ; echo "$NAME." ; return 0 ;;
 	*) echo "failed: still running" ; return 1 ;;
