@@ -56,11 +56,15 @@ describeWith(['make', 'gcc'])('optional calls are tested for, not assumed', () =
 
 describe('the shared pieces exist once', () => {
   it('no source decides for itself which calls exist, fatal() is gone, and 71 is spelled EXIT_OSERR', () => {
-    for (const flags of [['--reload', 'single', '--payload', 'echo'], ['--reload', 'multi', '--payload', 'tick', '--user', 'daemon']]) {
+    for (const flags of [
+      ['--reload', 'single', '--payload', 'echo'],
+      ['--reload', 'multi', '--payload', 'tick', '--user', 'daemon'],
+    ]) {
       const files = sources(generateProject(flags));
       for (const [name, text] of files) {
         // Visibility macros live in compat.h, call availability in have.h, never in a source.
-        if (name !== 'helper/compat.h') expect(text, `${name} sets _GNU_SOURCE itself`).not.toContain('#define _GNU_SOURCE');
+        if (name !== 'helper/compat.h')
+          expect(text, `${name} sets _GNU_SOURCE itself`).not.toContain('#define _GNU_SOURCE');
         expect(text, `${name} decides a HAVE_ itself`).not.toMatch(/#define HAVE_[A-Z0-9_]+\s+1/);
         expect(text, name).not.toMatch(/\bfatalx?\(/);
         if (name !== 'helper/exitcodes.h') expect(text, `${name} spells out 71`).not.toMatch(/\b71\b/);

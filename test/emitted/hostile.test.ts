@@ -5,7 +5,17 @@
 // and a config the --user account cannot read. The races are made to happen on cue by an
 // LD_PRELOAD shim (fixtures/shim.c).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, copyFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  copyFileSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { tempDir } from '../support/cli.js';
@@ -145,35 +155,41 @@ for (const reload of ['single', 'multi'] as const) {
       expect(r.out).not.toContain('Invalid argument');
     });
 
-    itc('-s prints the pid holding the lock (0), or exits 3 when none does, even after the binary is replaced', async () => {
-      const s = scratch();
-      const none = run(['./myd', '-s', '-p', s.pidf], { cwd: dir });
-      expect(none.status, none.out).toBe(3);
-      expect(run(['./myd', '-c', s.conf, '-p', s.pidf], { cwd: dir }).status).toBe(0);
-      const pid = track(readPid(s.pidf));
-      // A package upgrade: the binary is replaced under the running daemon.
-      const bin = join(s.run, 'myd');
-      copyFileSync(join(dir, 'myd'), bin);
-      copyFileSync(join(dir, 'myd'), `${bin}.new`);
-      renameSync(`${bin}.new`, bin);
-      const q = spawnSync(bin, ['-s', '-p', s.pidf], { encoding: 'utf8' });
-      expect(q.status, q.stderr).toBe(0);
-      expect(q.stdout).toBe(`${pid}\n`);
-      await stop(pid);
-      // The file is gone now; a stale one left by kill -9 is not a running daemon either.
-      writeFileSync(s.pidf, `${pid}\n`);
-      expect(run(['./myd', '-s', '-p', s.pidf], { cwd: dir }).status).toBe(3);
-      const fifo = join(s.run, 'fifo');
-      spawnSync('mkfifo', [fifo]);
-      const bad = run(['./myd', '-s', '-p', fifo], { cwd: dir });
-      expect(bad.status).toBe(71);
-      expect(bad.out).toContain('not a regular file');
-    });
+    itc(
+      '-s prints the pid holding the lock (0), or exits 3 when none does, even after the binary is replaced',
+      async () => {
+        const s = scratch();
+        const none = run(['./myd', '-s', '-p', s.pidf], { cwd: dir });
+        expect(none.status, none.out).toBe(3);
+        expect(run(['./myd', '-c', s.conf, '-p', s.pidf], { cwd: dir }).status).toBe(0);
+        const pid = track(readPid(s.pidf));
+        // A package upgrade: the binary is replaced under the running daemon.
+        const bin = join(s.run, 'myd');
+        copyFileSync(join(dir, 'myd'), bin);
+        copyFileSync(join(dir, 'myd'), `${bin}.new`);
+        renameSync(`${bin}.new`, bin);
+        const q = spawnSync(bin, ['-s', '-p', s.pidf], { encoding: 'utf8' });
+        expect(q.status, q.stderr).toBe(0);
+        expect(q.stdout).toBe(`${pid}\n`);
+        await stop(pid);
+        // The file is gone now; a stale one left by kill -9 is not a running daemon either.
+        writeFileSync(s.pidf, `${pid}\n`);
+        expect(run(['./myd', '-s', '-p', s.pidf], { cwd: dir }).status).toBe(3);
+        const fifo = join(s.run, 'fifo');
+        spawnSync('mkfifo', [fifo]);
+        const bad = run(['./myd', '-s', '-p', fifo], { cwd: dir });
+        expect(bad.status).toBe(71);
+        expect(bad.out).toContain('not a regular file');
+      },
+    );
 
     itc('SIGUSR1, SIGUSR2 and SIGALRM are logged and ignored; SIGQUIT keeps its default (core)', async () => {
       const s = scratch();
       let err = '';
-      const child = spawn('./myd', ['-f', '-c', s.conf, '-p', s.pidf], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn('./myd', ['-f', '-c', s.conf, '-p', s.pidf], {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
       const exited = new Promise<string | null>((r) => child.on('exit', (_c, sig) => r(sig)));
       const pid = track(child.pid!);
@@ -185,11 +201,19 @@ for (const reload of ['single', 'multi'] as const) {
       expect(alive(pid)).toBe(true);
       expect(run(['tests/probe', 'echo', s.sock, 'after-spare'], { cwd: dir }).status).toBe(0);
       // No thread blocks the signals whose default action matters (QUIT, the faults).
-      const tasks = spawnSync('ls', [`/proc/${pid}/task`], { encoding: 'utf8' }).stdout.trim().split('\n');
+      const tasks = spawnSync('ls', [`/proc/${pid}/task`], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n');
       for (const tid of tasks) {
         const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
         const blk = /^SigBlk:\s+([0-9a-f]+)/m.exec(status)![1]!;
-        for (const [name, num] of [['SIGQUIT', 3], ['SIGILL', 4], ['SIGBUS', 7], ['SIGFPE', 8], ['SIGSEGV', 11]] as const)
+        for (const [name, num] of [
+          ['SIGQUIT', 3],
+          ['SIGILL', 4],
+          ['SIGBUS', 7],
+          ['SIGFPE', 8],
+          ['SIGSEGV', 11],
+        ] as const)
           expect(maskHas(blk, num), `thread ${tid} blocks ${name} (SigBlk ${blk})`).toBe(false);
       }
       process.kill(pid, 'SIGQUIT');
@@ -238,8 +262,18 @@ for (const reload of ['single', 'multi'] as const) {
       () => {
         const s = scratch();
         const r = run(
-          ['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
-            'mount -t tmpfs tmpfs /dev && exec ./myd -c "$1" -p "$2"', 'sh', s.conf, s.pidf],
+          [
+            'unshare',
+            '--mount',
+            '--propagation',
+            'private',
+            'sh',
+            '-c',
+            'mount -t tmpfs tmpfs /dev && exec ./myd -c "$1" -p "$2"',
+            'sh',
+            s.conf,
+            s.pidf,
+          ],
           { cwd: dir },
         );
         expect(r.status, r.out).toBe(71);

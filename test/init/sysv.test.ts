@@ -1,7 +1,17 @@
 // The SysV/LSB init script: lint-clean, and really run as root under dash and busybox sh against the
 // real daemon, with every LSB exit code asserted. Runs inside a private mount namespace (fresh /run,
 // private /dev with a syslog receiver) so the host is not touched.
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { describeWith, isRoot, itWith } from '../support/tools.js';
@@ -243,29 +253,32 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
         second = third;
       });
 
-      itWith([])('after the binary is replaced (a package upgrade), status names the daemon and restart leaves one', async () => {
-        const bin = `${T}/prefix/sbin/${name}`;
-        copyFileSync(bin, `${bin}.new`);
-        renameSync(`${bin}.new`, bin);
-        const s = act('status');
-        expect(s.status, s.out).toBe(0);
-        expect(s.out).toContain(`pid ${second}`);
-        const r = act('restart');
-        expect(r.status, r.out).toBe(0);
-        await waitFor('the old daemon to exit', () => (alive(second) ? undefined : true));
-        const third = pid()!;
-        expect(third).not.toBe(second);
-        const running = readdirSync('/proc').filter((d) => {
-          if (!/^\d+$/.test(d)) return false;
-          try {
-            return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0] === bin && alive(Number(d));
-          } catch {
-            return false;
-          }
-        });
-        expect(running, 'one daemon after the restart').toEqual([String(third)]);
-        second = third;
-      });
+      itWith([])(
+        'after the binary is replaced (a package upgrade), status names the daemon and restart leaves one',
+        async () => {
+          const bin = `${T}/prefix/sbin/${name}`;
+          copyFileSync(bin, `${bin}.new`);
+          renameSync(`${bin}.new`, bin);
+          const s = act('status');
+          expect(s.status, s.out).toBe(0);
+          expect(s.out).toContain(`pid ${second}`);
+          const r = act('restart');
+          expect(r.status, r.out).toBe(0);
+          await waitFor('the old daemon to exit', () => (alive(second) ? undefined : true));
+          const third = pid()!;
+          expect(third).not.toBe(second);
+          const running = readdirSync('/proc').filter((d) => {
+            if (!/^\d+$/.test(d)) return false;
+            try {
+              return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0] === bin && alive(Number(d));
+            } catch {
+              return false;
+            }
+          });
+          expect(running, 'one daemon after the restart').toEqual([String(third)]);
+          second = third;
+        },
+      );
 
       itWith([])(
         'a broken config: configtest is 6 with file:line, reload refuses (6) and the daemon keeps running',

@@ -14,7 +14,9 @@ command=<%- sh.binPath %>
 cfgfile=${cfgfile:-<%- sh.config %>}
 pidfile_daemon=${pidfile_daemon:-<%- sh.pidfile %>}
 command_args="-f -c ${cfgfile} -p ${pidfile_daemon}"
-# supervise-daemon's own pid file; the daemon keeps its lock file at $pidfile_daemon.
+# supervise-daemon's own pid file; the daemon keeps its lock file at $pidfile_daemon. Status and
+# stop need no `-s` query here: supervise-daemon started the daemon and knows its child's pid
+# itself, so a binary replaced by an upgrade (/proc/PID/exe changed) does not fool it.
 pidfile="/run/${RC_SVCNAME}.supervise.pid"
 respawn_delay=2
 respawn_max=5

@@ -39,9 +39,50 @@ command_args="-c ${<%- ident %>_config} -p ${pidfile}"
 <% } -%>
 
 extra_commands="reload configtest"
-sig_reload="HUP"
 configtest_cmd="${name}_configtest"
 start_precmd="${name}_prestart"
+# Status, stop and reload ask the daemon who holds its pid file's lock (-s): the lock is the
+# truth, not rc.subr's check_pidfile, which compares the process's command with ${command}.
+status_cmd="${name}_status"
+stop_cmd="${name}_stop"
+reload_cmd="${name}_reload"
+
+# The pid that holds the lock, on stdout; non-zero when no process holds it.
+<%- ident %>_pid()
+{
+	"${command}" -s -p "${pidfile}" 2>/dev/null
+}
+
+<%- ident %>_status()
+{
+	if rc_pid=$(<%- ident %>_pid); then
+		echo "${name} is running as pid ${rc_pid}."
+	else
+		echo "${name} is not running."
+		return 1
+	fi
+}
+
+<%- ident %>_stop()
+{
+	if ! rc_pid=$(<%- ident %>_pid); then
+		echo "${name} not running? (check ${pidfile})."
+		return 1
+	fi
+	echo "Stopping ${name}."
+	kill -TERM "${rc_pid}" && wait_for_pids "${rc_pid}"
+}
+
+<%- ident %>_reload()
+{
+	if ! rc_pid=$(<%- ident %>_pid); then
+		echo "${name} not running? (check ${pidfile})."
+		return 1
+	fi
+	<%- ident %>_configtest >/dev/null || return 1
+	echo "Reloading ${name} config files."
+	kill -HUP "${rc_pid}"
+}
 
 <%- ident %>_configtest()
 {
