@@ -47,6 +47,8 @@ export function buildContext(a: Answers) {
           : `/var/run/${posix.basename(a.pidfile)}`,
   };
   const launchdPidfile = text.launchdPidfile;
+  // The echo socket on macOS, beside launchd's pid file: /run does not exist there.
+  const launchdSocket = a.scope === 'user' ? text.socket : posix.join(posix.dirname(launchdPidfile), `${a.name}.sock`);
   const has = Object.fromEntries(INIT_SYSTEMS.map((s) => [s, a.init.includes(s)])) as Record<InitSystem, boolean>;
   return {
     ...text,
@@ -57,6 +59,8 @@ export function buildContext(a: Answers) {
     pidfileXdg,
     pidDir,
     launchdPidDir: posix.dirname(launchdPidfile),
+    launchdSocket,
+    launchdSocketC: cString(launchdSocket),
     runtimeDirectory: runtimeDirectory(pidDir),
     facility: a.facility,
     facilityC: `LOG_${a.facility.toUpperCase()}`,

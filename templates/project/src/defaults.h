@@ -22,7 +22,16 @@
 #define <%- IDENT %>_TICK_INTERVAL	<%- tickInterval %>
 #define <%- IDENT %>_TICK_MESSAGE	<%- c.tickMessage %>
 <% } else { -%>
+<% if (launchdSocket !== socket) { -%>
+/* macOS has no /run: there the socket sits beside launchd's pid file (init/launchd). */
+#if defined(__APPLE__)
+#define <%- IDENT %>_SOCKET	<%- launchdSocketC %>
+#else
 #define <%- IDENT %>_SOCKET	<%- c.socket %>
+#endif
+<% } else { -%>
+#define <%- IDENT %>_SOCKET	<%- c.socket %>
+<% } -%>
 <% } -%>
 
 #include "exitcodes.h"
