@@ -148,6 +148,43 @@ describe('launchd plist', () => {
     expect(existsSync(join(other, 'opt/ld/var/run/ld'))).toBe(false);
   });
 
+  // The echo payload's socket on macOS (what `cc -D__APPLE__` compiles in): never under /run, which
+  // macOS lacks (launchd restarted the daemon in a loop), but beside the pid file the plist gives -p, in
+  // /var/run or in the directory make install creates for the --user account.
+  const macSocket = (p: Project) => {
+    const r = sh('cc', ['-E', '-dM', '-D__APPLE__', '-Isrc', '-Ihelper', 'src/defaults.h'], { cwd: p.dir });
+    expect(r.status, r.stderr).toBe(0);
+    return /^#define LD_SOCKET "(.*)"$/m.exec(r.stdout)?.[1] ?? '';
+  };
+  const pidArg = (file: string) =>
+    xpath(
+      file,
+      "/plist/dict/key[.='ProgramArguments']/following-sibling::array[1]/string[.='-p']/following-sibling::string[1]/text()",
+    );
+  for (const [label, flags, dir] of [
+    ['--payload echo (LaunchDaemon)', [], '/var/run'],
+    ['--payload echo --user daemon', ['--user', 'daemon'], '/usr/local/var/run/ld'],
+  ] as const) {
+    itWith(['make', 'cc', 'xmllint'])(
+      `${label}: the installed job's echo socket is in a directory that exists on macOS, never /run`,
+      () => {
+        const p = generate('ld', ['--init', 'launchd', '--payload', 'echo', ...flags]);
+        const sock = macSocket(p);
+        expect(sock.startsWith('/run/')).toBe(false);
+        expect(sock).toBe(`${dir}/ld.sock`);
+        const stage = tempDir('cd-launchd-stage-');
+        const r = sh('make', ['-s', 'install-init', `DESTDIR=${stage}`], { cwd: p.dir });
+        expect(r.status, r.stdout + r.stderr).toBe(0);
+        const installed = join(stage, 'Library/LaunchDaemons/local.ld.plist');
+        // Beside the pid file launchd's job is given, and no installed file names /run.
+        expect(pidArg(installed)).toBe(`${dir}/ld.pid`);
+        expect(readFileSync(installed, 'utf8')).not.toMatch(/[>\s]\/run\//);
+        // /var/run is macOS's own; the --user account's directory is made by make install.
+        if (dir !== '/var/run') expect(existsSync(join(stage, dir))).toBe(true);
+      },
+    );
+  }
+
   itWith([])('--scope user is a LaunchAgent for ~/Library/LaunchAgents; system scope a LaunchDaemon', () => {
     const agent = generate('ld', ['--init', 'launchd', '--scope', 'user']);
     expect(sh('cat', [join(agent.dir, 'init/install.mk')]).stdout).toMatch(

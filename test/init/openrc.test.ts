@@ -1,7 +1,7 @@
 // OpenRC: the openrc-run script started, queried, reloaded and stopped for real, inside a mount
 // namespace (TOOLS.md: a tmpfs /run/openrc with its state directories and a softlevel file), with
 // supervise-daemon running the real daemon in the foreground.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { describeWith, isRoot, itWith } from '../support/tools.js';
@@ -136,6 +136,45 @@ cp '${T}/etc/init.d/${name}' /etc/init.d/`,
       writeFileSync(conf(), 'interval = 1\nmessage = openrc-second\n');
       expect(rc('configtest').status).toBe(0);
     });
+
+    // supervise-daemon knows its child's pid itself (the script's comment says why it needs no -s):
+    // replacing the binary, as a package upgrade does, must not fool status, and restart leaves one.
+    const daemons = (): number[] =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+            if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return false;
+            return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0] === `${T}/prefix/sbin/${name}`;
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    itWith([])(
+      'after the binary is replaced (a package upgrade), status is 0 and restart leaves one daemon',
+      async () => {
+        const bin = `${T}/prefix/sbin/${name}`;
+        expect(sh('sh', ['-c', `cp "${bin}" "${bin}.new" && mv "${bin}.new" "${bin}"`]).status).toBe(0);
+        expect(sh('readlink', [`/proc/${first}/exe`]).stdout).toMatch(/\(deleted\)/);
+        const st = rc('status');
+        expect(st.status, st.out).toBe(0);
+        expect(st.out).toMatch(/started/);
+        const q = ns.run([bin, '-s', '-p', `/run/${name}.pid`]);
+        expect(q.stdout.trim(), q.out).toBe(String(first));
+        const r = rc('restart');
+        expect(r.status, r.out).toBe(0);
+        await waitFor('the first daemon to exit', () => (alive(first) ? undefined : true));
+        const second = (await waitFor('a new pid file', () => {
+          const n = pid();
+          return n !== undefined && n !== first && alive(n) ? n : undefined;
+        }))!;
+        expect(daemons()).toEqual([second]);
+        expect(rc('status').status).toBe(0);
+        first = second;
+      },
+    );
 
     itWith([])('stop is 0, the daemon is gone; status is 3', async () => {
       const r = rc('stop');
