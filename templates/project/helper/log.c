@@ -1,15 +1,33 @@
 /*
  * log.c: where the daemon's messages go (after OpenBSD's log.c).
  *
- * Every message goes to syslog(3), opened with LOG_PID and the chosen facility. Before the
- * daemon detaches, and always in the foreground (-f), it also goes to stderr as "name: text", so
- * that start-up errors reach the terminal or the supervisor's log. log_warn() appends
- * strerror(errno). Every function leaves errno as it found it, so that cleanup code can log
- * without losing the error it is about to report. Nothing here exits: main decides that.
+ * Every message goes to the local syslog socket as one datagram in the format glibc's syslog(3)
+ * sends (RFC 3164): "<PRI>Mmm dd hh:mm:ss ident[pid]: text", PRI being facility | severity.
+ * Before the daemon detaches, and always in the foreground (-f), it also goes to stderr as
+ * "name: text", so that start-up errors reach the terminal or the supervisor's log. log_warn()
+ * appends strerror(errno). Every function leaves errno as it found it, so that cleanup code can
+ * log without losing the error it is about to report. Nothing here exits: main decides that.
+ *
+ * Why not syslog(3): logging must never stop the daemon, and syslog(3) can. glibc sends on a
+ * blocking socket, so a receiver that stops reading (a stalled syslogd, its queue on /dev/log
+ * full) blocks the daemon inside send(): the single-threaded model stops serving and neither
+ * model reads the SIGTERM that should stop it. And syslog(3) opens its socket at the first
+ * message, which fails when the daemon is out of descriptors (EMFILE), just when it has a
+ * warning about that to log. Here the socket is opened eagerly by log_open() and log_reopen(),
+ * kept open (close-on-exec) and non-blocking: a line the receiver cannot take at once is
+ * dropped and counted, and the count goes out ahead of the next line that gets through.
  */
+#include "compat.h"
+
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
 
 #include <errno.h>
+<% if (reload === 'multi') { -%>
+#include <pthread.h>
+<% } -%>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +37,47 @@
 #include <unistd.h>
 
 #include "errstr.h"
+#include "fd.h"
 #include "log.h"
 #include "timespec.h"
 
 #define LOG_LINE_MAX	1024
 
+/* The socket syslog(3) itself uses: <syslog.h> names it on glibc, musl, the BSDs and macOS. */
+#if defined(_PATH_LOG)
+#define LOG_SOCKET	_PATH_LOG
+#elif defined(__APPLE__)
+#define LOG_SOCKET	"/var/run/syslog"
+#else
+#define LOG_SOCKET	"/dev/log"
+#endif
+
+#if defined(HAVE_MSG_NOSIGNAL)
+#define LOG_SEND_FLAGS	MSG_NOSIGNAL
+#else
+#define LOG_SEND_FLAGS	0	/* macOS: SIGPIPE is ignored from detaching on (main) */
+#endif
+
 static const char	*log_ident = "daemon";
 static int		 log_facility = LOG_DAEMON;
 static int		 log_tostderr = 1;
+static int		 log_fd = -1;		/* the datagram socket to LOG_SOCKET, or -1 */
+static unsigned long	 log_dropped;		/* lines syslog did not get since the last report */
+<% if (reload === 'multi') { -%>
+/*
+ * The payload thread and the signal thread both log: the lock makes each line's check of
+ * log_dropped, its sends and a reconnect one step. It is held only around non-blocking calls,
+ * so a thread never waits on it for long. log_ident, log_facility and log_tostderr are set
+ * before the threads start and only read after.
+ */
+static pthread_mutex_t	 log_lock = PTHREAD_MUTEX_INITIALIZER;
+#define LOG_LOCK()	(void)pthread_mutex_lock(&log_lock)
+#define LOG_UNLOCK()	(void)pthread_mutex_unlock(&log_lock)
+<% } else { -%>
+/* One thread logs, and never from a signal handler (signals.c only sets flags): no lock. */
+#define LOG_LOCK()	do { } while (0)
+#define LOG_UNLOCK()	do { } while (0)
+<% } -%>
 
 /*
  * systemd.exec(5): JOURNAL_STREAM holds the "device:inode" of the stream a service's stdout and
@@ -46,6 +97,37 @@ stderr_is_journal(void)
 	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
 
+/*
+ * (Re)connects log_fd to the syslog socket: a datagram socket may be connected again, to the
+ * socket a restarted syslogd bound, so no new descriptor is ever needed. 0, or -1 with errno
+ * set (ENOENT: no syslogd; the caller counts the line as dropped).
+ */
+static int
+log_connect(void)
+{
+	struct sockaddr_un	sun;
+	socklen_t		len;
+
+	if (unix_addr(LOG_SOCKET, &sun, &len) == -1)
+		return -1;
+	return connect(log_fd, (struct sockaddr *)&sun, len);
+}
+
+/*
+ * Opens the syslog socket now, not at the first message: later the daemon may be out of
+ * descriptors. Non-blocking, so that a full receiver costs a dropped line, never a wait. A
+ * missing /dev/log leaves it unconnected; each later line tries once more. tzset() now, so that
+ * localtime_r() has the time zone and never opens /etc/localtime while the daemon serves.
+ */
+static void
+log_socket(void)
+{
+	tzset();
+	if (log_fd == -1 && (log_fd = socket_cloexec(SOCK_DGRAM, 1)) == -1)
+		return;
+	(void)log_connect();
+}
+
 void
 log_open(const char *ident, int facility, int to_stderr)
 {
@@ -53,13 +135,14 @@ log_open(const char *ident, int facility, int to_stderr)
 	/*
 	 * TODO (APUE 13.4): set up logging for the whole daemon.
 	 *
-	 * 1. Remember ident, facility and to_stderr in the three static variables above, so that
-	 *    log_emit() prefixes stderr lines with the daemon's name and log_reopen() can open
-	 *    syslog again after detaching. Leave the stderr copy off when stderr_is_journal() says
-	 *    stderr already goes to the journal (systemd.exec(5) JOURNAL_STREAM).
-	 * 2. Open syslog(3) with the daemon's name as ident, the option that adds the pid to every
-	 *    message, and the given facility. Do not ask syslog to connect at once: daemonize()
-	 *    closes every inherited descriptor, and a socket opened now would be closed under libc.
+	 * 1. Remember ident, facility and to_stderr in the static variables above, so that
+	 *    log_emit() prefixes stderr lines with the daemon's name, log_syslog() puts the name
+	 *    and facility in every datagram, and log_reopen() can open the log socket again after
+	 *    detaching. Leave the stderr copy off when stderr_is_journal() says stderr already
+	 *    goes to the journal (systemd.exec(5) JOURNAL_STREAM).
+	 * 2. Open the log socket with log_socket(), now rather than at the first message: by then
+	 *    the daemon may be out of descriptors, just when it has a warning to log. (daemonize()
+	 *    closes it with every inherited descriptor; log_reopen() opens a new one.)
 	 * 3. Like every function in this file, leave errno as you found it.
 	 *
 	 * make check: "log lines carry the daemon's name" (the foreground stderr reads
@@ -76,26 +159,38 @@ log_open(const char *ident, int facility, int to_stderr)
 	log_ident = ident;
 	log_facility = facility;
 	log_tostderr = to_stderr && !stderr_is_journal();
+	/* APUE 13.4, as openlog(ident, LOG_PID | LOG_NDELAY, facility) would: connect now. */
+	log_socket();
 	errno = saved;
-	/*
-	 * APUE 13.4: openlog with LOG_PID. Not LOG_NDELAY: the socket to /dev/log is opened by
-	 * the first message, so none exists yet when detaching closes inherited descriptors.
-	 */
-	openlog(ident, LOG_PID, facility);
 <% } -%>
 }
 
 void
 log_reopen(void)
 {
+	int	saved = errno;
+
 	/*
-	 * Called once detached. If anything was logged before, syslog's socket was among the
-	 * descriptors daemonize() closed, and libc still holds its number: a later message would
-	 * go to whatever file reuses it (the pid file, a client). closelog() forgets the number
-	 * (closing it again is harmless: it is closed); openlog() restores ident and facility.
+	 * Called once detached. daemonize() closed the socket log_open() made, with every other
+	 * inherited descriptor, and its number may now be another file (the pid file, a client):
+	 * forget it, never close it, and open a new socket while descriptors are plentiful.
 	 */
-	closelog();
-	openlog(log_ident, LOG_PID, log_facility);
+	log_fd = -1;
+	log_socket();
+	errno = saved;
+}
+
+void
+log_close(void)
+{
+	int	saved = errno;
+
+	LOG_LOCK();
+	if (log_fd != -1)
+		(void)close(log_fd);
+	log_fd = -1;
+	LOG_UNLOCK();
+	errno = saved;
 }
 
 void
@@ -104,8 +199,88 @@ log_stderr(int on)
 	log_tostderr = on;
 }
 
+/* One datagram, in line[]: "<PRI>Mmm dd hh:mm:ss ident[pid]: msg", as glibc's syslog(3). */
+static size_t
+log_format(char *line, size_t size, int severity, const char *msg)
+{
+	/* RFC 3164 4.1.2: English month names, whatever the locale. */
+	static const char	month[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+				    "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm		tm;
+	time_t			now = time(NULL);
+	int			n;
+
+	if (localtime_r(&now, &tm) == NULL) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_mday = 1;
+	}
+	n = snprintf(line, size, "<%%d>%s %2d %02d:%02d:%02d %s[%ld]: %s", log_facility | severity,
+	    month[(unsigned)tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    log_ident, (long)getpid(), msg);
+	if (n < 0)
+		return 0;
+	return (size_t)n < size ? (size_t)n : size - 1;
+}
+
+/*
+ * Sends one datagram without waiting. A receiver that went away (syslogd restarted:
+ * ECONNREFUSED, then ENOTCONN; EDESTADDRREQ where never connected) is reconnected, at most once
+ * per line (*retried). 0 when sent, -1 when not (a full queue: EAGAIN, or ENOBUFS on the BSDs).
+ */
+static int
+log_send(const char *line, size_t len, int *retried)
+{
+	for (;;) {
+		if (send(log_fd, line, len, LOG_SEND_FLAGS) != -1)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (*retried || (errno != ECONNREFUSED && errno != ENOTCONN && errno != EPIPE &&
+		    errno != ECONNRESET && errno != EDESTADDRREQ))
+			return -1;
+		*retried = 1;
+		if (log_connect() == -1)
+			return -1;
+	}
+}
+
+/*
+ * To syslog, or counted in log_dropped. Once the receiver takes lines again, the count goes
+ * out first, so that the log says where lines are missing.
+ */
 static void
-log_emit(int priority, int errnum, const char *fmt, va_list ap)
+log_syslog(int severity, const char *msg)
+{
+	char	line[LOG_LINE_MAX + 128], note[128];
+	size_t	len;
+	int	retried = 0;
+
+	LOG_LOCK();
+	/* Only if log_open() could not make it: the unconnected socket is connected below. */
+	if (log_fd == -1 && (log_fd = socket_cloexec(SOCK_DGRAM, 1)) == -1) {
+		log_dropped++;
+		goto out;
+	}
+	if (log_dropped > 0) {
+		(void)snprintf(note, sizeof(note), "%lu log message%s dropped while the syslog "
+		    "socket was full or had no reader", log_dropped,
+		    log_dropped == 1 ? " was" : "s were");
+		len = log_format(line, sizeof(line), LOG_WARNING, note);
+		if (log_send(line, len, &retried) == -1) {
+			log_dropped++;
+			goto out;
+		}
+		log_dropped = 0;
+	}
+	len = log_format(line, sizeof(line), severity, msg);
+	if (log_send(line, len, &retried) == -1)
+		log_dropped++;
+out:
+	LOG_UNLOCK();
+}
+
+static void
+log_emit(int severity, int errnum, const char *fmt, va_list ap)
 {
 	char	msg[LOG_LINE_MAX], why[128];
 	size_t	len;
@@ -119,7 +294,7 @@ log_emit(int priority, int errnum, const char *fmt, va_list ap)
 	}
 	if (log_tostderr)
 		(void)fprintf(stderr, "%s: %s\n", log_ident, msg);
-	syslog(priority, "%s", msg);
+	log_syslog(severity, msg);
 }
 
 void

@@ -1,6 +1,7 @@
 /*
- * log.h: the daemon's messages. stderr until detached (and always with -f), syslog(3) always.
- * Every function preserves errno.
+ * log.h: the daemon's messages. stderr until detached (and always with -f), the syslog socket
+ * always, without ever waiting for it (log.c says why not syslog(3)). Every function preserves
+ * errno. log_open() and log_reopen() (once detached) open the socket; log_close() at exit.
  */
 #ifndef LOG_H
 #define LOG_H
@@ -16,6 +17,7 @@
 
 void	log_open(const char *ident, int facility, int to_stderr);
 void	log_reopen(void);
+void	log_close(void);
 void	log_stderr(int on);
 void	log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 void	log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);

@@ -295,6 +295,6 @@ main(int argc, char *argv[])
 	if (pidfile_remove(d.pidfile, d.pidfd) == -1)
 		log_warn("cannot remove %s", d.pidfile);
 	log_info("stopped");
-	closelog();
+	log_close();
 	return rc == -1 ? EXIT_OSERR : 0;
 }
