@@ -136,7 +136,7 @@ log_open(const char *ident, int facility, int to_stderr)
 	 * TODO (APUE 13.4): set up logging for the whole daemon.
 	 *
 	 * 1. Remember ident, facility and to_stderr in the static variables above, so that
-	 *    log_emit() prefixes stderr lines with the daemon's name, log_syslog() puts the name
+	 *    log_emit() prefixes stderr lines with the daemon's name, log_format() puts the name
 	 *    and facility in every datagram, and log_reopen() can open the log socket again after
 	 *    detaching. Leave the stderr copy off when stderr_is_journal() says stderr already
 	 *    goes to the journal (systemd.exec(5) JOURNAL_STREAM).
