@@ -55,7 +55,7 @@
 #if defined(HAVE_MSG_NOSIGNAL)
 #define LOG_SEND_FLAGS	MSG_NOSIGNAL
 #else
-#define LOG_SEND_FLAGS	0	/* macOS: SIGPIPE is ignored from detaching on (main) */
+#define LOG_SEND_FLAGS	0	/* macOS: SO_NOSIGPIPE on the socket instead */
 #endif
 
 static const char	*log_ident = "daemon";
@@ -125,6 +125,10 @@ log_socket(void)
 	tzset();
 	if (log_fd == -1 && (log_fd = socket_cloexec(SOCK_DGRAM, 1)) == -1)
 		return;
+#if !defined(HAVE_MSG_NOSIGNAL) && defined(SO_NOSIGPIPE)
+	/* macOS has no MSG_NOSIGNAL, and main ignores SIGPIPE only after log_open(). */
+	(void)setsockopt(log_fd, SOL_SOCKET, SO_NOSIGPIPE, &(int){ 1 }, sizeof(int));
+#endif
 	(void)log_connect();
 }
 
