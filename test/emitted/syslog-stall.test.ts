@@ -154,7 +154,10 @@ for (const reload of ['single', 'multi']) {
       const m = /^<156>.* myd\[\d+\]: (\d+) log messages were dropped while the syslog socket/.exec(s.ours[at]!);
       expect(m, s.ours[at]).not.toBeNull();
       expect(Number(m![1])).toBeGreaterThanOrEqual(2);
-      expect(s.ours.some((l) => l.includes(': started')), 'started was dropped').toBe(false);
+      expect(
+        s.ours.some((l) => l.includes(': started')),
+        'started was dropped',
+      ).toBe(false);
       expect(s.ours[at + 1], 'the line that got through follows its report').toMatch(/^<158>.*: ignoring SIGUSR1/);
       expect(s.ours.at(-1)).toMatch(/^<158>.*: stopped$/);
     });
@@ -163,20 +166,32 @@ for (const reload of ['single', 'multi']) {
       const s = scenario(reload, 'format');
       const stamp = '[A-Z][a-z]{2} [ 1-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9]';
       expect(s.ours[0], s.log).toMatch(new RegExp(`^<158>${stamp} myd\\[${s.pid}\\]: started \\(version `));
-      expect(s.ours.find((l) => l.includes('ignoring SIGUSR1')), s.log).toMatch(new RegExp(`^<158>${stamp} myd\\[`));
+      expect(
+        s.ours.find((l) => l.includes('ignoring SIGUSR1')),
+        s.log,
+      ).toMatch(new RegExp(`^<158>${stamp} myd\\[`));
       expect(s.ours.at(-1)).toMatch(/^<158>.*: stopped$/);
     });
 
     it('with no /dev/log the daemon starts and serves; a receiver that appears later gets its lines', () => {
       const s = scenario(reload, 'missing');
       expect(s.rc).toBe(0);
-      expect(s.ours.find((l) => l.includes('dropped')), s.log).toMatch(/^<156>.*: \d+ log messages? (was|were) dropped/);
-      expect(s.ours.some((l) => l.includes(': ignoring SIGUSR1')), s.log).toBe(true);
+      expect(
+        s.ours.find((l) => l.includes('dropped')),
+        s.log,
+      ).toMatch(/^<156>.*: \d+ log messages? (was|were) dropped/);
+      expect(
+        s.ours.some((l) => l.includes(': ignoring SIGUSR1')),
+        s.log,
+      ).toBe(true);
     });
 
     it('started before syslogd, then out of descriptors (prlimit): the "cannot accept" warning arrives', () => {
       const s = scenario(reload, 'fds');
-      expect(s.ours.find((l) => l.includes('cannot accept')), s.log).toMatch(/^<156>.*: cannot accept /);
+      expect(
+        s.ours.find((l) => l.includes('cannot accept')),
+        s.log,
+      ).toMatch(/^<156>.*: cannot accept /);
     });
   });
 }
