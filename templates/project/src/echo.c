@@ -10,9 +10,10 @@
  * never reads is throttled by its own socket buffer.
  *
  * Memory is bounded by the config: at most max_clients are served at once (the others wait in
- * the listen backlog, since the listener is not polled while the table is full), and each may
- * hold max_buffered / max_clients bytes (ECHO_LINE_MAX at most), so that all of them together
- * never exceed max_buffered and no client can take another's share.
+ * the listen backlog, since the listener is not polled while the table is full). Half of
+ * max_buffered is split into equal shares, one per client, that no other client can take; the
+ * other half is a pool from which a client's buffer may grow past its share, up to
+ * ECHO_LINE_MAX, while the pool lasts. All of them together never hold more than max_buffered.
  *
  * The socket file: a stale one (left by kill -9: nobody listens) is replaced; a live one, or
  * anything that is not a socket, is never removed. Its mode is set by chmod(2) between bind(2)
@@ -72,6 +73,7 @@ struct client {
 	size_t	 len;		/* bytes received and not yet echoed */
 	size_t	 ready;		/* of those, the ones to echo: through the last newline */
 	size_t	 sent;		/* of those, the ones already sent */
+	size_t	 pooled;	/* of cap, the bytes beyond the share, taken from the pool */
 	int	 eof;		/* the client has shut down its sending side */
 };
 
@@ -82,7 +84,8 @@ struct payload {
 	struct config	 cf;
 	struct stat	 st;	/* the socket file this process created */
 	nfds_t		 clients;	/* max_clients, clamped to what RLIMIT_NOFILE allows */
-	size_t		 share;		/* bytes one client may hold */
+	size_t		 share;		/* bytes each client is sure to have */
+	size_t		 pool, pooled;	/* bytes beyond the shares: the limit, and those taken */
 	struct timespec	 retry;	/* resting after an accept error until then (CLOCK_MONOTONIC) */
 	struct log_every accept_warn;
 };
@@ -223,11 +226,22 @@ echo_unlink(const char *path, const struct stat *st)
 		log_warn("cannot remove %s", path);
 }
 
+/* Frees a client's buffer, giving back what it took from the pool. */
+static void
+client_free(struct payload *p, struct client *c)
+{
+	free(c->buf);
+	c->buf = NULL;
+	c->cap = 0;
+	p->pooled -= c->pooled;
+	c->pooled = 0;
+}
+
 static void
 client_drop(struct payload *p, nfds_t i)
 {
 	(void)close(p->fds[i].fd);
-	free(p->cl[i].buf);
+	client_free(p, &p->cl[i]);
 	p->n--;
 	p->fds[i] = p->fds[p->n];
 	p->cl[i] = p->cl[p->n];
@@ -270,7 +284,8 @@ echo_limits(struct payload *p, const struct config *cf)
 			    (unsigned long long)rl.rlim_cur, (unsigned long)clients);
 	}
 	p->clients = clients;
-	p->share = cf->max_buffered / clients;
+	p->pool = cf->max_buffered / 2;
+	p->share = (cf->max_buffered - p->pool) / clients;
 	if (p->share > ECHO_LINE_MAX)
 		p->share = ECHO_LINE_MAX;
 }
@@ -326,22 +341,43 @@ echo_accept(struct payload *p)
 	}
 }
 
-/* Returns -1 when the client must go. It holds at most max bytes. */
+/* The next size of a full buffer: twice, within the share or what the pool has left. */
+static size_t
+client_room(const struct payload *p, const struct client *c)
+{
+	size_t	cap, over;
+
+	cap = c->cap == 0 ? ECHO_BUF_MIN : c->cap * 2;
+	if (cap > ECHO_LINE_MAX)
+		cap = ECHO_LINE_MAX;
+	if (cap <= p->share)
+		return cap;
+	over = cap - p->share;
+	if (over > c->pooled && p->pooled - c->pooled + over > p->pool)
+		return c->cap > p->share ? c->cap : p->share;
+	return cap;
+}
+
+/* Returns -1 when the client must go. */
 static int
-client_read(struct client *c, int fd, size_t max)
+client_read(struct payload *p, struct client *c, int fd)
 {
 	size_t	 cap, i;
 	ssize_t	 n;
 	char	*buf;
 
-	if (c->len == c->cap) {
-		cap = c->cap == 0 ? ECHO_BUF_MIN : c->cap * 2;
-		if (cap > max)
-			cap = max;
+	if (c->len == c->cap && (cap = client_room(p, c)) > c->cap) {
 		if ((buf = realloc(c->buf, cap)) == NULL)
 			return -1;
 		c->buf = buf;
 		c->cap = cap;
+		p->pooled -= c->pooled;
+		c->pooled = cap > p->share ? cap - p->share : 0;
+		p->pooled += c->pooled;
+	}
+	if (c->len == c->cap) {
+		c->ready = c->len;	/* a line too long to hold: echo what we have */
+		return 0;
 	}
 	n = read(fd, c->buf + c->len, c->cap - c->len);
 	if (n == -1)
@@ -359,13 +395,13 @@ client_read(struct client *c, int fd, size_t max)
 		}
 	}
 	c->len += (size_t)n;
-	if (c->len == max)
+	if (c->len == c->cap && client_room(p, c) == c->cap)
 		c->ready = c->len;	/* a line too long to hold: echo what we have */
 	return 0;
 }
 
 static int
-client_write(struct client *c, int fd)
+client_write(struct payload *p, struct client *c, int fd)
 {
 	ssize_t	n;
 
@@ -380,9 +416,7 @@ client_write(struct client *c, int fd)
 	c->ready = c->sent = 0;
 	if (c->len == 0) {
 		/* Idle clients hold no buffer: a thousand of them cost a thousand descriptors. */
-		free(c->buf);
-		c->buf = NULL;
-		c->cap = 0;
+		client_free(p, c);
 	}
 	return 0;
 }
@@ -518,9 +552,9 @@ payload_dispatch(struct payload *p)
 		    ((re & (POLLHUP | POLLERR)) && !(re & p->fds[i].events)))
 			rc = -1;
 		else if (re & POLLOUT)
-			rc = client_write(c, p->fds[i].fd);
+			rc = client_write(p, c, p->fds[i].fd);
 		else
-			rc = client_read(c, p->fds[i].fd, p->share);
+			rc = client_read(p, c, p->fds[i].fd);
 		if (rc == -1 || (c->eof && c->sent == c->ready && c->len == 0))
 			client_drop(p, i);
 	}
@@ -535,7 +569,7 @@ payload_close(struct payload *p)
 
 	for (i = 2; i < p->n; i++) {
 		(void)close(p->fds[i].fd);
-		free(p->cl[i].buf);
+		client_free(p, &p->cl[i]);
 	}
 	echo_unlink(p->cf.socket, &p->st);
 	(void)close(p->fds[1].fd);
