@@ -63,7 +63,7 @@ describe('each cell of the option matrix', () => {
     expect(signals.includes('pthread_create')).toBe(answers.reload === 'multi');
     expect(signals.includes('volatile sig_atomic_t')).toBe(answers.reload === 'single');
     expect(read('Makefile').includes('-pthread')).toBe(answers.reload === 'multi');
-    expect(read(`etc/myd.conf`)).toMatch(answers.payload === 'echo' ? /^socket\s*=/m : /^interval\s*=/m);
+    expect(read(`etc/myd.conf`)).toMatch(answers.payload === 'echo' ? /^#?socket\s*=/m : /^interval\s*=/m);
     if (answers.init.includes('systemd'))
       expect(read(`init/systemd/myd.service`)).toMatch(new RegExp(`^Type=${answers.systemdType}$`, 'm'));
     if (answers.init.includes('launchd'))

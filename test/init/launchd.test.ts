@@ -181,6 +181,11 @@ describe('launchd plist', () => {
         expect(readFileSync(installed, 'utf8')).not.toMatch(/[>\s]\/run\//);
         // /var/run is macOS's own; the --user account's directory is made by make install.
         if (dir !== '/var/run') expect(existsSync(join(stage, dir))).toBe(true);
+        // The shipped config leaves the socket to that default: an explicit socket line would win.
+        const conf = readFileSync(join(p.dir, 'etc/ld.conf'), 'utf8');
+        expect(conf).not.toMatch(/^socket\s*=/m);
+        const t = sh('./ld', ['-t', '-c', 'etc/ld.conf'], { cwd: p.dir });
+        if (existsSync(join(p.dir, 'ld'))) expect(t.status, t.stderr).toBe(0);
       },
     );
   }

@@ -8,6 +8,12 @@
  * the rest of the line, '#' included. Everything else is an error, never a guess: an unknown or
  * repeated key, a line without '=', an empty value, a bad number, a line longer than
  * CONFIG_LINE_MAX bytes, a NUL or other control character. A key left out keeps its default.
+<% if (payload === 'echo') { -%>
+ *
+ * The socket must be a path: an abstract socket (Linux "@name") has no file, hence no
+ * permissions, and any local user could connect to a daemon running as root; under systemd's
+ * PrivateNetwork=yes it is unreachable besides (unix(7), "Abstract sockets").
+<% } -%>
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -29,7 +35,7 @@ static const char *const config_keys[] = {
 <% if (payload === 'tick') { -%>
 	"interval", "message",
 <% } else { -%>
-	"socket",
+	"socket", "socket_mode", "max_clients", "max_buffered",
 <% } -%>
 };
 #define CONFIG_NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
@@ -43,6 +49,9 @@ config_defaults(struct config *cf)
 	(void)snprintf(cf->message, sizeof(cf->message), "%s", <%- IDENT %>_TICK_MESSAGE);
 <% } else { -%>
 	(void)snprintf(cf->socket, sizeof(cf->socket), "%s", <%- IDENT %>_SOCKET);
+	cf->socket_mode = CONFIG_SOCKET_MODE;
+	cf->max_clients = CONFIG_CLIENTS;
+	cf->max_buffered = CONFIG_BUFFERED;
 <% } -%>
 }
 
@@ -74,6 +83,94 @@ parse_seconds(const char *s, unsigned int *out)
 	return 0;
 }
 
+<% } else { -%>
+/* Digits only, from 1 to max: no sign, no spaces, no suffix, no overflow. */
+static int
+parse_count(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long	v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			return -1;
+	}
+	if (v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Three or four octal digits, at most 0777: set-id and sticky bits mean nothing on a socket. */
+static int
+parse_mode(const char *s, unsigned int *out)
+{
+	unsigned int	v = 0;
+	size_t		n = strlen(s);
+
+	if (n < 3 || n > 4)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '7')
+			return -1;
+		v = v * 8 + (unsigned int)(*s - '0');
+	}
+	if (v > 0777)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Bytes: digits, then optionally K (KiB) or M (MiB), within the CONFIG_BUFFERED_* bounds. */
+static int
+parse_bytes(const char *s, size_t *out)
+{
+	char		digits[16];
+	unsigned long	v, unit = 1;
+	size_t		n = strlen(s);
+
+	if (n > 0 && (s[n - 1] == 'K' || s[n - 1] == 'M')) {
+		unit = s[n - 1] == 'K' ? 1024UL : 1024UL * 1024;
+		n--;
+	}
+	if (n == 0 || n >= sizeof(digits))
+		return -1;
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	if (parse_count(digits, CONFIG_BUFFERED_MAX / unit, &v) == -1 ||
+	    v * unit < CONFIG_BUFFERED_MIN)
+		return -1;
+	*out = (size_t)(v * unit);
+	return 0;
+}
+
+static int
+config_socket(struct config *cf, const char *value, char *why, size_t whylen)
+{
+	char	err[192];
+
+	if (value[0] == '@') {
+		(void)snprintf(why, whylen, "socket must be an absolute path: an abstract socket "
+		    "(@name) has no permissions, any local user could connect");
+		return -1;
+	}
+	/* Absolute: the daemon runs in "/" and re-reads this file there. */
+	if (value[0] != '/' &&
+	    strncmp(value, "$XDG_RUNTIME_DIR/", sizeof("$XDG_RUNTIME_DIR/") - 1) != 0) {
+		(void)snprintf(why, whylen, "socket must be an absolute path, got \"%.64s\"", value);
+		return -1;
+	}
+	if (path_expand(value, cf->socket, sizeof(cf->socket), err, sizeof(err)) == -1) {
+		(void)snprintf(why, whylen, "socket %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 <% } -%>
 /* Sets key to value in cf; on error writes the reason (without file:line) to why. */
 static int
@@ -92,25 +189,33 @@ config_set(struct config *cf, size_t key, const char *value, char *why, size_t w
 	(void)snprintf(cf->message, sizeof(cf->message), "%s", value);
 	return 0;
 <% } else { -%>
-	char	err[192];
+	unsigned long	n;
 
-	(void)key;
-	/* Absolute or abstract: the daemon runs in "/" and re-reads this file there. */
-	if (value[0] != '/' && value[0] != '@' &&
-	    strncmp(value, "$XDG_RUNTIME_DIR/", sizeof("$XDG_RUNTIME_DIR/") - 1) != 0) {
-		(void)snprintf(why, whylen, "socket must be an absolute path or @name, got \"%.64s\"",
-		    value);
+	switch (key) {
+	case 0:
+		return config_socket(cf, value, why, whylen);
+	case 1:
+		if (parse_mode(value, &cf->socket_mode) == 0)
+			return 0;
+		(void)snprintf(why, whylen, "socket_mode must be 3 or 4 octal digits from 000 to "
+		    "0777, such as 0660, got \"%.64s\"", value);
+		return -1;
+	case 2:
+		if (parse_count(value, CONFIG_CLIENTS_MAX, &n) == 0) {
+			cf->max_clients = (unsigned int)n;
+			return 0;
+		}
+		(void)snprintf(why, whylen, "max_clients must be a whole number from 1 to %d, got "
+		    "\"%.64s\"", CONFIG_CLIENTS_MAX, value);
+		return -1;
+	default:
+		if (parse_bytes(value, &cf->max_buffered) == 0)
+			return 0;
+		(void)snprintf(why, whylen, "max_buffered must be a number of bytes from %luK to "
+		    "%luM (digits, then K for KiB or M for MiB if wanted), got \"%.64s\"",
+		    CONFIG_BUFFERED_MIN / 1024, CONFIG_BUFFERED_MAX / 1024 / 1024, value);
 		return -1;
 	}
-	if (value[0] == '@' && value[1] == '\0') {
-		(void)snprintf(why, whylen, "socket \"@\" needs a name after the @");
-		return -1;
-	}
-	if (path_expand(value, cf->socket, sizeof(cf->socket), err, sizeof(err)) == -1) {
-		(void)snprintf(why, whylen, "socket %s", err);
-		return -1;
-	}
-	return 0;
 <% } -%>
 }
 
@@ -215,6 +320,14 @@ config_parse(const char *file, const char *buf, size_t len, struct config *cf,
 		(void)snprintf(err, errlen, "%s: %s", file, why);
 		return -1;
 	}
+	/* Each client's share of the budget must hold a useful piece of a line. */
+	if (tmp.max_buffered / tmp.max_clients < CONFIG_SHARE_MIN) {
+		(void)snprintf(err, errlen, "%s:%u: max_buffered (%lu bytes) must give each of the "
+		    "max_clients (%u) at least %d bytes", file,
+		    seen[3] != 0 ? seen[3] : seen[2], (unsigned long)tmp.max_buffered,
+		    tmp.max_clients, CONFIG_SHARE_MIN);
+		return -1;
+	}
 <% } -%>
 	*cf = tmp;
 	return 0;
@@ -288,6 +401,8 @@ config_describe(const struct config *cf, char *buf, size_t len)
 <% if (payload === 'tick') { -%>
 	(void)snprintf(buf, len, "ticking every %u s: %.200s", cf->interval, cf->message);
 <% } else { -%>
-	(void)snprintf(buf, len, "echoing on %s", cf->socket);
+	(void)snprintf(buf, len, "echoing on %s (mode %04o, at most %u clients, %lu bytes "
+	    "buffered)", cf->socket, cf->socket_mode, cf->max_clients,
+	    (unsigned long)cf->max_buffered);
 <% } -%>
 }

@@ -14,6 +14,14 @@
 #define CONFIG_ERR_MAX		1024		/* room for "file:line: reason" */
 <% if (payload === 'tick') { -%>
 #define CONFIG_INTERVAL_MAX	31536000U	/* one year, in seconds */
+<% } else { -%>
+#define CONFIG_SOCKET_MODE	0660		/* owner and group may connect */
+#define CONFIG_CLIENTS		256		/* max_clients by default */
+#define CONFIG_CLIENTS_MAX	65536
+#define CONFIG_BUFFERED		(64UL * 1024 * 1024)	/* max_buffered by default */
+#define CONFIG_BUFFERED_MIN	(64UL * 1024)
+#define CONFIG_BUFFERED_MAX	(1024UL * 1024 * 1024)
+#define CONFIG_SHARE_MIN	1024		/* least max_buffered / max_clients */
 <% } -%>
 
 /* A plain value: copied whole, never shared, so a reader sees an old or a new one. */
@@ -22,8 +30,11 @@ struct config {
 	unsigned int	interval;			/* seconds between ticks */
 	char		message[CONFIG_LINE_MAX];	/* logged at each tick */
 <% } else { -%>
-	/* The UNIX stream socket: an absolute path, or "@name" (Linux abstract namespace). */
+	/* The UNIX stream socket: an absolute path, never "@name" (see config.c). */
 	char		socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	unsigned int	socket_mode;	/* permissions of the socket file, set after bind */
+	unsigned int	max_clients;	/* clients served at once; the others wait in the backlog */
+	size_t		max_buffered;	/* bytes held for all clients together */
 <% } -%>
 };
 

@@ -5,19 +5,28 @@
  * Every client is served from the same loop, with non-blocking descriptors: a client that
  * stops reading, sends a huge line or vanishes mid-line costs only its own descriptor and
  * buffer, never the daemon's attention. A line is echoed once complete, so a client may send
- * it whole before reading; a line longer than ECHO_LINE_MAX is echoed in pieces as it arrives.
- * While a client's echo waits to be sent, nothing more is read from it: a client that never
- * reads is throttled by its own socket buffer, and memory stays bounded per client.
+ * it whole before reading; a line longer than a client's share is echoed in pieces as it
+ * arrives. While a client's echo waits to be sent, nothing more is read from it: a client that
+ * never reads is throttled by its own socket buffer.
+ *
+ * Memory is bounded by the config: at most max_clients are served at once (the others wait in
+ * the listen backlog, since the listener is not polled while the table is full). Half of
+ * max_buffered is split into equal shares, one per client, that no other client can take; the
+ * other half is a pool from which a client's buffer may grow past its share, up to
+ * ECHO_LINE_MAX, while the pool lasts. All of them together never hold more than max_buffered.
  *
  * The socket file: a stale one (left by kill -9: nobody listens) is replaced; a live one, or
- * anything that is not a socket, is never removed. At exit only the file this process created
- * is removed. "@name" binds a Linux abstract socket, which has no file at all.
+ * anything that is not a socket, is never removed. Its mode is set by chmod(2) between bind(2)
+ * and listen(2), so no client connects while the umask's mode is in force. At exit only the
+ * file this process created (same device and inode) is removed; a reload that finds it gone or
+ * replaced binds a new one.
  *
  * It forks no children. Work that needs one must reap it without blocking the loop: a
  * waitpid(-1, &status, WNOHANG) loop each time the loop wakes up after SIGCHLD.
  */
 #include "compat.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -44,6 +53,7 @@
 #define ECHO_LINE_MAX	(2 * 1024 * 1024)	/* longest line echoed whole */
 #define ECHO_BUF_MIN	4096			/* first buffer of a client */
 #define ECHO_CLIENTS	16			/* first size of the client table */
+#define ECHO_FD_SPARE	16	/* descriptors kept for 0-2, the listener, the log, the loop */
 
 /*
  * MSG_NOSIGNAL turns a client's hang-up mid-reply into EPIPE instead of SIGPIPE. macOS lacks it
@@ -63,6 +73,7 @@ struct client {
 	size_t	 len;		/* bytes received and not yet echoed */
 	size_t	 ready;		/* of those, the ones to echo: through the last newline */
 	size_t	 sent;		/* of those, the ones already sent */
+	size_t	 pooled;	/* of cap, the bytes beyond the share, taken from the pool */
 	int	 eof;		/* the client has shut down its sending side */
 };
 
@@ -72,8 +83,11 @@ struct payload {
 	nfds_t		 n, cap;
 	struct config	 cf;
 	struct stat	 st;	/* the socket file this process created */
-	int		 paused;	/* out of descriptors: stop accepting until a client leaves */
-	struct timespec	 retry;	/* paused by an accept error: try again then (CLOCK_MONOTONIC) */
+	nfds_t		 clients;	/* max_clients, clamped to what RLIMIT_NOFILE allows */
+	size_t		 share;		/* bytes each client is sure to have */
+	size_t		 pool, pooled;	/* bytes beyond the shares: the limit, and those taken */
+	struct timespec	 retry;	/* resting after an accept error until then (CLOCK_MONOTONIC) */
+	struct log_every accept_warn;
 };
 
 /* How long the listener rests after accept(2) fails for want of a resource (EMFILE, ENOBUFS...). */
@@ -90,13 +104,47 @@ echo_syserr(char *err, size_t errlen, const char *what, const char *path)
 	errno = saved;
 }
 
+/*
+ * Whether ECONNREFUSED proves that nobody listens. Linux answers EAGAIN when a live listener's
+ * queue is full, but the BSD kernels (and macOS) answer ECONNREFUSED, so there a refusal is
+ * asked again a few times, ECHO_STALE_TRIES over about half a second, before the socket is
+ * called stale. PORTABLE=1 takes the careful path on Linux too, so that make check proves it.
+ */
+#if !defined(__linux__) || CD_PORTABLE
+#define ECHO_STALE_TRIES	5
+#else
+#define ECHO_STALE_TRIES	1
+#endif
+#define ECHO_STALE_NSEC		125000000L	/* between two tries */
+
+/* One connect(2) to sun: 0 it was accepted or queued, 1 refused, -1 another error. */
+static int
+echo_knock(const struct sockaddr_un *sun, socklen_t len)
+{
+	int	fd, rc, saved;
+
+	if ((fd = socket_cloexec(SOCK_STREAM, 1)) == -1)
+		return -1;
+	/* Non-blocking: a live server with a full backlog answers EAGAIN instead of hanging us. */
+	if (connect(fd, (const struct sockaddr *)sun, len) == 0 || errno == EAGAIN ||
+	    errno == EINPROGRESS)
+		rc = 0;
+	else
+		rc = errno == ECONNREFUSED ? 1 : -1;
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rc;
+}
+
 /* 1 when path is a socket nobody listens on (a kill -9 leftover); else 0 or -1, err filled. */
 static int
 echo_stale(const char *path, const struct sockaddr_un *sun, socklen_t len, char *err,
     size_t errlen)
 {
+	struct timespec	pause = { 0, ECHO_STALE_NSEC };
 	struct stat	st;
-	int		fd, rc;
+	int		rc, tries;
 
 	if (lstat(path, &st) == -1) {
 		if (errno == ENOENT)
@@ -109,29 +157,22 @@ echo_stale(const char *path, const struct sockaddr_un *sun, socklen_t len, char 
 		    path);
 		return 0;
 	}
-	if ((fd = socket_cloexec(SOCK_STREAM, 1)) == -1) {
-		echo_syserr(err, errlen, "check", path);
-		return -1;
+	for (tries = 1;; tries++) {
+		if ((rc = echo_knock(sun, len)) != 1 || tries == ECHO_STALE_TRIES)
+			break;
+		(void)nanosleep(&pause, NULL);
 	}
-	/* Non-blocking: a live server with a full backlog answers EAGAIN instead of hanging us. */
-	if (connect(fd, (const struct sockaddr *)sun, len) == 0 || errno == EAGAIN ||
-	    errno == EINPROGRESS) {
+	if (rc == 0)
 		(void)snprintf(err, errlen, "cannot listen on %s: another process is listening "
 		    "on it", path);
-		rc = 0;
-	} else if (errno == ECONNREFUSED) {
-		rc = 1;
-	} else {
+	else if (rc == -1)
 		echo_syserr(err, errlen, "check", path);
-		rc = -1;
-	}
-	(void)close(fd);
 	return rc;
 }
 
-/* Returns a listening descriptor on path, and in *st the file it created. */
+/* Returns a listening descriptor on path, with the given mode, and in *st the file it created. */
 static int
-echo_listen(const char *path, struct stat *st, char *err, size_t errlen)
+echo_listen(const char *path, mode_t mode, struct stat *st, char *err, size_t errlen)
 {
 	struct sockaddr_un	sun;
 	socklen_t		len;
@@ -143,7 +184,7 @@ echo_listen(const char *path, struct stat *st, char *err, size_t errlen)
 		return -1;
 	}
 	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
-		if (errno != EADDRINUSE || path[0] == '@') {
+		if (errno != EADDRINUSE) {
 			echo_syserr(err, errlen, "bind", path);
 			goto fail;
 		}
@@ -155,10 +196,15 @@ echo_listen(const char *path, struct stat *st, char *err, size_t errlen)
 			goto fail;
 		}
 	}
-	if ((path[0] != '@' && lstat(path, st) == -1) || listen(fd, SOMAXCONN) == -1) {
+	/* Before listen(2): until then a connect is refused, so the umask's mode admits nobody. */
+	if (chmod(path, mode) == -1) {
+		echo_syserr(err, errlen, "set the mode of", path);
+		(void)unlink(path);
+		goto fail;
+	}
+	if (lstat(path, st) == -1 || listen(fd, SOMAXCONN) == -1) {
 		echo_syserr(err, errlen, "listen on", path);
-		if (path[0] != '@')
-			(void)unlink(path);
+		(void)unlink(path);
 		goto fail;
 	}
 	return fd;
@@ -175,23 +221,73 @@ echo_unlink(const char *path, const struct stat *st)
 {
 	struct stat	now;
 
-	if (path[0] == '@')
-		return;
 	if (lstat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
 	    unlink(path) == -1)
 		log_warn("cannot remove %s", path);
+}
+
+/* Frees a client's buffer, giving back what it took from the pool. */
+static void
+client_free(struct payload *p, struct client *c)
+{
+	free(c->buf);
+	c->buf = NULL;
+	c->cap = 0;
+	p->pooled -= c->pooled;
+	c->pooled = 0;
 }
 
 static void
 client_drop(struct payload *p, nfds_t i)
 {
 	(void)close(p->fds[i].fd);
-	free(p->cl[i].buf);
+	client_free(p, &p->cl[i]);
 	p->n--;
 	p->fds[i] = p->fds[p->n];
 	p->cl[i] = p->cl[p->n];
-	p->paused = 0;
-	p->retry.tv_sec = 0;
+	/*
+	 * An accept rest (p->retry) is not ended here: a departing client frees a descriptor for
+	 * one waiting connection at most, and ending the rest at each departure would retry, fail
+	 * and log at the rate clients come and go.
+	 */
+}
+
+/* Rests the listener for ECHO_RETRY_SEC after an accept error, saying so at most every 10 s. */
+static void
+echo_rest(struct payload *p, const char *what)
+{
+	log_warn_every(&p->accept_warn, "cannot %s on %s; retrying in %d s", what, p->cf.socket,
+	    ECHO_RETRY_SEC);
+	if (clock_gettime(CLOCK_MONOTONIC, &p->retry) == 0)
+		p->retry.tv_sec += ECHO_RETRY_SEC;
+	else
+		p->retry.tv_sec = 0;
+}
+
+/*
+ * Sets the client limit and each client's share from cf. The limit is clamped to the
+ * descriptors RLIMIT_NOFILE leaves (logged once per change), and the share follows the clamped
+ * limit: fewer clients, each holding more, still within max_buffered.
+ */
+static void
+echo_limits(struct payload *p, const struct config *cf)
+{
+	struct rlimit	rl;
+	nfds_t		clients = cf->max_clients;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)clients + ECHO_FD_SPARE > rl.rlim_cur) {
+		clients = rl.rlim_cur > ECHO_FD_SPARE ? (nfds_t)(rl.rlim_cur - ECHO_FD_SPARE) : 1;
+		if (clients != p->clients)
+			log_warnx("max_clients %u is more than the descriptor limit (RLIMIT_NOFILE "
+			    "%llu) allows: serving at most %lu clients at once", cf->max_clients,
+			    (unsigned long long)rl.rlim_cur, (unsigned long)clients);
+	}
+	p->clients = clients;
+	p->pool = cf->max_buffered / 2;
+	p->share = (cf->max_buffered - p->pool) / clients;
+	if (p->share > ECHO_LINE_MAX)
+		p->share = ECHO_LINE_MAX;
 }
 
 /* Room for one more client in the tables. */
@@ -220,10 +316,9 @@ echo_accept(struct payload *p)
 {
 	int	fd;
 
-	for (;;) {
+	while (p->n - 2 < p->clients) {
 		if (echo_grow(p) == -1) {
-			log_warn("cannot accept more clients on %s", p->cf.socket);
-			p->paused = 1;
+			echo_rest(p, "make room for more clients");
 			return;
 		}
 		fd = accept_cloexec(p->fds[1].fd);
@@ -234,14 +329,9 @@ echo_accept(struct payload *p)
 				/*
 				 * EMFILE and friends: the connection stays queued and the listener
 				 * readable, so retrying now would spin (and flood the log). Rest
-				 * until a client leaves or ECHO_RETRY_SEC pass, whichever is first:
-				 * with no client connected, none would ever leave.
+				 * for ECHO_RETRY_SEC, whether or not clients leave meanwhile.
 				 */
-				log_warn("cannot accept a client on %s; retrying in %d s",
-				    p->cf.socket, ECHO_RETRY_SEC);
-				p->paused = 1;
-				if (clock_gettime(CLOCK_MONOTONIC, &p->retry) == 0)
-					p->retry.tv_sec += ECHO_RETRY_SEC;
+				echo_rest(p, "accept a client");
 			}
 			return;
 		}
@@ -251,22 +341,43 @@ echo_accept(struct payload *p)
 	}
 }
 
+/* The next size of a full buffer: twice, within the share or what the pool has left. */
+static size_t
+client_room(const struct payload *p, const struct client *c)
+{
+	size_t	cap, over;
+
+	cap = c->cap == 0 ? ECHO_BUF_MIN : c->cap * 2;
+	if (cap > ECHO_LINE_MAX)
+		cap = ECHO_LINE_MAX;
+	if (cap <= p->share)
+		return cap;
+	over = cap - p->share;
+	if (over > c->pooled && p->pooled - c->pooled + over > p->pool)
+		return c->cap > p->share ? c->cap : p->share;
+	return cap;
+}
+
 /* Returns -1 when the client must go. */
 static int
-client_read(struct client *c, int fd)
+client_read(struct payload *p, struct client *c, int fd)
 {
 	size_t	 cap, i;
 	ssize_t	 n;
 	char	*buf;
 
-	if (c->len == c->cap) {
-		cap = c->cap == 0 ? ECHO_BUF_MIN : c->cap * 2;
-		if (cap > ECHO_LINE_MAX)
-			cap = ECHO_LINE_MAX;
+	if (c->len == c->cap && (cap = client_room(p, c)) > c->cap) {
 		if ((buf = realloc(c->buf, cap)) == NULL)
 			return -1;
 		c->buf = buf;
 		c->cap = cap;
+		p->pooled -= c->pooled;
+		c->pooled = cap > p->share ? cap - p->share : 0;
+		p->pooled += c->pooled;
+	}
+	if (c->len == c->cap) {
+		c->ready = c->len;	/* a line too long to hold: echo what we have */
+		return 0;
 	}
 	n = read(fd, c->buf + c->len, c->cap - c->len);
 	if (n == -1)
@@ -284,13 +395,13 @@ client_read(struct client *c, int fd)
 		}
 	}
 	c->len += (size_t)n;
-	if (c->len == ECHO_LINE_MAX)
+	if (c->len == c->cap && client_room(p, c) == c->cap)
 		c->ready = c->len;	/* a line too long to hold: echo what we have */
 	return 0;
 }
 
 static int
-client_write(struct client *c, int fd)
+client_write(struct payload *p, struct client *c, int fd)
 {
 	ssize_t	n;
 
@@ -305,9 +416,7 @@ client_write(struct client *c, int fd)
 	c->ready = c->sent = 0;
 	if (c->len == 0) {
 		/* Idle clients hold no buffer: a thousand of them cost a thousand descriptors. */
-		free(c->buf);
-		c->buf = NULL;
-		c->cap = 0;
+		client_free(p, c);
 	}
 	return 0;
 }
@@ -335,8 +444,10 @@ payload_open(struct payload **pp, const struct config *cf, char *err, size_t err
 	p->cap = ECHO_CLIENTS;
 	p->cf = *cf;
 	p->fds[0].fd = -1;
-	if ((p->fds[1].fd = echo_listen(cf->socket, &p->st, err, errlen)) == -1)
+	if ((p->fds[1].fd = echo_listen(cf->socket, (mode_t)cf->socket_mode, &p->st, err,
+	    errlen)) == -1)
 		goto fail;
+	echo_limits(p, cf);
 	p->n = 2;
 	*pp = p;
 	return 0;
@@ -351,24 +462,36 @@ fail:
 	return -1;
 }
 
-/* A new socket path is bound before the old one is let go: a failure changes nothing. */
+/*
+ * A new socket is bound before the old one is let go: a failure changes nothing. It is needed
+ * when the path changed, and when the file at the path is no longer the one bound (removed, or
+ * replaced): the same device and inode, not the same name, mean the same socket.
+ */
 int
 payload_apply(struct payload *p, const struct config *cf, char *err, size_t errlen)
 {
 	struct stat	st;
 	int		fd;
 
-	if (strcmp(cf->socket, p->cf.socket) != 0) {
-		if ((fd = echo_listen(cf->socket, &st, err, errlen)) == -1)
+	if (strcmp(cf->socket, p->cf.socket) != 0 || lstat(cf->socket, &st) == -1 ||
+	    st.st_dev != p->st.st_dev || st.st_ino != p->st.st_ino) {
+		if ((fd = echo_listen(cf->socket, (mode_t)cf->socket_mode, &st, err,
+		    errlen)) == -1)
 			return -1;
 		echo_unlink(p->cf.socket, &p->st);
 		(void)close(p->fds[1].fd);
 		p->fds[1].fd = fd;
 		p->st = st;
-		p->paused = 0;
 		p->retry.tv_sec = 0;
+	} else if ((st.st_mode & 07777) != cf->socket_mode) {
+		if (chmod(cf->socket, (mode_t)cf->socket_mode) == -1) {
+			echo_syserr(err, errlen, "set the mode of", cf->socket);
+			return -1;
+		}
+		p->st.st_mode = (st.st_mode & ~(mode_t)07777) | (mode_t)cf->socket_mode;
 	}
 	p->cf = *cf;
+	echo_limits(p, cf);
 	return 0;
 }
 
@@ -379,13 +502,12 @@ payload_pollfds(struct payload *p, nfds_t *n)
 	struct timespec	 now;
 	nfds_t		 i;
 
-	if (p->paused && p->retry.tv_sec != 0 && clock_gettime(CLOCK_MONOTONIC, &now) == 0 &&
-	    !ts_before(&now, &p->retry)) {
-		p->paused = 0;
+	if (p->retry.tv_sec != 0 && clock_gettime(CLOCK_MONOTONIC, &now) == 0 &&
+	    !ts_before(&now, &p->retry))
 		p->retry.tv_sec = 0;
-	}
 	p->fds[0].revents = 0;
-	p->fds[1].events = p->paused ? 0 : POLLIN;
+	/* Resting, or full: the listener is not watched, and new connections wait in its backlog. */
+	p->fds[1].events = p->retry.tv_sec != 0 || p->n - 2 >= p->clients ? 0 : POLLIN;
 	p->fds[1].revents = 0;
 	for (i = 2; i < p->n; i++) {
 		c = &p->cl[i];
@@ -402,7 +524,7 @@ payload_timeout(const struct payload *p, struct timespec *left)
 	struct timespec	now;
 
 	/* No deadline, but the end of a rest after an accept error: sleep until then at most. */
-	if (!p->paused || p->retry.tv_sec == 0 || clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+	if (p->retry.tv_sec == 0 || clock_gettime(CLOCK_MONOTONIC, &now) == -1)
 		return 0;
 	ts_left(&p->retry, &now, left);
 	return 1;
@@ -421,12 +543,18 @@ payload_dispatch(struct payload *p)
 		c = &p->cl[i];
 		if ((re = p->fds[i].revents) == 0)
 			continue;
-		if (re & POLLNVAL)
+		/*
+		 * A hang-up or error without the event asked for (POLLHUP for a client awaiting
+		 * POLLOUT, whose peer shut down both ways) is final: reading would return 0 again
+		 * and again, and the loop would spin.
+		 */
+		if ((re & POLLNVAL) ||
+		    ((re & (POLLHUP | POLLERR)) && !(re & p->fds[i].events)))
 			rc = -1;
 		else if (re & POLLOUT)
-			rc = client_write(c, p->fds[i].fd);
+			rc = client_write(p, c, p->fds[i].fd);
 		else
-			rc = client_read(c, p->fds[i].fd);
+			rc = client_read(p, c, p->fds[i].fd);
 		if (rc == -1 || (c->eof && c->sent == c->ready && c->len == 0))
 			client_drop(p, i);
 	}
@@ -441,7 +569,7 @@ payload_close(struct payload *p)
 
 	for (i = 2; i < p->n; i++) {
 		(void)close(p->fds[i].fd);
-		free(p->cl[i].buf);
+		client_free(p, &p->cl[i]);
 	}
 	echo_unlink(p->cf.socket, &p->st);
 	(void)close(p->fds[1].fd);
