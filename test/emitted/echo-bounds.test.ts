@@ -1,7 +1,7 @@
 // The echo server's bounds, from outside (hostile review item 4): max_clients served at once, the
 // others wait until one leaves; and max_buffered bounds the memory of clients that never read.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
@@ -107,6 +107,73 @@ for (const reload of ['single', 'multi'] as const) {
         for (let i = 0; i < 300 && alive(pid); i++) await sleep(10);
         expect(alive(pid)).toBe(false);
       },
+    );
+
+    // Out of descriptors while clients come and go: each departure frees one descriptor, and a
+    // daemon that ends its accept rest there retries, fails and logs at the rate clients churn.
+    // The rest stays 1 s and the warning comes once per 10 s, with the count of the held-back ones.
+    itWith(['make', 'cc', 'prlimit'])(
+      'out of descriptors, the accept warning comes once per 10 s and counts one retry per second',
+      async () => {
+        const dir = generateProject(['--reload', reload, '--payload', 'echo']);
+        make(dir, [WERROR]);
+        const runDir = join(dir, 'run');
+        mkdirSync(runDir);
+        const sock = join(runDir, 'd.sock');
+        writeFileSync(join(runDir, 'd.conf'), `socket = ${sock}\n`);
+        const d = spawn('./myd', ['-f', '-c', join(runDir, 'd.conf'), '-p', join(runDir, 'd.pid')], {
+          cwd: dir,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let err = '';
+        d.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+        let stop = false;
+        try {
+          for (let i = 0; i < 300 && !existsSync(sock); i++) await sleep(10);
+          const c = await connect(sock);
+          expect(await echoOf(c, 'warm-up', 3000)).toBe('warm-up\n');
+          c.destroy();
+          await sleep(100);
+          // Room for one client: the limit is the lowest free descriptor plus one (what the
+          // daemon inherited above it, in the foreground, stays open and does not count).
+          const fds = new Set(readdirSync(`/proc/${d.pid}/fd`).map(Number));
+          let free = 0;
+          while (fds.has(free)) free++;
+          const p = run(['prlimit', `--pid=${d.pid}`, `--nofile=${free + 1}:${free + 1}`]);
+          expect(p.status, p.out).toBe(0);
+          // Twelve clients that connect, ask for one echo, leave and come again, for 11.5 s.
+          let served = 0;
+          const churn = async () => {
+            while (!stop) {
+              const s = await connect(sock).catch(() => null);
+              if (s === null) {
+                await sleep(20);
+                continue;
+              }
+              s.on('error', () => {});
+              if ((await echoOf(s, 'churn', 200)) === 'churn\n') served++;
+              s.destroy();
+            }
+          };
+          const workers = Array.from({ length: 12 }, churn);
+          await sleep(11_500);
+          stop = true;
+          await Promise.all(workers);
+          const warnings = err.split('\n').filter((l) => l.includes('cannot accept'));
+          expect(warnings.length, err).toBeGreaterThanOrEqual(2);
+          expect(warnings.length, err).toBeLessThanOrEqual(2);
+          const held = /and (\d+) more like it in the last 10 s/.exec(warnings[1]!);
+          expect(held, warnings[1]).not.toBeNull();
+          // One failed accept per 1 s rest: about 10 in 10 s, not one per departing client.
+          expect(Number(held![1]), err).toBeLessThanOrEqual(12);
+          expect(served, 'the daemon went on serving within the limit').toBeGreaterThan(0);
+        } finally {
+          stop = true;
+          d.kill('SIGTERM');
+          await new Promise((r) => (d.exitCode !== null ? r(null) : d.once('exit', r)));
+        }
+      },
+      40_000,
     );
   });
 }
