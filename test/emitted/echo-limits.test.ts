@@ -46,20 +46,22 @@ function echo(sock: string, line: string): Promise<string> {
   });
 }
 
-// Sends 4 MiB of lines without reading the echo, then shuts down both ways and holds the fd.
+// Sends lines without reading the echo until both directions are full (no progress for 0.3 s),
+// then shuts down both ways, says so by creating argv[2], and holds the fd.
 const HANGUP = `
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.setblocking(False)
-chunk, sent, end = (b'x' * 1023 + b'\\n') * 64, 0, time.time() + 5
-while sent < 4 * 1024 * 1024 and time.time() < end:
-    try: sent += s.send(chunk)
-    except BlockingIOError: time.sleep(0.01)
+chunk, stuck, end = (b'x' * 1023 + b'\\n') * 64, 0, time.time() + 10
+while stuck < 30 and time.time() < end:
+    try: s.send(chunk); stuck = 0
+    except BlockingIOError: stuck += 1; time.sleep(0.01)
 s.shutdown(socket.SHUT_RDWR)
+open(sys.argv[2], 'w').close()
 time.sleep(20)
 `;
 
 for (const reload of ['single', 'multi'] as const) {
-  for (const portable of reload === 'single' ? [false, true] : [false]) {
+  for (const portable of [false, true]) {
     describe(`reload=${reload} payload=echo${portable ? ' PORTABLE=1' : ''} limits`, () => {
       itWith(['make', 'cc', 'python3'])(
         'a client that hangs up with its echo unsent does not spin the daemon',
@@ -71,14 +73,17 @@ for (const reload of ['single', 'multi'] as const) {
           const sock = join(run, 'd.sock');
           const pid = start(dir, run, `socket = ${sock}\n`);
           writeFileSync(join(run, 'hangup.py'), HANGUP);
+          const down = join(run, 'down');
           const py = spawnSync(
             'sh',
-            ['-c', `python3 "$1" "$2" >/dev/null 2>&1 & echo $!`, 'sh', join(run, 'hangup.py'), sock],
+            ['-c', `python3 "$1" "$2" "$3" >/dev/null 2>&1 & echo $!`, 'sh', join(run, 'hangup.py'), sock, down],
             { encoding: 'utf8' },
           );
           const pypid = Number(py.stdout.trim());
           try {
-            await sleep(2000);
+            for (let i = 0; i < 1000 && !existsSync(down); i++) await sleep(10);
+            expect(existsSync(down), 'the client never filled both directions').toBe(true);
+            await sleep(300);
             const before = cpuTicks(pid);
             await sleep(1500);
             // A spinning loop burns ~150 ticks in 1.5 s.
