@@ -92,10 +92,14 @@ function supervised(name: string, flags: readonly string[]) {
       // Foreground: runsv is its parent, and it is the exact binary with -f.
       const stat = readFileSync(`/proc/${first}/stat`, 'utf8');
       expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])).toBe(runsv);
-      expect(readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0').filter(Boolean)).toEqual([
-        `${T}/prefix/sbin/${name}`,
-        '-f',
-      ]);
+      // sv reports the pid as soon as runsv forks, before run (and chpst) exec: wait for the last exec,
+      // which keeps the pid. A run script that forked the daemon instead would never get there.
+      const argv = () => readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      const want = [`${T}/prefix/sbin/${name}`, '-f'];
+      await waitFor(`pid ${first} to exec ${want.join(' ')} (it runs ${argv().join(' ')})`, () =>
+        argv().join('\0') === want.join('\0') ? true : undefined,
+      ).catch(() => undefined);
+      expect(argv()).toEqual(want);
       await waitFor('the tick in the svlogd log', () => (log().includes('first-tick') ? true : undefined));
       if (flags.includes('--user')) {
         const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${first}/status`, 'utf8'))![1];
