@@ -15,6 +15,8 @@ import {
   rmSync,
   writeFileSync,
   chmodSync,
+  statSync,
+  symlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -153,6 +155,128 @@ for (const reload of ['single', 'multi'] as const) {
       expect(r.out).toMatch(/cannot use .*d\.pid as the pid file: it is not a regular file/);
       expect(r.out.split('not a regular file').length - 1).toBe(1);
       expect(r.out).not.toContain('Invalid argument');
+    });
+
+    /** -s as the init scripts call it: stdout (the pid they would signal), stderr, status. */
+    const query = (pidf: string) => {
+      const r = spawnSync('./myd', ['-s', '-p', pidf], { cwd: dir, encoding: 'utf8', timeout: 10_000 });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    /**
+     * A python3 process that holds a lock on file (a POSIX read lock, or an OFD write lock, which
+     * reports no pid) until its stdin closes, or 30 s at most.
+     */
+    const holdLock = async (file: string, kind: 'read' | 'ofd', uid?: number) => {
+      const py = [
+        'import fcntl, os, select, struct, sys',
+        `fd = os.open(sys.argv[1], os.O_RDONLY if sys.argv[2] == 'read' else os.O_RDWR)`,
+        `if sys.argv[2] == 'read': fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)`,
+        `else: fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack('hhqqi4x', fcntl.F_WRLCK, 0, 0, 0, 0))`,
+        `print('locked', flush=True)`,
+        'select.select([sys.stdin], [], [], 30)',
+      ].join('\n');
+      const child = spawn('python3', ['-c', py, file, kind], { stdio: ['pipe', 'pipe', 'pipe'], uid });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      const gone = new Promise<void>((r) => child.on('exit', () => r()));
+      await Promise.race([until('the lock', () => out.includes('locked'), 10_000), gone]);
+      return {
+        pid: child.pid!,
+        out: () => out,
+        release: async () => (child.stdin!.end(), await gone),
+      };
+    };
+
+    itc('the pid file is created 0600: no other account can open it to hold a read lock on it', async () => {
+      const s = scratch();
+      expect(run(['./myd', '-c', s.conf, '-p', s.pidf], { cwd: dir }).status).toBe(0);
+      const pid = track(readPid(s.pidf));
+      expect(statSync(s.pidf).mode & 0o777).toBe(0o600);
+      await stop(pid);
+    });
+
+    itWith(['make', 'cc', 'python3'], () => (isRoot ? undefined : 'needs root to try the lock as nobody'))(
+      'as nobody, a leftover pid file cannot be opened, so it cannot be locked to block the next start',
+      async () => {
+        const s = scratch();
+        expect(run(['./myd', '-c', s.conf, '-p', s.pidf], { cwd: dir }).status).toBe(0);
+        const pid = track(readPid(s.pidf));
+        process.kill(pid, 'SIGKILL'); // leaves the pid file behind, as kill -9 does
+        await until(`pid ${pid} to die`, () => !alive(pid));
+        const h = await holdLock(s.pidf, 'read', 65534);
+        expect(h.out()).toContain('Permission denied');
+        await h.release();
+        const again = run(['./myd', '-c', s.conf, '-p', s.pidf], { cwd: dir });
+        expect(again.status, again.out).toBe(0);
+        await stop(track(readPid(s.pidf)));
+      },
+    );
+
+    itWith(['make', 'cc', 'python3'])(
+      "someone else's read lock is named as such: the start exits 71 naming its pid, -s says not running",
+      async () => {
+        const s = scratch();
+        // A leftover from kill -9 naming a live process that is not the daemon: this test's own.
+        writeFileSync(s.pidf, `${process.pid}\n`);
+        const h = await holdLock(s.pidf, 'read');
+        try {
+          const r = run(['./myd', '-c', s.conf, '-p', s.pidf], { cwd: dir });
+          expect(r.status, r.out).toBe(71);
+          expect(r.out).toContain(`pid ${h.pid} holds a read lock on it, and is not an instance of myd`);
+          expect(r.out).not.toContain('already running');
+          const q = query(s.pidf);
+          expect(q.status, q.stderr).toBe(3);
+          expect(q.stdout).toBe('');
+          expect(q.stderr).toContain(`pid ${h.pid} holds a read lock`);
+        } finally {
+          await h.release();
+        }
+      },
+    );
+
+    itWith(['make', 'cc', 'python3'])(
+      'an OFD lock reports no pid: neither the start nor -s names the stale pid in the file, and -s prints nothing',
+      async () => {
+        const s = scratch();
+        writeFileSync(s.pidf, `${process.pid}\n`);
+        const h = await holdLock(s.pidf, 'ofd');
+        try {
+          const r = run(['./myd', '-c', s.conf, '-p', s.pidf], { cwd: dir });
+          expect(r.status, r.out).toBe(1);
+          expect(r.out).toContain('a process whose pid cannot be known holds it');
+          expect(r.out).not.toContain(String(process.pid));
+          // Exit 0 would send the init script's kill to whatever -s printed.
+          const q = query(s.pidf);
+          expect(q.status, q.stderr).toBe(71);
+          expect(q.stdout).toBe('');
+          expect(q.stderr).not.toContain(String(process.pid));
+        } finally {
+          await h.release();
+        }
+      },
+    );
+
+    itc('a symbolic link or a directory at the pid path: the start and -s give the same reason, in words', () => {
+      const s = scratch();
+      const target = join(s.run, 'target');
+      writeFileSync(target, 'not a pid file\n');
+      symlinkSync(target, s.pidf);
+      const cases = [
+        { make: () => undefined, why: 'it is a symbolic link, and a pid file is never opened through one' },
+        { make: () => (rmSync(s.pidf), mkdirSync(s.pidf)), why: 'it is not a regular file' },
+      ];
+      for (const c of cases) {
+        c.make();
+        const r = run(['./myd', '-c', s.conf, '-p', s.pidf], { cwd: dir });
+        expect(r.status, r.out).toBe(71);
+        expect(r.out).toContain(`cannot use ${s.pidf} as the pid file: ${c.why}`);
+        const q = query(s.pidf);
+        expect(q.status, q.stderr).toBe(71);
+        expect(q.stdout).toBe('');
+        expect(q.stderr).toContain(`cannot query ${s.pidf}: ${c.why}`);
+      }
+      expect(readFileSync(target, 'utf8')).toBe('not a pid file\n');
     });
 
     itc(

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,45 +27,51 @@
 /* How many times the file may be replaced between open and lock before pidfile_open gives up. */
 #define PIDFILE_TRIES	16
 
-/* The pid of the lock's holder: F_GETLK first, which cannot race its write; else the file. */
-static pid_t
-pidfile_holder(int fd)
+/*
+ * Who holds a lock that conflicts with a write lock on fd: 1 with *held filled in, 0 when no one
+ * does (any more), -1 with errno. Only F_GETLK, never the file's contents: between another
+ * start's lock and its write, and whenever the holder is not an instance, they are a dead
+ * daemon's pid. An OFD lock reports l_pid -1 and a lock from another NFS host 0: unknown.
+ */
+static int
+pidfile_holder(int fd, struct pidfile_holder *held)
 {
 	struct flock	fl;
-	char		buf[32];
-	ssize_t		n;
-	long		pid;
-	char		*end;
 
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
-	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0)
-		return fl.l_pid;
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
+	if (fcntl(fd, F_GETLK, &fl) == -1)
+		return -1;
+	if (fl.l_type == F_UNLCK)
 		return 0;
-	buf[n] = '\0';
-	pid = strtol(buf, &end, 10);
-	return (end != buf && pid > 0) ? (pid_t)pid : 0;
+	held->pid = fl.l_pid > 0 ? fl.l_pid : 0;
+	held->reader = fl.l_type == F_RDLCK;
+	return 1;
 }
 
 /*
  * Opens and locks path; returns the descriptor. When another process holds the lock, fails with
- * errno EAGAIN and *running set to its pid (0 if unknown). EINVAL: path is not a regular file;
- * EMLINK: it has other hard links; EBUSY: it kept being replaced. Other failures keep their errno.
+ * errno EAGAIN and *held saying who (an instance's write lock, or someone's read lock). EINVAL:
+ * path is not a regular file; EMLINK: it has other hard links; EBUSY: it kept being replaced.
+ * Other failures keep their errno.
+ *
+ * The file is created 0600, as FreeBSD's daemon(8) and syslogd create theirs: anyone who can
+ * open it can hold a read lock on it, which blocks every start. Readers of the pid ask -s as
+ * root, as init systems do.
  */
 int
-pidfile_open(const char *path, pid_t *running)
+pidfile_open(const char *path, struct pidfile_holder *held)
 {
 <% if (starter) { -%>
 	/*
 	 * TODO (APUE 13.5, daemon(7) step 12): the single-instance lock. Return the open, locked
-	 * descriptor. When another process holds the lock, fail with errno EAGAIN and *running
-	 * set to its pid (pidfile_holder() above finds it; 0 if unknown): main then prints
-	 * "already running (pid N)" and exits 1. Any other failure: -1 with that errno.
+	 * descriptor. When another process holds the lock, fail with errno EAGAIN and *held
+	 * saying who (pidfile_holder() above fills it in): main then prints "already running
+	 * (pid N)" and exits 1. Any other failure: -1 with that errno.
 	 *
-	 * 1. Set *running to 0. open(2) path read-write, creating it with mode 0644, and with the
+	 * 1. Clear *held. open(2) path read-write, creating it with mode 0600 (anyone who can
+	 *    open it could read-lock it and block every start), and with the
 	 *    flags that make it close-on-exec, refuse to follow a symbolic link, never block on
 	 *    a FIFO planted there, and never make it a controlling terminal;
 	 * 2. fstat(2) it and refuse anything but a regular file (EINVAL: main then says so);
@@ -89,20 +94,20 @@ pidfile_open(const char *path, pid_t *running)
 	 * alone", "a new start takes over the stale pid file".
 	 */
 	(void)path;
-	(void)running;
+	(void)held;
 	(void)pidfile_holder;
 	(void)PIDFILE_TRIES;
 	return todo("pidfile_open", "helper/pidfile.c");
 <% } else { -%>
 	struct flock	fl;
 	struct stat	st, now;
-	int		fd, saved, tries;
+	int		fd, saved, tries, rc;
 
-	*running = 0;
+	memset(held, 0, sizeof(*held));
 	for (tries = 0; tries < PIDFILE_TRIES; tries++) {
 		/* O_NONBLOCK: a FIFO planted at the path must not hang the start; it is refused below. */
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
-		    0644);
+		    0600);
 		if (fd == -1)
 			return -1;
 		if (fstat(fd, &st) == -1)
@@ -116,11 +121,15 @@ pidfile_open(const char *path, pid_t *running)
 		fl.l_type = F_WRLCK;
 		fl.l_whence = SEEK_SET;
 		if (fcntl(fd, F_SETLK, &fl) == -1) {
-			if (errno == EACCES || errno == EAGAIN) {
-				*running = pidfile_holder(fd);
+			if (errno != EACCES && errno != EAGAIN)
+				goto fail;
+			/* Released since: try again. Else report who holds it. */
+			if ((rc = pidfile_holder(fd, held)) == 1)
 				errno = EAGAIN;
-			}
-			goto fail;
+			if (rc != 0)
+				goto fail;
+			(void)close(fd);
+			continue;
 		}
 		/*
 		 * FreeBSD's flopen(3): open and lock are two steps. If the daemon that held the lock
@@ -154,18 +163,17 @@ fail:
 /*
  * Who holds the lock on path, for `-s` and the init scripts' status: the lock is the truth, not
  * the file's existence or its contents, nor /proc/PID/exe (a package upgrade replaces the
- * binary under a running daemon). Returns 1 with *holder set (0 if its pid cannot be known), 0
- * when no process holds it (or there is no file), -1 with errno set (EINVAL: not a regular
- * file). Opens the file read-only and never creates, locks or changes it.
+ * binary under a running daemon). Returns 1 with *held filled in, 0 when no process holds it
+ * (or there is no file), -1 with errno set (EINVAL: not a regular file). Opens the file
+ * read-only and never creates, locks or changes it.
  */
 int
-pidfile_query(const char *path, pid_t *holder)
+pidfile_query(const char *path, struct pidfile_holder *held)
 {
-	struct flock	fl;
 	struct stat	st;
 	int		fd, saved, rc = -1;
 
-	*holder = 0;
+	memset(held, 0, sizeof(*held));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)) == -1)
 		return errno == ENOENT ? 0 : -1;
 	if (fstat(fd, &st) == -1)
@@ -174,14 +182,7 @@ pidfile_query(const char *path, pid_t *holder)
 		errno = EINVAL;
 		goto out;
 	}
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	if (fcntl(fd, F_GETLK, &fl) == -1)
-		goto out;
-	rc = fl.l_type != F_UNLCK;
-	if (rc == 1)
-		*holder = pidfile_holder(fd);
+	rc = pidfile_holder(fd, held);
 out:
 	saved = errno;
 	(void)close(fd);

@@ -106,15 +106,53 @@ ignore_sigpipe(void)
 	return sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* -s: the lock is the truth (pidfile_query); the init scripts' status and stop use this. */
+/*
+ * Why path cannot be the pid file, in words: the start and -s say the same. open(O_NOFOLLOW)
+ * fails ELOOP on a symbolic link, and O_RDWR EISDIR on a directory where O_RDONLY opens it.
+ */
+static const char *
+pidfile_why(const char *path, int err)
+{
+	struct stat	st;
+
+	switch (err) {
+	case EINVAL:
+	case EISDIR:
+		return "it is not a regular file";
+	case ELOOP:
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return "it is a symbolic link, and a pid file is never opened through one";
+		break;
+	case EMLINK:
+		return "it has other hard links, which writing the pid would overwrite";
+	case EBUSY:
+		return "it kept being replaced while being locked";
+	}
+	return strerror(err);
+}
+
+/*
+ * -s: the lock is the truth (pidfile_query); the init scripts' status and stop use this. Exit 0
+ * only with a pid on stdout: a script's `kill $(<%- name %> -s)` must never get 0 or a stale pid.
+ */
 static int
 query(const char *pidfile)
 {
-	pid_t	holder;
+	struct pidfile_holder	held;
 
-	switch (pidfile_query(pidfile, &holder)) {
+	switch (pidfile_query(pidfile, &held)) {
 	case 1:
-		(void)printf("%ld\n", (long)holder);
+		if (held.reader) {
+			(void)fprintf(stderr, "%s: not running, but pid %ld holds a read lock on %s, "
+			    "which blocks a start\n", <%- IDENT %>_NAME, (long)held.pid, pidfile);
+			return EXIT_NOTRUNNING;
+		}
+		if (held.pid == 0) {
+			(void)fprintf(stderr, "%s: a process whose pid cannot be known holds the lock on "
+			    "%s (an OFD lock, or a lock from another host)\n", <%- IDENT %>_NAME, pidfile);
+			return EXIT_OSERR;
+		}
+		(void)printf("%ld\n", (long)held.pid);
 		return 0;
 	case 0:
 		(void)fprintf(stderr, "%s: not running (no process holds the lock on %s)\n",
@@ -122,30 +160,25 @@ query(const char *pidfile)
 		return EXIT_NOTRUNNING;
 	default:
 		(void)fprintf(stderr, "%s: cannot query %s: %s\n", <%- IDENT %>_NAME, pidfile,
-		    errno == EINVAL ? "not a regular file" : strerror(errno));
+		    pidfile_why(pidfile, errno));
 		return EXIT_OSERR;
 	}
 }
 
 /* The pid file could not be taken: say why in words, not only in an errno. */
 static _Noreturn void
-pidfile_fail(pid_t running)
+pidfile_fail(const struct pidfile_holder *held)
 {
-	switch (errno) {
-	case EAGAIN:
-		startup_fail(EXIT_RUNNING, "already running (pid %ld)", (long)running);
-	case EINVAL:
-		startup_fail(EXIT_OSERR, "cannot use %s as the pid file: it is not a regular file",
-		    d.pidfile);
-	case EMLINK:
-		startup_fail(EXIT_OSERR, "cannot use %s as the pid file: it has other hard links, "
-		    "which writing the pid would overwrite", d.pidfile);
-	case EBUSY:
-		startup_fail(EXIT_OSERR, "cannot lock %s: it kept being replaced while being locked",
-		    d.pidfile);
-	default:
-		startup_fail(EXIT_OSERR, "cannot lock %s: %s", d.pidfile, strerror(errno));
-	}
+	if (errno != EAGAIN)
+		startup_fail(EXIT_OSERR, "cannot use %s as the pid file: %s", d.pidfile,
+		    pidfile_why(d.pidfile, errno));
+	if (held->reader)
+		startup_fail(EXIT_OSERR, "cannot lock %s: pid %ld holds a read lock on it, and is "
+		    "not an instance of %s", d.pidfile, (long)held->pid, <%- IDENT %>_NAME);
+	if (held->pid == 0)
+		startup_fail(EXIT_RUNNING, "cannot lock %s: a process whose pid cannot be known "
+		    "holds it (an OFD lock, or a lock from another host)", d.pidfile);
+	startup_fail(EXIT_RUNNING, "already running (pid %ld)", (long)held->pid);
 }
 
 /* Called by the loop once it serves: daemon(7) step 14, then the new-style READY=1. */
@@ -168,11 +201,11 @@ report_ready(void *arg)
 int
 main(int argc, char *argv[])
 {
-	struct payload	*p;
-	const char	*cfgarg = <%- IDENT %>_CONFIG, *pidarg = <%- IDENT %>_PIDFILE;
-	char		 config[PATH_MAX], err[CONFIG_ERR_MAX];
-	pid_t		 running;
-	int		 ch, foreground = 0, test = 0, status = 0, rc;
+	struct pidfile_holder	 held = { .pid = 0, .reader = 0 };
+	struct payload		*p;
+	const char		*cfgarg = <%- IDENT %>_CONFIG, *pidarg = <%- IDENT %>_PIDFILE;
+	char			 config[PATH_MAX], err[CONFIG_ERR_MAX];
+	int			 ch, foreground = 0, test = 0, status = 0, rc;
 
 	/*
 	 * Before anything opens a descriptor: started with 0, 1 or 2 closed, the readiness pipe or
@@ -256,8 +289,8 @@ main(int argc, char *argv[])
 		startup_fail(EXIT_OSERR, "cannot block signals: %s", strerror(errno));
 
 	/* APUE 13.5, daemon(7) step 12: the lock is taken by the process that keeps it. */
-	if ((d.pidfd = pidfile_open(d.pidfile, &running)) == -1)
-		pidfile_fail(running);
+	if ((d.pidfd = pidfile_open(d.pidfile, &held)) == -1)
+		pidfile_fail(&held);
 	if (pidfile_write(d.pidfd) == -1)
 		startup_fail(EXIT_OSERR, "cannot write %s: %s", d.pidfile, strerror(errno));
 	if (payload_open(&p, &d.cf, err, sizeof(err)) == -1)
