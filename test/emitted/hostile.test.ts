@@ -12,6 +12,7 @@ import {
   readFileSync,
   renameSync,
   copyFileSync,
+  cpSync,
   rmSync,
   writeFileSync,
   chmodSync,
@@ -306,6 +307,44 @@ for (const reload of ['single', 'multi'] as const) {
         expect(bad.out).toContain('not a regular file');
       },
     );
+
+    let portable = '';
+    /** The same project built with PORTABLE=1 (the self-pipe, signals unblocked), once. */
+    const portableDir = (): string => {
+      if (!portable) {
+        portable = `${dir}-portable`;
+        cpSync(dir, portable, { recursive: true });
+        make(portable, ['clean']);
+        make(portable, [WERROR, 'PORTABLE=1', 'all']);
+      }
+      return portable;
+    };
+
+    itc('spare signals that arrive in the same wait are each logged, once (ppoll and PORTABLE=1)', async () => {
+      for (const cwd of [dir, portableDir()]) {
+        const s = scratch();
+        let err = '';
+        const child = spawn('./myd', ['-f', '-c', s.conf, '-p', s.pidf], {
+          cwd,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+        const pid = track(child.pid!);
+        await until('started', () => err.includes('started'));
+        // Stopped, the daemon cannot take them one by one: all three are pending when it resumes.
+        process.kill(pid, 'SIGSTOP');
+        await until('stopped', () => /^State:\s+T/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')));
+        for (const sig of ['SIGUSR1', 'SIGUSR2', 'SIGALRM'] as const) process.kill(pid, sig);
+        process.kill(pid, 'SIGCONT');
+        const names = ['SIGUSR1', 'SIGUSR2', 'SIGALRM'];
+        await until('three "ignoring" lines', () => names.every((n) => err.includes(`ignoring ${n}`)), 3000).catch(
+          () => undefined,
+        );
+        await sleep(200);
+        for (const n of names) expect(err.split(`ignoring ${n}:`).length - 1, `${cwd}: ${n} in:\n${err}`).toBe(1);
+        await stop(pid);
+      }
+    });
 
     itc('SIGUSR1, SIGUSR2 and SIGALRM are logged and ignored; SIGQUIT keeps its default (core)', async () => {
       const s = scratch();

@@ -35,7 +35,8 @@
 
 static volatile sig_atomic_t	got_reload;	/* SIGHUP */
 static volatile sig_atomic_t	got_stop;	/* SIGTERM, SIGINT */
-static volatile sig_atomic_t	got_spare;	/* SIGUSR1, SIGUSR2 or SIGALRM: logged, ignored */
+/* SIGUSR1, SIGUSR2, SIGALRM: logged, ignored. One flag each: two may arrive in one wait. */
+static volatile sig_atomic_t	got_spare[SIGNALS_MAX];
 #if defined(HAVE_PPOLL)
 static sigset_t			wait_mask;	/* the mask in force while ppoll sleeps */
 #else
@@ -49,7 +50,7 @@ on_signal(int sig)
 	/*
 	 * TODO (signal-safety(7); APUE 10.6): the handler for the signals of signals.h. It only
 	 * records what arrived: set got_reload for SIGHUP, got_stop for SIGTERM and SIGINT, and
-	 * got_spare to the number of a spare signal (SIGUSR1, SIGUSR2, SIGALRM). Nothing else
+	 * got_spare[sig] for a spare signal (SIGUSR1, SIGUSR2, SIGALRM). Nothing else
 	 * may happen here: no syslog, no stdio, no malloc, no config reading, no exit(3); the
 	 * loop in signals_run() does the work. Save errno on entry and restore it on the way out,
 	 * since the code you interrupted may be about to read it.
@@ -66,8 +67,8 @@ on_signal(int sig)
 		got_reload = 1;
 	else if (sig == SIGTERM || sig == SIGINT)
 		got_stop = 1;
-	else
-		got_spare = sig;
+	else if (sig > 0 && sig < SIGNALS_MAX)
+		got_spare[sig] = 1;
 #if !defined(HAVE_PPOLL)
 	{
 		char	c = 0;
@@ -202,8 +203,8 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	 *    signals_wait()) and payload_timeout(p, &left) (non-zero when there is a deadline);
 	 * 2. sleep in signals_wait(); -1 ends the loop with an error, 1 means call
 	 *    payload_dispatch(p), 0 means a signal arrived;
-	 * 3. if got_spare is set, log that the signal was ignored (signals_spare_name()) and
-	 *    clear it;
+	 * 3. for each signal whose got_spare[] flag is set, clear it and log that it was
+	 *    ignored (signals_spare_name());
 	 * 4. if got_reload is set (and got_stop is not), clear it and re-read the config here,
 	 *    outside any handler: reload_config(config_path, apply_here, p).
 	 * After the loop, tell the service manager with notify_stopping().
@@ -226,7 +227,7 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	struct pollfd	*fds;
 	struct timespec	 left;
 	nfds_t		 n;
-	int		 timed, rc;
+	int		 timed, rc, sig;
 
 	ready(arg);
 	while (!got_stop) {
@@ -236,10 +237,12 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 			return -1;
 		if (rc == 1)
 			payload_dispatch(p);
-		if (got_spare != 0) {
-			log_info("ignoring %s: it has no meaning for this daemon",
-			    signals_spare_name(got_spare));
-			got_spare = 0;
+		for (sig = 1; sig < SIGNALS_MAX; sig++) {
+			if (got_spare[sig]) {
+				got_spare[sig] = 0;
+				log_info("ignoring %s: it has no meaning for this daemon",
+				    signals_spare_name(sig));
+			}
 		}
 		if (got_reload && !got_stop) {
 			got_reload = 0;
