@@ -61,6 +61,10 @@ export function buildContext(a: Answers) {
     launchdPidDir: posix.dirname(launchdPidfile),
     launchdSocket,
     launchdSocketC: cString(launchdSocket),
+    // With --user, the LaunchDaemon's directory follows PREFIX at make time (init/install.mk):
+    // the daemon's macOS default socket is compiled from it, with this as the fallback.
+    launchdRunDirC: cString(posix.dirname(launchdPidfile)),
+    launchdSocketNameC: cString(`/${a.name}.sock`),
     runtimeDirectory: runtimeDirectory(pidDir),
     facility: a.facility,
     facilityC: `LOG_${a.facility.toUpperCase()}`,

@@ -35,6 +35,15 @@ DEFAULTDIR = $(SYSCONFDIR)/default
 <% } -%>
 <% if (has.launchd) { -%>
 <% if (scope === 'system') { -%>
+<% if (user) { -%>
+# launchd starts the job as <%- user %>: its pid file<% if (payload === 'echo') { %> and socket sit<% } else { %> sits<% } %> in LAUNCHD_RUNDIR, under PREFIX like
+# the binary, which install-init-launchd creates for that account.
+LAUNCHD_RUNDIR = $(PREFIX)/var/run/<%- name %>
+<% if (payload === 'echo') { -%>
+# The daemon's default socket on macOS is compiled from it (src/defaults.h): another PREFIX moves it.
+ALL_CFLAGS += -D<%- IDENT %>_LAUNCHD_RUNDIR='"$(LAUNCHD_RUNDIR)"'
+<% } -%>
+<% } -%>
 LAUNCHDDIR = /Library/LaunchDaemons
 <% } else { -%>
 LAUNCHDDIR = $(HOME)/Library/LaunchAgents
@@ -77,11 +86,10 @@ uninstall-init-sysv:
 install-init-launchd:
 	$(INSTALL) -d $(DESTDIR)$(LAUNCHDDIR)
 <% if (user && scope === 'system') { -%>
-	# launchd starts the job as <%- user %>: its pid directory (under PREFIX, like the binary) must
-	# exist and belong to that account.
-	$(INSTALL) -d -m 0755 $(DESTDIR)$(PREFIX)/var/run/<%- name %>
-	-chown <%- user %> $(DESTDIR)$(PREFIX)/var/run/<%- name %>
-	$(INIT_SED) -e 's|<%- launchdPidDir %>/|$(PREFIX)/var/run/<%- name %>/|g' init/launchd/<%- label %>.plist > $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
+	# launchd starts the job as <%- user %>: LAUNCHD_RUNDIR must exist and belong to that account.
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(LAUNCHD_RUNDIR)
+	-chown <%- user %> $(DESTDIR)$(LAUNCHD_RUNDIR)
+	$(INIT_SED) -e 's|<%- launchdPidDir %>/|$(LAUNCHD_RUNDIR)/|g' init/launchd/<%- label %>.plist > $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
 <% } else { -%>
 	$(INIT_SED) init/launchd/<%- label %>.plist > $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
 <% } -%>
@@ -89,7 +97,7 @@ install-init-launchd:
 uninstall-init-launchd:
 	rm -f $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
 <% if (user && scope === 'system') { -%>
-	-rmdir $(DESTDIR)$(PREFIX)/var/run/<%- name %>
+	-rmdir $(DESTDIR)$(LAUNCHD_RUNDIR)
 <% } -%>
 <% } -%>
 <% if (has.openrc) { -%>

@@ -1,6 +1,6 @@
 // launchd plists: valid against the plist DTD (a local copy, xmllint --nonet), every key of the type
 // launchd.plist(5) gives it, and the values that follow the answers. No macOS here.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect } from 'vitest';
@@ -148,32 +148,50 @@ describe('launchd plist', () => {
     expect(existsSync(join(other, 'opt/ld/var/run/ld'))).toBe(false);
   });
 
-  // The echo payload's socket on macOS (what `cc -D__APPLE__` compiles in): never under /run, which
-  // macOS lacks (launchd restarted the daemon in a loop), but beside the pid file the plist gives -p, in
-  // /var/run or in the directory make install creates for the --user account.
-  const macSocket = (p: Project) => {
-    const r = sh('cc', ['-E', '-dM', '-D__APPLE__', '-Isrc', '-Ihelper', 'src/defaults.h'], { cwd: p.dir });
-    expect(r.status, r.stderr).toBe(0);
-    return /^#define LD_SOCKET "(.*)"$/m.exec(r.stdout)?.[1] ?? '';
+  // The echo payload's socket on macOS (what `cc -D__APPLE__` compiles in, with the Makefile's own
+  // flags and PREFIX): never under /run, which macOS lacks (launchd restarted the daemon in a loop), but
+  // beside the pid file the plist gives -p, in /var/run or in the directory make install creates for
+  // the --user account, wherever PREFIX puts it.
+  const macSocket = (p: Project, makeArgs: readonly string[]) => {
+    const mk = join(p.dir, 'mac-socket.mk');
+    writeFileSync(
+      mk,
+      `mac-socket:\n\t@printf '#include "defaults.h"\\nLD_SOCKET\\n' | $(CC) $(ALL_CFLAGS) -D__APPLE__ -E -P -x c -\n`,
+    );
+    try {
+      const r = sh('make', ['-s', '-f', 'Makefile', '-f', 'mac-socket.mk', 'mac-socket', ...makeArgs], { cwd: p.dir });
+      expect(r.status, r.stderr).toBe(0);
+      const last = r.stdout.trim().split('\n').pop() ?? '';
+      // Adjacent string literals, as the compiler joins them.
+      return [...last.matchAll(/"([^"]*)"/g)].map((m) => m[1]).join('');
+    } finally {
+      rmSync(mk);
+    }
   };
   const pidArg = (file: string) =>
     xpath(
       file,
       "/plist/dict/key[.='ProgramArguments']/following-sibling::array[1]/string[.='-p']/following-sibling::string[1]/text()",
     );
-  for (const [label, flags, dir] of [
-    ['--payload echo (LaunchDaemon)', [], '/var/run'],
-    ['--payload echo --user daemon', ['--user', 'daemon'], '/usr/local/var/run/ld'],
+  for (const [label, flags, makeArgs, dir] of [
+    ['--payload echo (LaunchDaemon)', [], [], '/var/run'],
+    ['--payload echo --user daemon', ['--user', 'daemon'], [], '/usr/local/var/run/ld'],
+    [
+      '--payload echo --user daemon, make PREFIX=/opt/ld',
+      ['--user', 'daemon'],
+      ['PREFIX=/opt/ld'],
+      '/opt/ld/var/run/ld',
+    ],
   ] as const) {
     itWith(['make', 'cc', 'xmllint'])(
       `${label}: the installed job's echo socket is in a directory that exists on macOS, never /run`,
       () => {
         const p = generate('ld', ['--init', 'launchd', '--payload', 'echo', ...flags]);
-        const sock = macSocket(p);
+        const sock = macSocket(p, makeArgs);
         expect(sock.startsWith('/run/')).toBe(false);
         expect(sock).toBe(`${dir}/ld.sock`);
         const stage = tempDir('cd-launchd-stage-');
-        const r = sh('make', ['-s', 'install-init', `DESTDIR=${stage}`], { cwd: p.dir });
+        const r = sh('make', ['-s', 'install-init', `DESTDIR=${stage}`, ...makeArgs], { cwd: p.dir });
         expect(r.status, r.stdout + r.stderr).toBe(0);
         const installed = join(stage, 'Library/LaunchDaemons/local.ld.plist');
         // Beside the pid file launchd's job is given, and no installed file names /run.

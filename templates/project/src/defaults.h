@@ -25,7 +25,15 @@
 <% if (launchdSocket !== socket) { -%>
 /* macOS has no /run: there the socket sits beside launchd's pid file (init/launchd). */
 #if defined(__APPLE__)
+<% if (user && scope === 'system') { -%>
+/* That directory is under PREFIX: init/install.mk passes it, so another PREFIX moves both. */
+#ifndef <%- IDENT %>_LAUNCHD_RUNDIR
+#define <%- IDENT %>_LAUNCHD_RUNDIR	<%- launchdRunDirC %>
+#endif
+#define <%- IDENT %>_SOCKET	<%- IDENT %>_LAUNCHD_RUNDIR <%- launchdSocketNameC %>
+<% } else { -%>
 #define <%- IDENT %>_SOCKET	<%- launchdSocketC %>
+<% } -%>
 #else
 #define <%- IDENT %>_SOCKET	<%- c.socket %>
 #endif
