@@ -36,6 +36,21 @@ describeWith(['make', 'gcc'])('optional calls are tested for, not assumed', () =
     expect(imports(dir)).not.toContain('ppoll');
   });
 
+  it("the Makefile's flags select XSI, where FreeBSD shows SA_RESTART (POSIX 2008 alone hides it there)", () => {
+    // No FreeBSD headers here (zig has none): glibc says which feature level the flags select.
+    const dir = generateProject(['--reload', 'single', '--payload', 'tick']);
+    writeFileSync(
+      join(dir, 'xsi.mk'),
+      "xsi:\n\t@printf '#include <signal.h>\\n' | $(CC) $(ALL_CFLAGS) -E -dM -x c -\n",
+    );
+    const r = run(['make', '-s', '-f', 'Makefile', '-f', 'xsi.mk', 'xsi'], { cwd: dir });
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/^#define __USE_XOPEN_EXTENDED 1$/m);
+    expect(r.out).toMatch(/^#define _XOPEN_SOURCE 700$/m);
+    // The single model uses it, and the build at -Werror (build-*.test.ts) compiles that file.
+    expect(readFileSync(join(dir, 'helper/signals.c'), 'utf8')).toContain('SA_RESTART');
+  });
+
   it('a toolchain without close_range gets closefrom(3), and make check still passes', () => {
     const dir = generateProject(['--payload', 'tick']);
     // A compiler whose libc "lacks" close_range: the name does not link.
