@@ -10,6 +10,7 @@
  *   probe fds PID                    "fd target" for each open descriptor of PID (Linux /proc)
  *   probe wait-text FILE TEXT MS [N] wait up to MS ms until FILE holds TEXT N times (default 1)
  *   probe wait-dead PID MS           wait up to MS ms until PID has exited (zombie counts)
+ *   probe monotonic-usec             print CLOCK_MONOTONIC in microseconds (sd_notify's clock)
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -335,6 +336,18 @@ cmd_wait_dead(const char *pid, const char *ms)
  * harness would; check.sh plants a high one beside its fd 9, because a close loop that stops at
  * a fixed number would miss it.
  */
+/* The clock sd_notify's MONOTONIC_USEC= is read from, so the check can bracket it. */
+static int
+cmd_monotonic_usec(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		die("clock_gettime: %s", strerror(errno));
+	(void)printf("%lld\n", (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000);
+	return 0;
+}
+
 static int
 cmd_leak_fd(const char *num, const char *file, char *argv[])
 {
@@ -373,9 +386,11 @@ main(int argc, char *argv[])
 		return cmd_wait_text(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (strcmp(cmd, "wait-dead") == 0 && argc == 4)
 		return cmd_wait_dead(argv[2], argv[3]);
+	if (strcmp(cmd, "monotonic-usec") == 0 && argc == 2)
+		return cmd_monotonic_usec();
 	if (strcmp(cmd, "leak-fd") == 0 && argc >= 5)
 		return cmd_leak_fd(argv[2], argv[3], argv + 4);
 	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-cut|fds|"
-	    "wait-text|wait-dead|leak-fd ...\n", progname);
+	    "wait-text|wait-dead|monotonic-usec|leak-fd ...\n", progname);
 	return 2;
 }
