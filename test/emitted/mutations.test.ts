@@ -74,6 +74,14 @@ const MUTATIONS: readonly Mutation[] = [
     also: [/^FAIL a failure after detaching is printed by the start command, with exit 71/],
   },
   {
+    title: 'the signal mask not reset',
+    file: 'helper/daemonize.c',
+    from: '\treturn sigprocmask(SIG_SETMASK, &none, NULL);',
+    to: '\treturn sigprocmask(SIG_BLOCK, &none, NULL);',
+    fails: /^FAIL the starter's blocked SIGQUIT and SIGWINCH are unblocked/m,
+    rule: /daemon\(7\) step 3: reset the signal mask/,
+  },
+  {
     title: 'no umask()',
     file: 'helper/daemonize.c',
     from: '\t(void)umask(mask);\n',

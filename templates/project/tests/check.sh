@@ -190,11 +190,12 @@ BROKEN_VALUE='socket = relative/path'
 
 # start CONF PIDFILE: a detached start, as an init script does it, from a starter that leaks
 # descriptors 9 and 251 (the canaries: a close loop that stops at a fixed number misses the
-# second), has a file on stdin, ignores SIGUSR1 and runs under another umask than the daemon's:
+# second), has a file on stdin, ignores SIGUSR1, blocks SIGQUIT and SIGWINCH (3 and 28, in no
+# daemon's own set) and runs under another umask than the daemon's:
 # the daemon must shed all of them. Sets rc (the start command's status) and opid (the original
 # process).
 start() {
-	(umask "$START_UMASK"; trap '' USR1; exec "$PROBE" leak-fd 251 "$T/canary251" "$PROG" -c "$1" -p "$2") \
+	(umask "$START_UMASK"; trap '' USR1; exec "$PROBE" block 3,28 "$PROBE" leak-fd 251 "$T/canary251" "$PROG" -c "$1" -p "$2") \
 	    9>"$T/canary" <"$T/stdin" 2>"$T/start.err" &
 	opid=$!
 	reap "$opid" "$T/start.err"
@@ -309,6 +310,14 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	    "SigIgn $ign (SIGPIPE alone is 0000000000001000)" \
 	    "daemon(7) step 2: reset every signal disposition to its default" \
 	    [ "$((0x$low & 0x7fffffff))" -eq "$((0x1000))" ]
+	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$pid/status")
+	# shellcheck disable=SC2034 # read by cond's eval
+	blow=$(printf '%s' "$blk" | cut -c9-16)
+	hint "reset_signals() in helper/daemonize.c"
+	expect "the starter's blocked SIGQUIT and SIGWINCH are unblocked" \
+	    "SigBlk $blk (SIGQUIT is 0000000000000004, SIGWINCH 0000000008000000)" \
+	    "daemon(7) step 3: reset the signal mask" \
+	    cond '[ -n "$blow" ] && [ "$((0x$blow & 0x8000004))" -eq 0 ]'
 	if [ "$AS_USER" = yes ]; then
 		want_uid=$(id -u "$DAEMON_USER") want_gid=$(id -g "$DAEMON_USER")
 		want_groups=$(id -G "$DAEMON_USER" | tr ' ' '\n' | sort -n | tr '\n' ' ')

@@ -11,6 +11,7 @@
  *   probe wait-text FILE TEXT MS [N] wait up to MS ms until FILE holds TEXT N times (default 1)
  *   probe wait-dead PID MS           wait up to MS ms until PID has exited (zombie counts)
  *   probe monotonic-usec             print CLOCK_MONOTONIC in microseconds (sd_notify's clock)
+ *   probe block N,N... CMD...        run CMD with those signals blocked, as a careless starter does
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -348,6 +349,30 @@ cmd_monotonic_usec(void)
 	return 0;
 }
 
+/* Blocks the listed signal numbers, then runs argv: the mask survives execve(2). */
+static int
+cmd_block(const char *list, char *argv[])
+{
+	sigset_t	set;
+	char		*end;
+	long		sig;
+
+	(void)sigemptyset(&set);
+	for (;;) {
+		sig = strtol(list, &end, 10);
+		if (end == list || sig <= 0 || sigaddset(&set, (int)sig) == -1)
+			die("not a signal number: %s", list);
+		if (*end == '\0')
+			break;
+		list = end + 1;
+	}
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		die("sigprocmask: %s", strerror(errno));
+	(void)execvp(argv[0], argv);
+	(void)fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0], strerror(errno));
+	return 127;
+}
+
 static int
 cmd_leak_fd(const char *num, const char *file, char *argv[])
 {
@@ -386,11 +411,13 @@ main(int argc, char *argv[])
 		return cmd_wait_text(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (strcmp(cmd, "wait-dead") == 0 && argc == 4)
 		return cmd_wait_dead(argv[2], argv[3]);
+	if (strcmp(cmd, "block") == 0 && argc >= 4)
+		return cmd_block(argv[2], argv + 3);
 	if (strcmp(cmd, "monotonic-usec") == 0 && argc == 2)
 		return cmd_monotonic_usec();
 	if (strcmp(cmd, "leak-fd") == 0 && argc >= 5)
 		return cmd_leak_fd(argv[2], argv[3], argv + 4);
 	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-cut|fds|"
-	    "wait-text|wait-dead|monotonic-usec|leak-fd ...\n", progname);
+	    "wait-text|wait-dead|monotonic-usec|block|leak-fd ...\n", progname);
 	return 2;
 }
