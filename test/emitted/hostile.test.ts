@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { tempDir } from '../support/cli.js';
 import { alive, cli } from '../support/init-project.js';
-import { make, run, WERROR } from '../support/project.js';
+import { killUnder, make, run, WERROR } from '../support/project.js';
 import { isRoot, itWith, missingReason } from '../support/tools.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,6 +83,8 @@ for (const reload of ['single', 'multi'] as const) {
     }, 120_000);
     afterAll(() => {
       for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      // Also those a failed test started but never tracked (./myd runs with -c under parent).
+      if (parent) killUnder(parent);
       if (parent) rmSync(parent, { recursive: true, force: true });
     });
     const itc = itWith(['make', 'cc']);

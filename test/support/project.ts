@@ -1,7 +1,7 @@
 // Generated projects for the emitted-daemon tests (test/emitted): the real CLI writes each one
 // into a fresh temporary directory; helpers build it, run its make targets and drive the daemon.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { onTestFinished } from 'vitest';
 import { join } from 'node:path';
 import type { Cell } from './matrix.js';
@@ -15,6 +15,8 @@ export function generateProject(flags: readonly string[], name = 'myd'): string 
   chmodSync(parent, 0o755);
   // Kept after a failure, for a look at what was generated and built; removed otherwise.
   onTestFinished(({ task }) => {
+    // A daemon a failed test never got to stop must not outlive it: the tree stays, the processes go.
+    killUnder(parent);
     if (task.result?.state === 'pass') rmSync(parent, { recursive: true, force: true });
   });
   const dir = join(parent, name);
@@ -22,6 +24,28 @@ export function generateProject(flags: readonly string[], name = 'myd'): string 
   const r = cli([name, '--yes', '--dir', dir, ...flags], parent);
   if (r.status !== 0) throw new Error(`create-daemon ${name} ${flags.join(' ')} exited ${r.status}: ${r.stderr}`);
   return dir;
+}
+
+/**
+ * SIGKILLs every process whose command line names a path under dir (a daemon started from a test's
+ * project, whatever its pid file says), as the emitted check.sh does for its own directory.
+ */
+export function killUnder(dir: string): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let argv: string;
+    try {
+      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (argv.split('\0').some((a) => a === dir || a.includes(`${dir}/`)))
+      try {
+        process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // gone already
+      }
+  }
 }
 
 /** The CLI flags for a daemonMatrix() cell. */
