@@ -16,6 +16,8 @@ interface Mutation {
   readonly rule: RegExp;
   /** Other FAIL lines this mutation may cause (checks of the same property); any other is a defect. */
   readonly also?: readonly RegExp[];
+  /** The project's flags, when not the default single-threaded tick daemon. */
+  readonly flags?: readonly string[];
 }
 
 const MUTATIONS: readonly Mutation[] = [
@@ -36,6 +38,8 @@ const MUTATIONS: readonly Mutation[] = [
     to: 'close_inherited(int keep)\n{\n\tif (keep > 0)\n\t\treturn 0;\n',
     fails: /^FAIL no inherited descriptor survives/m,
     rule: /APUE 13\.3 rule 5, daemon\(7\) step 1/,
+    // What it inherits is neither close-on-exec (the canaries) nor one of its own sockets (the runner's).
+    also: [/^FAIL every descriptor it holds beyond 0-2 is close-on-exec/, /^FAIL each socket it holds is its own/],
   },
   {
     title: 'no chdir("/")',
@@ -82,6 +86,23 @@ const MUTATIONS: readonly Mutation[] = [
     rule: /daemon\(7\) step 3: reset the signal mask/,
   },
   {
+    title: 'the pid file opened without O_CLOEXEC',
+    file: 'helper/pidfile.c',
+    from: 'O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW',
+    to: 'O_RDWR | O_CREAT | O_NOFOLLOW',
+    fails: /^FAIL every descriptor it holds beyond 0-2 is close-on-exec/m,
+    rule: /O_CLOEXEC at creation/,
+  },
+  {
+    title: 'the echo server keeps a socket it does not use',
+    file: 'src/echo.c',
+    from: 'unix_addr(path, &sun, &len) == -1 || (fd = socket_cloexec(SOCK_STREAM, 1)) == -1',
+    to: 'unix_addr(path, &sun, &len) == -1 || (fd = (socket_cloexec(SOCK_STREAM, 1), socket_cloexec(SOCK_STREAM, 1))) == -1',
+    fails: /^FAIL each socket it holds is its own/m,
+    rule: /a daemon holds only the descriptors it needs/,
+    flags: ['--reload', 'single', '--payload', 'echo'],
+  },
+  {
     title: 'no umask()',
     file: 'helper/daemonize.c',
     from: '\t(void)umask(mask);\n',
@@ -102,7 +123,7 @@ const MUTATIONS: readonly Mutation[] = [
 describeWith(['make', 'gcc'])('make check catches a broken rule', () => {
   for (const m of MUTATIONS) {
     it(`${m.title}: FAIL names the check and the rule`, () => {
-      const dir = generateProject(['--reload', 'single', '--payload', 'tick']);
+      const dir = generateProject(m.flags ?? ['--reload', 'single', '--payload', 'tick']);
       const file = join(dir, m.file);
       const source = readFileSync(file, 'utf8');
       expect(source, `the mutation no longer applies to ${m.file}`).toContain(m.from);

@@ -189,13 +189,14 @@ BROKEN_VALUE='socket = relative/path'
 <% } -%>
 
 # start CONF PIDFILE: a detached start, as an init script does it, from a starter that leaks
-# descriptors 9 and 251 (the canaries: a close loop that stops at a fixed number misses the
-# second), has a file on stdin, ignores SIGUSR1, blocks SIGQUIT and SIGWINCH (3 and 28, in no
+# descriptors 9, 250 (a socket) and 251 (the canaries: a close loop that stops at a fixed
+# number misses the last), has a file on stdin, ignores SIGUSR1, blocks SIGQUIT and SIGWINCH (3 and 28, in no
 # daemon's own set) and runs under another umask than the daemon's:
 # the daemon must shed all of them. Sets rc (the start command's status) and opid (the original
 # process).
 start() {
-	(umask "$START_UMASK"; trap '' USR1; exec "$PROBE" block 3,28 "$PROBE" leak-fd 251 "$T/canary251" "$PROG" -c "$1" -p "$2") \
+	(umask "$START_UMASK"; trap '' USR1; exec "$PROBE" block 3,28 "$PROBE" leak-sock 250 "$T/canary250" \
+	    "$PROBE" leak-fd 251 "$T/canary251" "$PROG" -c "$1" -p "$2") \
 	    9>"$T/canary" <"$T/stdin" 2>"$T/start.err" &
 	opid=$!
 	reap "$opid" "$T/start.err"
@@ -284,24 +285,63 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 		skip "umask" "this kernel's /proc/PID/status has no Umask line"
 	fi
 	"$PROBE" fds "$pid" >"$T/fds"
-	null=yes leaks=
+	canary_sock=$(cat "$T/canary250" 2>/dev/null)
+	null=yes leaks='' noexec='' strange='' nunbound=0
+<% if (payload === 'echo') { -%>
+	nlisten=0
+<% } -%>
 	while read -r fd target; do
 		case $fd in
 		0 | 1 | 2) [ "$target" = /dev/null ] || null="fd $fd is $target" ;;
 		*)
+			# fdinfo's flags are octal; O_CLOEXEC is 02000000 (proc(5)).
+			fl=$(sed -n 's/^flags:[[:space:]]*//p' "/proc/$pid/fdinfo/$fd" 2>/dev/null)
+			if [ -z "$fl" ] || [ "$((0$fl & 02000000))" -eq 0 ]; then
+				noexec="$noexec fd $fd -> $target (flags ${fl:-unknown});"
+			fi
 			case $target in
-			"$PIDF" | socket:*) ;;
+			"$PIDF") ;;
+			"$canary_sock") leaks="$leaks fd $fd -> $target (the starter's socket);" ;;
+			socket:*)
+				# Which socket: /proc/net/unix names each by inode, with its path if bound.
+				ino=${target#socket:\[}
+				ino=${ino%\]}
+				u=$(awk -v i="$ino" '$7 == i { print "unix:" $8; exit }' /proc/net/unix 2>/dev/null)
+				case $u in
+				unix:) nunbound=$((nunbound + 1)) ;;
+<% if (payload === 'echo') { -%>
+				"unix:$SOCK") nlisten=$((nlisten + 1)) ;;
+<% } -%>
+				'') strange="$strange fd $fd -> $target (not a UNIX socket);" ;;
+				*) strange="$strange fd $fd -> $target (bound to ${u#unix:});" ;;
+				esac
+				;;
 			*) leaks="$leaks fd $fd -> $target;" ;;
 			esac
 			;;
 		esac
 	done <"$T/fds"
+	# Its own unbound sockets: the log socket (at most one), and the wake-up pair of the
+	# <%- reload === 'multi' ? 'sigwait thread' : 'self-pipe, built where helper/have.h has no ppoll' %>.
+<% if (reload === 'multi') { -%>
+	WAKE=2
+<% } else { -%>
+	if grep -q '^#define HAVE_PPOLL' helper/have.h 2>/dev/null; then WAKE=0; else WAKE=2; fi
+<% } -%>
 	hint "null_stdio() in helper/daemonize.c"
 	expect "fds 0, 1 and 2 are /dev/null" "$null" \
 	    "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2" [ "$null" = yes ]
 	hint "close_walk() and close_inherited() in helper/daemonize.c"
-	expect "no inherited descriptor survives (the canaries, fds 9 and 251, are closed)" "$leaks" \
+	expect "no inherited descriptor survives (the canaries, fds 9, 250 and 251, are closed)" "$leaks" \
 	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor" [ -z "$leaks" ]
+	hint "the open(2), socket(2) and pipe calls in helper/fd.c, helper/pidfile.c and helper/log.c"
+	expect "every descriptor it holds beyond 0-2 is close-on-exec" "$noexec" \
+	    "O_CLOEXEC at creation: a descriptor must not leak into what the daemon runs" [ -z "$noexec" ]
+	hint "helper/log.c, <%- reload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' ? ' and src/echo.c' : '' %>"
+	expect "each socket it holds is its own: <%- payload === 'echo' ? 'the listener on its socket, ' : '' %>the log socket<%- reload === 'multi' ? ' and a wake-up pair' : ' (and the self-pipe pair without ppoll)' %>" \
+	    "$strange unbound: $nunbound (want $WAKE to $((WAKE + 1)))<%- payload === 'echo' ? '; listeners on $SOCK: $nlisten' : '' %>" \
+	    "a daemon holds only the descriptors it needs" \
+	    cond '[ -z "$strange" ] && [ "$nunbound" -ge "$WAKE" ] && [ "$nunbound" -le "$((WAKE + 1))" ]<%- payload === 'echo' ? ' && [ "$nlisten" -eq 1 ]' : '' %>'
 	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
 	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$pid/status")
 	low=$(printf '%s' "$ign" | cut -c9-16)

@@ -12,6 +12,8 @@
  *   probe wait-dead PID MS           wait up to MS ms until PID has exited (zombie counts)
  *   probe monotonic-usec             print CLOCK_MONOTONIC in microseconds (sd_notify's clock)
  *   probe block N,N... CMD...        run CMD with those signals blocked, as a careless starter does
+ *   probe leak-sock NUM FILE CMD...  run CMD with a socket left open on NUM; FILE gets its
+ *                                    "socket:[inode]", as /proc/PID/fd shows it
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -373,6 +375,27 @@ cmd_block(const char *list, char *argv[])
 	return 127;
 }
 
+/* Leaves one end of a socket pair open on fd num, without close-on-exec, then runs argv. */
+static int
+cmd_leak_sock(const char *num, const char *file, char *argv[])
+{
+	struct stat	st;
+	FILE		*fp;
+	int		sv[2], want = atoi(num);
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		die("socketpair: %s", strerror(errno));
+	if ((sv[0] != want && (dup2(sv[0], want) == -1 || close(sv[0]) == -1)) ||
+	    close(sv[1]) == -1 || fstat(want, &st) == -1)
+		die("cannot leave a socket on that fd: %s", strerror(errno));
+	if ((fp = fopen(file, "w")) == NULL ||
+	    fprintf(fp, "socket:[%llu]\n", (unsigned long long)st.st_ino) < 0 || fclose(fp) == EOF)
+		die("cannot write %s", file);
+	(void)execvp(argv[0], argv);
+	(void)fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0], strerror(errno));
+	return 127;
+}
+
 static int
 cmd_leak_fd(const char *num, const char *file, char *argv[])
 {
@@ -411,6 +434,8 @@ main(int argc, char *argv[])
 		return cmd_wait_text(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (strcmp(cmd, "wait-dead") == 0 && argc == 4)
 		return cmd_wait_dead(argv[2], argv[3]);
+	if (strcmp(cmd, "leak-sock") == 0 && argc >= 5)
+		return cmd_leak_sock(argv[2], argv[3], argv + 4);
 	if (strcmp(cmd, "block") == 0 && argc >= 4)
 		return cmd_block(argv[2], argv + 3);
 	if (strcmp(cmd, "monotonic-usec") == 0 && argc == 2)
@@ -418,6 +443,6 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "leak-fd") == 0 && argc >= 5)
 		return cmd_leak_fd(argv[2], argv[3], argv + 4);
 	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-cut|fds|"
-	    "wait-text|wait-dead|monotonic-usec|block|leak-fd ...\n", progname);
+	    "wait-text|wait-dead|monotonic-usec|block|leak-sock|leak-fd ...\n", progname);
 	return 2;
 }
