@@ -103,6 +103,15 @@ const MUTATIONS: readonly Mutation[] = [
     flags: ['--reload', 'single', '--payload', 'echo'],
   },
   {
+    title: 'accepted clients left blocking',
+    file: 'helper/fd.c',
+    from: 'accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)',
+    to: 'accept4(lfd, NULL, NULL, SOCK_CLOEXEC)',
+    fails: /^FAIL a client that sends without reading does not hold up another/m,
+    rule: /a server of many clients never blocks on one/,
+    flags: ['--reload', 'single', '--payload', 'echo'],
+  },
+  {
     title: 'no umask()',
     file: 'helper/daemonize.c',
     from: '\t(void)umask(mask);\n',

@@ -286,10 +286,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	fi
 	"$PROBE" fds "$pid" >"$T/fds"
 	canary_sock=$(cat "$T/canary250" 2>/dev/null)
-	null=yes leaks='' noexec='' strange='' nunbound=0
-<% if (payload === 'echo') { -%>
-	nlisten=0
-<% } -%>
+	null=yes leaks='' noexec='' strange='' nunbound=0 nlisten=0
 	while read -r fd target; do
 		case $fd in
 		0 | 1 | 2) [ "$target" = /dev/null ] || null="fd $fd is $target" ;;
@@ -323,6 +320,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	done <"$T/fds"
 	# Its own unbound sockets: the log socket (at most one), and the wake-up pair of the
 	# <%- reload === 'multi' ? 'sigwait thread' : 'self-pipe, built where helper/have.h has no ppoll' %>.
+	LISTEN=<%- payload === 'echo' ? 1 : 0 %>
 <% if (reload === 'multi') { -%>
 	WAKE=2
 <% } else { -%>
@@ -339,9 +337,9 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	    "O_CLOEXEC at creation: a descriptor must not leak into what the daemon runs" [ -z "$noexec" ]
 	hint "helper/log.c, <%- reload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' ? ' and src/echo.c' : '' %>"
 	expect "each socket it holds is its own: <%- payload === 'echo' ? 'the listener on its socket, ' : '' %>the log socket<%- reload === 'multi' ? ' and a wake-up pair' : ' (and the self-pipe pair without ppoll)' %>" \
-	    "$strange unbound: $nunbound (want $WAKE to $((WAKE + 1)))<%- payload === 'echo' ? '; listeners on $SOCK: $nlisten' : '' %>" \
+	    "$strange unbound: $nunbound (want $WAKE to $((WAKE + 1))); listeners: $nlisten (want $LISTEN)" \
 	    "a daemon holds only the descriptors it needs" \
-	    cond '[ -z "$strange" ] && [ "$nunbound" -ge "$WAKE" ] && [ "$nunbound" -le "$((WAKE + 1))" ]<%- payload === 'echo' ? ' && [ "$nlisten" -eq 1 ]' : '' %>'
+	    cond '[ -z "$strange" ] && [ "$nunbound" -ge "$WAKE" ] && [ "$nunbound" -le "$((WAKE + 1))" ] && [ "$nlisten" -eq "$LISTEN" ]'
 	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
 	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$pid/status")
 	low=$(printf '%s' "$ign" | cut -c9-16)
@@ -447,6 +445,10 @@ if [ -n "$pid" ]; then
 	expect "50 clients connected at once each get their own line back" \
 	    "$("$PROBE" echo-many "$SOCK" 50 2>&1)" \
 	    "the echo payload serves many clients at once" "$PROBE" echo-many "$SOCK" 50
+	expect "a client that sends without reading does not hold up another (echoed within 2 s)" \
+	    "$("$PROBE" echo-stalled "$SOCK" 2000 2>&1)" \
+	    "a server of many clients never blocks on one: non-blocking sockets, writes bounded by poll" \
+	    "$PROBE" echo-stalled "$SOCK" 2000
 	expect "a 1 MiB line, sent whole before reading, comes back whole" \
 	    "$("$PROBE" echo-big "$SOCK" 1048576 2>&1)" \
 	    "a long line never blocks or crashes the daemon" "$PROBE" echo-big "$SOCK" 1048576

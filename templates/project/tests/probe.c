@@ -7,6 +7,7 @@
  *   probe echo-big SOCKET BYTES      the same with a line of BYTES bytes, sent before reading
  *   probe echo-many SOCKET N         N clients connected at once, each gets its own line back
  *   probe echo-cut SOCKET            send part of a line and vanish
+ *   probe echo-stalled SOCKET MS     a client sends without reading; another is echoed within MS
  *   probe fds PID                    "fd target" for each open descriptor of PID (Linux /proc)
  *   probe wait-text FILE TEXT MS [N] wait up to MS ms until FILE holds TEXT N times (default 1)
  *   probe wait-dead PID MS           wait up to MS ms until PID has exited (zombie counts)
@@ -24,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -219,6 +221,52 @@ cmd_echo_many(const char *path, const char *count)
 		(void)close(fds[i]);
 	}
 	free(fds);
+	return 0;
+}
+
+/*
+ * A client that sends and never reads, then another that must be served within ms: a server
+ * that blocks writing to the first (a blocking socket, a write loop) holds up everyone.
+ */
+static int
+cmd_echo_stalled(const char *path, const char *ms)
+{
+	static char	chunk[65536];
+	struct pollfd	pfd;
+	size_t		sent = 0, i;
+	ssize_t		n;
+	int		a, b, idle = 0, wait_ms = atoi(ms);
+	char		got[16];
+
+	/* One endless line: the daemon echoes what it holds of it at once, more than fits. */
+	for (i = 0; i < sizeof(chunk); i++)
+		chunk[i] = 'x';
+	a = connect_to(path);
+	if (fcntl(a, F_SETFL, fcntl(a, F_GETFL) | O_NONBLOCK) == -1)
+		die("fcntl: %s", strerror(errno));
+	/* Until the daemon stops taking more (20 naps of 10 ms without progress), at most 16 MiB. */
+	while (idle < 20 && sent < 16u * 1024 * 1024) {
+		if ((n = write(a, chunk, sizeof(chunk))) > 0) {
+			sent += (size_t)n;
+			idle = 0;
+		} else if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			idle++;
+			nap(10);
+		} else {
+			die("the stalled client's write failed: %s", n == 0 ? "no progress" : strerror(errno));
+		}
+	}
+	b = connect_to(path);
+	write_all(b, "still served\n", 13);
+	pfd.fd = b;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, wait_ms) != 1)
+		die("a client that stops reading holds up the others: no echo within %s ms", ms);
+	read_all(b, got, 13);
+	if (memcmp(got, "still served\n", 13) != 0)
+		die("echo differs from what was sent: %.13s", got);
+	(void)close(b);
+	(void)close(a);
 	return 0;
 }
 
@@ -426,6 +474,8 @@ main(int argc, char *argv[])
 		return cmd_echo_big(argv[2], argv[3]);
 	if (strcmp(cmd, "echo-many") == 0 && argc == 4)
 		return cmd_echo_many(argv[2], argv[3]);
+	if (strcmp(cmd, "echo-stalled") == 0 && argc == 4)
+		return cmd_echo_stalled(argv[2], argv[3]);
 	if (strcmp(cmd, "echo-cut") == 0 && argc == 3)
 		return cmd_echo_cut(argv[2]);
 	if (strcmp(cmd, "fds") == 0 && argc == 3)
@@ -442,7 +492,7 @@ main(int argc, char *argv[])
 		return cmd_monotonic_usec();
 	if (strcmp(cmd, "leak-fd") == 0 && argc >= 5)
 		return cmd_leak_fd(argv[2], argv[3], argv + 4);
-	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-cut|fds|"
+	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-stalled|echo-cut|fds|"
 	    "wait-text|wait-dead|monotonic-usec|block|leak-sock|leak-fd ...\n", progname);
 	return 2;
 }
