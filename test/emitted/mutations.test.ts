@@ -112,6 +112,14 @@ const MUTATIONS: readonly Mutation[] = [
     flags: ['--reload', 'single', '--payload', 'echo'],
   },
   {
+    title: 'no setsid()',
+    file: 'helper/daemonize.c',
+    from: '\tif (setsid() == -1)\n\t\treturn -1;\n',
+    to: '',
+    fails: /^FAIL it has no controlling terminal/m,
+    rule: /APUE 13\.3 rule 3: a daemon has no controlling terminal/,
+  },
+  {
     title: 'no umask()',
     file: 'helper/daemonize.c',
     from: '\t(void)umask(mask);\n',

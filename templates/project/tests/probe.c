@@ -13,13 +13,17 @@
  *   probe wait-dead PID MS           wait up to MS ms until PID has exited (zombie counts)
  *   probe monotonic-usec             print CLOCK_MONOTONIC in microseconds (sd_notify's clock)
  *   probe block N,N... CMD...        run CMD with those signals blocked, as a careless starter does
+ *   probe tty-session SECS CMD...    run CMD in a session whose controlling terminal is a pty,
+ *                                    held SECS seconds after CMD exits
  *   probe leak-sock NUM FILE CMD...  run CMD with a socket left open on NUM; FILE gets its
  *                                    "socket:[inode]", as /proc/PID/fd shows it
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -444,6 +448,62 @@ cmd_leak_sock(const char *num, const char *file, char *argv[])
 	return 127;
 }
 
+/*
+ * Runs argv as a terminal session would: a session leader with a pseudo-terminal as its
+ * controlling terminal, so that a daemon that fails to leave the session keeps it (and the
+ * check can see it). Exits with argv's status; the session leader then holds the terminal for
+ * secs more seconds, so the daemon is looked at while it still exists.
+ */
+static int
+cmd_tty_session(const char *secs, char *argv[])
+{
+	char	 name[PATH_MAX], *pts;
+	int	 master, slave, st[2], status = 0;
+	pid_t	 leader, child;
+	ssize_t	 n;
+
+	if ((master = posix_openpt(O_RDWR | O_NOCTTY)) == -1 || grantpt(master) == -1 ||
+	    unlockpt(master) == -1 || (pts = ptsname(master)) == NULL)
+		die("no pseudo-terminal: %s", strerror(errno));
+	(void)snprintf(name, sizeof(name), "%s", pts);
+	if (pipe(st) == -1 || (leader = fork()) == -1)
+		die("cannot fork: %s", strerror(errno));
+	if (leader == 0) {
+		(void)close(st[0]);
+		/* A new session; opening the terminal makes it the controlling one (SysV, Linux). */
+		if (setsid() == -1 || (slave = open(name, O_RDWR)) == -1)
+			die("cannot take the terminal: %s", strerror(errno));
+#if defined(TIOCSCTTY)
+		(void)ioctl(slave, TIOCSCTTY, 0);	/* the BSDs and macOS need it asked for */
+#endif
+		(void)close(slave);
+		if ((child = fork()) == -1)
+			die("cannot fork: %s", strerror(errno));
+		if (child == 0) {
+			(void)close(st[1]);
+			(void)close(master);
+			(void)execvp(argv[0], argv);
+			(void)fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0],
+			    strerror(errno));
+			_exit(127);
+		}
+		while (waitpid(child, &status, 0) == -1 && errno == EINTR)
+			continue;
+		if (write(st[1], &status, sizeof(status)) != (ssize_t)sizeof(status))
+			_exit(1);
+		(void)close(st[1]);
+		nap(atol(secs) * 1000);
+		_exit(0);
+	}
+	(void)close(st[1]);
+	(void)close(master);
+	while ((n = read(st[0], &status, sizeof(status))) == -1 && errno == EINTR)
+		continue;
+	if (n != (ssize_t)sizeof(status))
+		die("%s", "the session leader died");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 static int
 cmd_leak_fd(const char *num, const char *file, char *argv[])
 {
@@ -484,6 +544,8 @@ main(int argc, char *argv[])
 		return cmd_wait_text(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (strcmp(cmd, "wait-dead") == 0 && argc == 4)
 		return cmd_wait_dead(argv[2], argv[3]);
+	if (strcmp(cmd, "tty-session") == 0 && argc >= 4)
+		return cmd_tty_session(argv[2], argv + 3);
 	if (strcmp(cmd, "leak-sock") == 0 && argc >= 5)
 		return cmd_leak_sock(argv[2], argv[3], argv + 4);
 	if (strcmp(cmd, "block") == 0 && argc >= 4)
@@ -493,6 +555,6 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "leak-fd") == 0 && argc >= 5)
 		return cmd_leak_fd(argv[2], argv[3], argv + 4);
 	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-stalled|echo-cut|fds|"
-	    "wait-text|wait-dead|monotonic-usec|block|leak-sock|leak-fd ...\n", progname);
+	    "wait-text|wait-dead|monotonic-usec|block|tty-session|leak-sock|leak-fd ...\n", progname);
 	return 2;
 }
