@@ -120,6 +120,15 @@ const MUTATIONS: readonly Mutation[] = [
     rule: /APUE 13\.3 rule 3: a daemon has no controlling terminal/,
   },
   {
+    title: 'the pid file left behind at exit',
+    file: 'src/main.c',
+    from: '\tif (pidfile_remove(d.pidfile, d.pidfd) == -1)\n\t\tlog_warn("cannot remove %s", d.pidfile);\n',
+    to: '',
+    fails: /^FAIL the pid file it wrote is removed/m,
+    rule: /a clean exit removes the pid file/,
+    also: [/^FAIL the pid file is removed at exit/, /^FAIL SIGINT is a clean exit too: status 0, pid file removed/],
+  },
+  {
     title: 'no umask()',
     file: 'helper/daemonize.c',
     from: '\t(void)umask(mask);\n',
