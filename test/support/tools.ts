@@ -13,6 +13,7 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   nsenter: 'util-linux',
   runuser: 'util-linux',
   prlimit: 'util-linux',
+  setpriv: 'util-linux',
   python3: 'python3',
   chpst: 'runit',
   shellcheck: 'shellcheck',

@@ -34,6 +34,24 @@ UMASK=<%- umaskC %>
 if [ "$((UMASK))" -eq "$((0077))" ]; then START_UMASK=022; else START_UMASK=077; fi
 DAEMON_USER=<%- sh.user %>
 
+# As root with --user, the daemon drops to DAEMON_USER. Before that account exists the drop
+# cannot be checked: the checks of it are skipped, with how to create it, and every other check
+# runs as nobody (the daemon then has no privileges to drop), from a copy nobody can read.
+MISSING_USER=${CHECK_MISSING_USER:-}
+if [ -n "$DAEMON_USER" ] && [ -z "$MISSING_USER" ] && [ "$(id -u)" = 0 ] &&
+    ! id -u "$DAEMON_USER" >/dev/null 2>&1; then
+	MISSING_USER=$DAEMON_USER
+	if command -v setpriv >/dev/null 2>&1 && id -u nobody >/dev/null 2>&1; then
+		stage=$(mktemp -d "${TMPDIR:-/tmp}/$NAME-check-as-nobody.XXXXXX") || exit 1
+		mkdir "$stage/helper" && cp "$0" "$stage/check.sh" && cp "$PROG" "$stage/prog" &&
+		    cp "$PROBE" "$stage/probe" && { cp helper/have.h "$stage/helper/" 2>/dev/null || :; } &&
+		    chmod 755 "$stage" && chown -R nobody "$stage" && cd "$stage" || exit 1
+		exec setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+		    env CHECK_MISSING_USER="$MISSING_USER" CHECK_STAGE="$stage" \
+		    sh "$stage/check.sh" "$stage/prog" "$stage/probe"
+	fi
+fi
+
 unset NOTIFY_SOCKET
 T=$(mktemp -d "${TMPDIR:-/tmp}/$NAME-check.XXXXXX") || exit 1
 T=$(cd "$T" && pwd -P)
@@ -62,6 +80,7 @@ cleanup() {
 		fi
 	done
 	rm -rf "$T"
+	[ -n "${CHECK_STAGE:-}" ] && rm -rf "$CHECK_STAGE"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -387,6 +406,9 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 		    "Uid: $uids; Gid: $gids" \
 		    "daemon(7) step 13: drop privileges (real, effective and saved ids)" \
 		    cond '[ "$uids" = "$want_uid $want_uid $want_uid $want_uid" ] && [ "$gids" = "$want_gid $want_gid $want_gid $want_gid" ]'
+	elif [ -n "$MISSING_USER" ]; then
+		skip "the drop to $DAEMON_USER (ids and supplementary groups)" \
+		    "there is no account $DAEMON_USER: create it (useradd --system --no-create-home --shell /usr/sbin/nologin $DAEMON_USER, or pw useradd on the BSDs) and run make check as root again; the other checks ran as $(id -un)"
 	elif [ -n "$DAEMON_USER" ]; then
 		skip "the drop to $DAEMON_USER (ids and supplementary groups)" \
 		    "make check is not running as root, so the daemon has no privileges to drop"

@@ -1,0 +1,64 @@
+// make check in the environments it meets: as root with a --user account that does not exist yet,
+// and as an unprivileged account under umask 027 with no terminal. An untouched project passes
+// in each, and says with a `skip` line what it could not check there: never a silent pass.
+import { chownSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { checkSummary, generateProject, make, run, WERROR } from '../support/project.js';
+import { isRoot, itWith } from '../support/tools.js';
+
+const asRoot = () => (isRoot ? undefined : 'needs root (an account to switch to, a missing account to be root for)');
+
+/** chown -R to uid, so that make check can write helper/have.h and its scratch files as that account. */
+function chownTree(dir: string, uid: number, gid: number): void {
+  chownSync(dir, uid, gid);
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) chownTree(p, uid, gid);
+    else chownSync(p, uid, gid);
+  }
+}
+
+itWith(['make', 'cc', 'setpriv'], asRoot)(
+  'as root with a --user account that does not exist: one skip line says how to create it, the rest run and pass',
+  () => {
+    const dir = generateProject(['--payload', 'echo', '--user', 'cdmissing']);
+    expect(run(['id', '-u', 'cdmissing']).status, 'the account must not exist').not.toBe(0);
+    const r = run(['make', 'check', WERROR], { cwd: dir });
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).not.toContain('invalid user');
+    const skips = r.out.split('\n').filter((l) => l.startsWith('skip '));
+    expect(skips, r.out).toHaveLength(1);
+    expect(skips[0]).toContain('there is no account cdmissing: create it (useradd --system');
+    expect(skips[0]).toContain('the other checks ran as nobody');
+    expect(checkSummary(r.out)!.passed).toBeGreaterThanOrEqual(45);
+  },
+);
+
+itWith(['make', 'cc', 'setpriv'], asRoot)(
+  'as nobody, under umask 027, with no terminal: an untouched --user project passes, and the drop is a skip line',
+  () => {
+    const dir = generateProject(['--payload', 'echo', '--user', 'daemon']);
+    make(dir, [WERROR, 'all', 'tests/probe']);
+    const nobody = Number(run(['id', '-u', 'nobody']).out.trim());
+    const nogroup = Number(run(['id', '-g', 'nobody']).out.trim());
+    chownTree(dir, nobody, nogroup);
+    const r = run(
+      [
+        'setpriv',
+        `--reuid=${nobody}`,
+        `--regid=${nogroup}`,
+        '--clear-groups',
+        'sh',
+        '-c',
+        'umask 027 && make -s check',
+      ],
+      { cwd: dir, env: { HOME: '/nonexistent' } },
+    );
+    expect(r.status, r.out).toBe(0);
+    const skips = r.out.split('\n').filter((l) => l.startsWith('skip '));
+    expect(skips.join('\n'), r.out).toMatch(/^skip the drop to daemon .*not running as root/m);
+    expect(r.out).toMatch(/^ok +its umask is 0022$/m);
+    expect(checkSummary(r.out)!.failed).toBe(0);
+  },
+);
