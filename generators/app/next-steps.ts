@@ -42,6 +42,19 @@ function installLine(system: InitSystem, a: Answers): string {
 export function nextSteps(answers: Answers, dir: string): string {
   const rel = relative(process.cwd(), dir) || '.';
   const where = rel.startsWith('.') || rel.startsWith('/') ? rel : `./${rel}`;
+  // A starter is an exercise: nothing to install until its functions are written.
+  if (answers.starter)
+    return [
+      '',
+      `Created ${answers.name} in ${where}, a daemon assignment. Next steps:`,
+      '',
+      `  cd ${where}`,
+      `  make             # builds ./${answers.name}; the functions to write are stubs`,
+      '  make check       # every FAIL names the rule and the function to write',
+      '',
+      'README.md gives the order. Start with log_open() in helper/log.c, then run make check again.',
+      '',
+    ].join('\n');
   return [
     '',
     `Created ${answers.name} in ${where}. Next steps:`,
