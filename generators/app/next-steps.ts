@@ -1,6 +1,22 @@
 // What to do after writing: build, test, and install for each chosen init system.
 import { relative } from 'node:path';
 import type { Answers, InitSystem } from '../core/conventions.js';
+import { buildContext } from '../core/context.js';
+
+/**
+ * The teacher's command for a starter's reference solution: the same answers without --starter,
+ * into <name>-reference. Printed for whoever ran the generator, never written into the project.
+ */
+export function referenceCommand(a: Answers): string {
+  const c = buildContext(a);
+  return [
+    `create-daemon ${a.name} --yes --reload ${a.reload} --payload ${a.payload}`,
+    `--pidfile ${c.sh.pidfile} --config ${c.sh.config} --facility ${a.facility} --init ${a.init.join(',')}`,
+    `--systemd-type ${a.systemdType} --scope ${a.scope} --label ${c.sh.label} --umask ${a.umask}`,
+    ...(a.user ? [`--user ${c.sh.user}`] : []),
+    `--description ${c.sh.description} --dir ${a.name}-reference`,
+  ].join(' ');
+}
 
 /** After `make install INIT_SYSTEMS=<system>` (only that system's files): enable and start. */
 const ENABLE: Record<InitSystem, (a: Answers) => string> = {
@@ -53,6 +69,11 @@ export function nextSteps(answers: Answers, dir: string): string {
       '  make check       # every FAIL names the rule and the function to write',
       '',
       'README.md gives the order. Start with log_open() in helper/log.c, then run make check again.',
+      '',
+      'For the teacher (not written into the project; keep it): the reference solution, the same',
+      'answers without --starter:',
+      '',
+      `  ${referenceCommand(answers)}`,
       '',
     ].join('\n');
   return [

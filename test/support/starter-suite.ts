@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writ
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cFunction, cFunctions, spliceBody, squeeze } from './cfunc.js';
-import { cliBin, generate } from './init-project.js';
+import { cli, cliBin, generate } from './init-project.js';
 import { snapshotTree } from './cli.js';
 import { checkSummary, generateProject, run, WERROR } from './project.js';
 import { describeWith, itWith } from './tools.js';
@@ -82,9 +82,20 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       expect(Object.values(rc)[0]!.starter).toBe(true);
       const readme = readFileSync(join(starter, 'README.md'), 'utf8');
       expect(readme).toMatch(/## The assignment/);
-      // The teacher's command, run as written, makes the reference project: the same files.
-      const cmd = readme.split('\n').find((l) => l.startsWith('create-daemon myd --yes '));
-      expect(cmd, 'the README gives the command for the reference').toBeDefined();
+      // The teacher's command is printed by the generator, not handed to the students; run as
+      // written, it makes the reference project: the same files.
+      expect(readme).not.toContain('create-daemon myd --yes');
+      expect(readme).not.toMatch(/reference solution/i);
+      const shown = cli(
+        ['myd', '--yes', '--dir', join(starter, '..', 'again', 'myd'), ...flags, '--starter'],
+        join(starter, '..'),
+      );
+      expect(shown.status, shown.stderr).toBe(0);
+      const cmd = `${shown.stdout}\n${shown.stderr}`
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l.startsWith('create-daemon myd --yes '));
+      expect(cmd, 'the generator prints the command for the reference').toBeDefined();
       expect(cmd).toContain(`--reload ${reload} --payload ${payload}`);
       expect(cmd).not.toContain('starter');
       const parent = join(starter, '..', 'teacher');

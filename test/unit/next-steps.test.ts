@@ -20,5 +20,8 @@ describe('next steps', () => {
     expect(out).toMatch(/^ {2}make check /m);
     expect(out).toContain('Start with log_open() in helper/log.c');
     expect(out).not.toMatch(/install|systemctl|enable/);
+    // The teacher's reference command, for whoever ran the generator: the same answers, no --starter.
+    expect(out).toMatch(/^ {2}create-daemon d --yes --reload single --payload tick .* --dir d-reference$/m);
+    expect(out.split('\n').find((l) => l.startsWith('  create-daemon'))).not.toContain('--starter');
   });
 });
