@@ -171,6 +171,33 @@ const MUTATIONS: readonly Mutation[] = [
     rule: /sysexits EX_USAGE/,
   },
   {
+    title: 'multi model: the sigwait thread ignores SIGHUP',
+    file: 'helper/signals.c',
+    from: '\t\tif (sig == SIGHUP)\n\t\t\t(void)reload_config(',
+    to: '\t\tif (sig == SIGHUP && sig == 0)\n\t\t\t(void)reload_config(',
+    fails: /^FAIL SIGHUP applies the changed config/m,
+    rule: /APUE 13\.6/,
+    // A reload that never happens sends no RELOADING=1, logs no broken config, and applies nothing.
+    also: [
+      /^FAIL SIGHUP sends RELOADING=1 with MONOTONIC_USEC, then READY=1/,
+      /^FAIL MONOTONIC_USEC is CLOCK_MONOTONIC at the reload/,
+      /^FAIL a broken config on SIGHUP is logged as file:line/,
+      /^FAIL it is alive and still runs on the old config/,
+    ],
+    flags: ['--reload', 'multi', '--payload', 'tick'],
+  },
+  {
+    title: 'a live socket taken for a stale one',
+    file: 'src/echo.c',
+    from: 'if (echo_stale(path, &sun, len, err, errlen) != 1)',
+    to: 'if (echo_stale(path, &sun, len, err, errlen) == -1)',
+    fails: /^FAIL another daemon on the same socket is refused, and the live socket is kept/m,
+    rule: /never unlink a live socket/,
+    // The second daemon took the path over, so the socket file outlives the first one's exit.
+    also: [/^FAIL the socket file is removed at exit/],
+    flags: ['--reload', 'single', '--payload', 'echo'],
+  },
+  {
     title: 'no umask()',
     file: 'helper/daemonize.c',
     from: '\t(void)umask(mask);\n',
