@@ -141,6 +141,11 @@ cond() {
 	eval "$1"
 }
 
+# sigmask FIELD: a signal mask of the daemon ($pid) from /proc/PID/status (SigIgn, SigBlk), in hex.
+sigmask() {
+	sed -n "s/^$1:[[:space:]]*//p" "/proc/$pid/status"
+}
+
 alive() {
 	[ -n "$1" ] && ! "$PROBE" wait-dead "$1" 0
 }
@@ -376,14 +381,14 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	    "a daemon holds only the descriptors it needs" \
 	    cond '[ -z "$strange" ] && [ "$nunbound" -ge "$WAKE" ] && [ "$nunbound" -le "$((WAKE + 1))" ] && [ "$nlisten" -eq "$LISTEN" ]'
 	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
-	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$pid/status")
+	ign=$(sigmask SigIgn)
 	low=$(printf '%s' "$ign" | cut -c9-16)
 	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in src/main.c"
 	expect "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
 	    "SigIgn $ign (SIGPIPE alone is 0000000000001000)" \
 	    "daemon(7) step 2: reset every signal disposition to its default" \
 	    [ "$((0x$low & 0x7fffffff))" -eq "$((0x1000))" ]
-	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$pid/status")
+	blk=$(sigmask SigBlk)
 	# shellcheck disable=SC2034 # read by cond's eval
 	blow=$(printf '%s' "$blk" | cut -c9-16)
 	hint "reset_signals() in helper/daemonize.c"

@@ -60,6 +60,15 @@ nap(long ms)
 		continue;
 }
 
+/* The rest of a chain of subcommands (block, leak-sock, leak-fd...): exec it, or say why not. */
+static int
+run_next(char *argv[])
+{
+	(void)execvp(argv[0], argv);
+	(void)fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0], strerror(errno));
+	return 127;
+}
+
 static socklen_t
 addr_of(const char *path, struct sockaddr_un *sun)
 {
@@ -422,9 +431,7 @@ cmd_block(const char *list, char *argv[])
 	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		die("sigprocmask: %s", strerror(errno));
-	(void)execvp(argv[0], argv);
-	(void)fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0], strerror(errno));
-	return 127;
+	return run_next(argv);
 }
 
 /* Leaves one end of a socket pair open on fd num, without close-on-exec, then runs argv. */
@@ -443,9 +450,7 @@ cmd_leak_sock(const char *num, const char *file, char *argv[])
 	if ((fp = fopen(file, "w")) == NULL ||
 	    fprintf(fp, "socket:[%llu]\n", (unsigned long long)st.st_ino) < 0 || fclose(fp) == EOF)
 		die("cannot write %s", file);
-	(void)execvp(argv[0], argv);
-	(void)fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0], strerror(errno));
-	return 127;
+	return run_next(argv);
 }
 
 /*
@@ -482,10 +487,7 @@ cmd_tty_session(const char *secs, char *argv[])
 		if (child == 0) {
 			(void)close(st[1]);
 			(void)close(master);
-			(void)execvp(argv[0], argv);
-			(void)fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0],
-			    strerror(errno));
-			_exit(127);
+			_exit(run_next(argv));
 		}
 		while (waitpid(child, &status, 0) == -1 && errno == EINTR)
 			continue;
@@ -515,9 +517,7 @@ cmd_leak_fd(const char *num, const char *file, char *argv[])
 		    strerror(errno));
 		return 1;
 	}
-	(void)execvp(argv[0], argv);
-	(void)fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0], strerror(errno));
-	return 127;
+	return run_next(argv);
 }
 
 int
