@@ -1,5 +1,5 @@
 // make check in the environments it meets: as root with a --user account that does not exist yet,
-// and as an unprivileged account under umask 027 with no terminal. An untouched project passes
+// as an unprivileged account under umask 027 with no terminal, and where no pty can be had. An untouched project passes
 // in each, and says with a `skip` line what it could not check there: never a silent pass.
 import { chownSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,9 +28,11 @@ itWith(['make', 'cc', 'setpriv'], asRoot)(
     expect(r.status, r.out).toBe(0);
     expect(r.out).not.toContain('invalid user');
     const skips = r.out.split('\n').filter((l) => l.startsWith('skip '));
-    expect(skips, r.out).toHaveLength(1);
+    // The drop, and syslog: the rest ran as nobody, who cannot make a private /dev/log.
+    expect(skips, r.out).toHaveLength(2);
     expect(skips[0]).toContain('there is no account cdmissing: create it (useradd --system');
     expect(skips[0]).toContain('the other checks ran as nobody');
+    expect(skips[1]).toMatch(/^skip the syslog datagrams .*not running as root/);
     expect(checkSummary(r.out)!.passed).toBeGreaterThanOrEqual(45);
   },
 );
@@ -58,7 +60,37 @@ itWith(['make', 'cc', 'setpriv'], asRoot)(
     expect(r.status, r.out).toBe(0);
     const skips = r.out.split('\n').filter((l) => l.startsWith('skip '));
     expect(skips.join('\n'), r.out).toMatch(/^skip the drop to daemon .*not running as root/m);
+    expect(skips.join('\n'), r.out).toMatch(/^skip the syslog datagrams .*not running as root/m);
+    expect(skips, r.out).toHaveLength(2);
     expect(r.out).toMatch(/^ok +its umask is 0022$/m);
+    expect(checkSummary(r.out)!.failed).toBe(0);
+  },
+);
+
+itWith(['make', 'cc', 'unshare'], asRoot)(
+  'without a pseudo-terminal to start it from: the controlling-terminal check is a skip line saying why',
+  () => {
+    const dir = generateProject(['--payload', 'tick']);
+    make(dir, [WERROR, 'all', 'tests/probe']);
+    // /dev/ptmx hidden (in a private mount namespace): no pty can be had, as in a bare chroot.
+    const r = run(
+      [
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount --bind /dev/null /dev/ptmx && make -s check',
+      ],
+      { cwd: dir },
+    );
+    expect(r.status, r.out).toBe(0);
+    const skips = r.out.split('\n').filter((l) => l.startsWith('skip '));
+    expect(skips, r.out).toEqual([
+      expect.stringMatching(/^skip it has no controlling terminal \(no pseudo-terminal to start it from: .+\)$/),
+    ]);
+    expect(r.out).not.toMatch(/^ok +it has no controlling terminal/m);
     expect(checkSummary(r.out)!.failed).toBe(0);
   },
 );

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { checkSummary, generateProject, run, WERROR } from '../support/project.js';
-import { describeWith } from '../support/tools.js';
+import { describeWith, isRoot, itWith } from '../support/tools.js';
 
 interface Mutation {
   readonly title: string;
@@ -18,6 +18,8 @@ interface Mutation {
   readonly also?: readonly RegExp[];
   /** The project's flags, when not the default single-threaded tick daemon. */
   readonly flags?: readonly string[];
+  /** The check runs only as root (a private /dev/log, a privilege drop): skipped otherwise, saying so. */
+  readonly root?: boolean;
 }
 
 const MUTATIONS: readonly Mutation[] = [
@@ -213,11 +215,43 @@ const MUTATIONS: readonly Mutation[] = [
     fails: /^FAIL MONOTONIC_USEC is CLOCK_MONOTONIC at the reload/m,
     rule: /sd_notify\(3\): MONOTONIC_USEC= is CLOCK_MONOTONIC/,
   },
+  {
+    title: 'syslog lines with the wrong facility',
+    file: 'helper/log.c',
+    from: 'log_facility | severity,',
+    to: 'LOG_USER | severity,',
+    fails: /^FAIL its syslog priority is facility daemon plus the severity/m,
+    rule: /RFC 3164 4\.1\.1, APUE 13\.4: PRI is facility \* 8 \+ severity/,
+    root: true,
+  },
+  {
+    title: "syslog lines with the parent's pid",
+    file: 'helper/log.c',
+    from: '(long)getpid(), msg',
+    to: '(long)getppid(), msg',
+    fails: /^FAIL syslog gets its lines as myd\[\d+\]: the ident, and LOG_PID's pid/m,
+    rule: /APUE 13\.4: openlog\(ident, LOG_PID, facility\)/,
+    root: true,
+  },
+  {
+    title: 'the log socket forgotten at detaching: the detached daemon logs into a stale descriptor',
+    file: 'helper/log.c',
+    from: '\tlog_fd = -1;\n\tlog_socket();',
+    to: '\tlog_socket();',
+    fails: /^FAIL syslog gets its lines as myd\[\d+\]/m,
+    rule: /a new log socket once detached/,
+    // No line arrives at all, so none has a priority to check.
+    also: [/^FAIL its syslog priority is facility daemon plus the severity/],
+    root: true,
+  },
 ];
+
+const asRoot = () => (isRoot ? undefined : 'needs root: make check reads syslog only from a private /dev/log');
 
 describeWith(['make', 'gcc'])('make check catches a broken rule', () => {
   for (const m of MUTATIONS) {
-    it(`${m.title}: FAIL names the check and the rule`, () => {
+    const test = m.root ? itWith(['unshare'], asRoot) : it;
+    test(`${m.title}: FAIL names the check and the rule`, () => {
       const dir = generateProject(m.flags ?? ['--reload', 'single', '--payload', 'tick']);
       const file = join(dir, m.file);
       const source = readFileSync(file, 'utf8');

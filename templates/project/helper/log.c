@@ -150,7 +150,8 @@ log_open(const char *ident, int facility, int to_stderr)
 	 * 3. Like every function in this file, leave errno as you found it.
 	 *
 	 * make check: "log lines carry the daemon's name" (the foreground stderr reads
-	 * "<name>: started ..."); the syslog priority and pid are checked by hidden tests.
+	 * "<name>: started ..."); as root, "syslog gets its lines as <name>[pid]" and "its syslog
+	 * priority is facility ... plus the severity" read the datagrams on a private /dev/log.
 	 */
 	(void)ident;
 	(void)facility;

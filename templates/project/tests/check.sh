@@ -20,7 +20,7 @@
 # the built-in ones as `dir/FILE PROG PROBE` with NAME, PROG, PROBE and CHECK_TMP (a scratch
 # directory) in its environment, at most GRADER_TIMEOUT seconds (default 60). Exit 0 passes;
 # otherwise its output is shown as what was seen. A file named after a section id (detached,
-# instance, echo, stop, restart, failures, options, foreground, abstract) replaces that
+# instance, echo, stop, restart, failures, options, foreground, syslog, abstract) replaces that
 # section: the built-in checks of that section are not counted.
 
 set -u
@@ -725,6 +725,72 @@ if [ -z "$fg_pid" ]; then fg_gone="$FPID was never written"; else fg_gone="$FPID
 expect "the pid file it wrote is removed" "$fg_gone" "a clean exit removes the pid file" \
     cond '[ -n "$fg_pid" ] && [ ! -e "$FPID" ]'
 kill "$rpid" 2>/dev/null
+
+section syslog "syslog (APUE 13.4): the datagrams on /dev/log"
+# Only root can give the daemon a /dev/log of the check's own without touching the system's: a
+# mount namespace (unshare -m) with a tmpfs on /dev, the devices a daemon opens bound back in, and
+# probe notify-recv on /dev/log. The daemon starts detached in it: the socket it opened before
+# detaching is closed with every inherited descriptor: its lines must arrive all the same.
+# shellcheck disable=SC2016 # expanded by the namespace's shell
+SYSLOG_NS='T=$1 PROBE=$2
+shift 2
+mkdir "$T/olddev" && mount --bind /dev "$T/olddev" && mount -t tmpfs -o mode=0755 tmpfs /dev ||
+    { echo "cannot set up a private /dev"; exit 99; }
+for n in null zero full random urandom; do
+	if [ -e "$T/olddev/$n" ]; then
+		: >"/dev/$n" && mount --bind "$T/olddev/$n" "/dev/$n" || { echo "cannot bind /dev/$n"; exit 99; }
+	fi
+done
+"$PROBE" notify-recv /dev/log "$T/syslog.log" </dev/null >"$T/syslog.recv.err" 2>&1 &
+echo $! >"$T/syslog.recv"
+"$PROBE" wait-text "$T/syslog.log" LISTENING 3000 || { cat "$T/syslog.recv.err"; exit 99; }
+exec "$@"'
+slog=$T/syslog.log
+: >"$slog"
+if [ "$(uname -s)" != Linux ]; then
+	slog_skip="a private /dev/log needs Linux mount namespaces"
+elif [ "$(id -u)" != 0 ]; then
+	slog_skip="make check is not running as root, and only root can give the daemon a /dev/log of its own (a mount namespace); its log lines were seen on stderr above"
+elif ! unshare --mount --propagation private true 2>"$T/unshare.err"; then
+	slog_skip="no mount namespace here (unshare --mount: $(cat "$T/unshare.err"))"
+else
+	slog_skip=
+	SCONF=$T/syslog.conf
+<% if (payload === 'tick') { -%>
+	write_conf "$SCONF" "syslog tick" 3600
+<% } else { -%>
+	write_conf "$SCONF" "$T/syslog.sock"
+<% } -%>
+	timed "$T/syslog.err" unshare --mount --propagation private sh -c "$SYSLOG_NS" sh "$T" "$PROBE" \
+	    "$PROG" -c "$SCONF" -p "$T/syslog.pid"
+	[ "$rc" -eq 99 ] && slog_skip="no private /dev/log: $(cat "$T/syslog.err")"
+fi
+if [ -n "$slog_skip" ]; then
+	skip "the syslog datagrams (the ident, LOG_PID and the facility)" "$slog_skip"
+else
+	spid=$(readpid "$T/syslog.pid")
+	case $spid in '' | *[!0-9]*) spid= ;; *) spawned="$spawned $spid" ;; esac
+	if [ -n "$spid" ]; then
+		seen "$spid" "$slog" "]: started" 3000
+		printf '# broken on purpose\n%s\n' "$BROKEN_VALUE" >"$SCONF"
+		kill -HUP "$spid" 2>/dev/null
+		seen "$spid" "$slog" "]: reload failed" 3000
+		kill -TERM "$spid" 2>/dev/null
+		"$PROBE" wait-dead "$spid" 3000
+	fi
+	kill "$(cat "$T/syslog.recv" 2>/dev/null)" 2>/dev/null
+	pinfo=$("$PROBE" syslog-pri info)
+	pwarn=$("$PROBE" syslog-pri warning)
+	if [ -z "$spid" ]; then slog_seen="the detached start failed: exit $rc: $(cat "$T/syslog.err")"; else slog_seen=$(cat "$slog"); fi
+	hint "log_open() and log_reopen() in helper/log.c"
+	expect "syslog gets its lines as ${NAME}[${spid:-pid}]: the ident, and LOG_PID's pid (the detached daemon's)" \
+	    "$slog_seen" "APUE 13.4: openlog(ident, LOG_PID, facility), and a new log socket once detached" \
+	    cond '[ -n "$spid" ] && grep -qF " ${NAME}[$spid]: started" "$slog"'
+	expect "its syslog priority is facility <%- facility %> plus the severity: <$pinfo> for info, <$pwarn> for a warning" \
+	    "$slog_seen" "RFC 3164 4.1.1, APUE 13.4: PRI is facility * 8 + severity" \
+	    cond 'grep -F " ${NAME}[" "$slog" | grep -F "]: started" | grep -q "^<$pinfo>" &&
+	        grep -F " ${NAME}[" "$slog" | grep -F "]: reload failed" | grep -q "^<$pwarn>"'
+fi
 
 if [ "$(uname -s)" = Linux ]; then
 	section abstract "Linux abstract sockets (@name) and SIGINT"

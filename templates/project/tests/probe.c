@@ -17,6 +17,10 @@
  *                                    held SECS seconds after CMD exits
  *   probe leak-sock NUM FILE CMD...  run CMD with a socket left open on NUM; FILE gets its
  *                                    "socket:[inode]", as /proc/PID/fd shows it
+ *   probe syslog-pri SEVERITY        print the syslog priority of the daemon's facility at
+ *                                    SEVERITY (info, warning), from this system's <syslog.h>
+ *
+ * notify-recv receives any datagrams: check.sh also puts it on a private /dev/log.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -35,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -412,6 +417,19 @@ cmd_monotonic_usec(void)
 	return 0;
 }
 
+/* The <PRI> a datagram of the daemon's facility starts with (RFC 3164 4.1.1). */
+static int
+cmd_syslog_pri(const char *severity)
+{
+	if (strcmp(severity, "info") == 0)
+		(void)printf("%d\n", <%- facilityC %> | LOG_INFO);
+	else if (strcmp(severity, "warning") == 0)
+		(void)printf("%d\n", <%- facilityC %> | LOG_WARNING);
+	else
+		die("unknown severity %s (info, warning)", severity);
+	return 0;
+}
+
 /* Blocks the listed signal numbers, then runs argv: the mask survives execve(2). */
 static int
 cmd_block(const char *list, char *argv[])
@@ -554,7 +572,9 @@ main(int argc, char *argv[])
 		return cmd_monotonic_usec();
 	if (strcmp(cmd, "leak-fd") == 0 && argc >= 5)
 		return cmd_leak_fd(argv[2], argv[3], argv + 4);
+	if (strcmp(cmd, "syslog-pri") == 0 && argc == 3)
+		return cmd_syslog_pri(argv[2]);
 	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-stalled|echo-cut|fds|"
-	    "wait-text|wait-dead|monotonic-usec|block|tty-session|leak-sock|leak-fd ...\n", progname);
+	    "wait-text|wait-dead|monotonic-usec|block|tty-session|leak-sock|leak-fd|syslog-pri ...\n", progname);
 	return 2;
 }
