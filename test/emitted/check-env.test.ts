@@ -1,23 +1,11 @@
 // make check in the environments it meets: as root with a --user account that does not exist yet,
 // as an unprivileged account under umask 027 with no terminal, and where no pty can be had. An untouched project passes
 // in each, and says with a `skip` line what it could not check there: never a silent pass.
-import { chownSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'vitest';
-import { checkSummary, generateProject, make, run, WERROR } from '../support/project.js';
+import { checkSummary, chownTree, generateProject, make, run, WERROR } from '../support/project.js';
 import { isRoot, itWith } from '../support/tools.js';
 
 const asRoot = () => (isRoot ? undefined : 'needs root (an account to switch to, a missing account to be root for)');
-
-/** chown -R to uid, so that make check can write helper/have.h and its scratch files as that account. */
-function chownTree(dir: string, uid: number, gid: number): void {
-  chownSync(dir, uid, gid);
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) chownTree(p, uid, gid);
-    else chownSync(p, uid, gid);
-  }
-}
 
 itWith(['make', 'cc', 'setpriv'], asRoot)(
   'as root with a --user account that does not exist: one skip line says how to create it, the rest run and pass',

@@ -26,7 +26,15 @@ export function runCli(args: readonly string[], cwd: string, env: NodeJS.Process
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export const tempDir = (prefix = 'cd-'): string => mkdtempSync(join(tmpdir(), prefix));
+/**
+ * A fresh directory under this run's own (test/support/global-tmp.ts, removed when the run ends,
+ * whatever failed), or under the system's when a test file runs outside vitest's global setup.
+ */
+export const tempDir = (prefix = 'cd-'): string =>
+  mkdtempSync(join(process.env.CREATE_DAEMON_TEST_TMP ?? tmpdir(), prefix));
+
+/** CREATE_DAEMON_KEEP_TMP=1: keep a failed test's directories, and the run's, to look at. */
+export const keepTmp = process.env.CREATE_DAEMON_KEEP_TMP === '1';
 
 /** A copy of the built CLI (bin/, dist/, templates/, package.json) in a new directory; returns its bin. */
 export function copyCli(prefix = 'cd-cli-'): string {

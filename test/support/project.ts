@@ -1,11 +1,14 @@
 // Generated projects for the emitted-daemon tests (test/emitted): the real CLI writes each one
 // into a fresh temporary directory; helpers build it, run its make targets and drive the daemon.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { onTestFinished } from 'vitest';
 import { join } from 'node:path';
 import type { Cell } from './matrix.js';
-import { tempDir } from './cli.js';
+import { keepTmp, tempDir } from './cli.js';
+import { killUnder } from './processes.js';
+
+export { killUnder };
 import { cli } from './init-project.js';
 
 /** Runs the real CLI: create-daemon <name> --yes --dir <fresh tmp>/<name> ...flags; returns the directory. */
@@ -13,11 +16,12 @@ export function generateProject(flags: readonly string[], name = 'myd'): string 
   const parent = tempDir('cd-emitted-');
   // Readable by everyone, so that a test can run make check as an unprivileged account.
   chmodSync(parent, 0o755);
-  // Kept after a failure, for a look at what was generated and built; removed otherwise.
+  // Removed when the test ends, failed or not (CREATE_DAEMON_KEEP_TMP=1 keeps a failed one, to look at);
+  // a daemon a failed test never got to stop must not outlive it either.
   onTestFinished(({ task }) => {
-    // A daemon a failed test never got to stop must not outlive it: the tree stays, the processes go.
     killUnder(parent);
-    if (task.result?.state === 'pass') rmSync(parent, { recursive: true, force: true });
+    if (task.result?.state === 'pass' || !keepTmp) rmSync(parent, { recursive: true, force: true });
+    else console.warn(`kept ${parent} (CREATE_DAEMON_KEEP_TMP=1)`);
   });
   const dir = join(parent, name);
   // A private copy of the built CLI: a concurrent `npm run build` cannot swap dist/ under us.
@@ -26,25 +30,13 @@ export function generateProject(flags: readonly string[], name = 'myd'): string 
   return dir;
 }
 
-/**
- * SIGKILLs every process whose command line names a path under dir (a daemon started from a test's
- * project, whatever its pid file says), as the emitted check.sh does for its own directory.
- */
-export function killUnder(dir: string): void {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    let argv: string;
-    try {
-      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (argv.split('\0').some((a) => a === dir || a.includes(`${dir}/`)))
-      try {
-        process.kill(Number(entry), 'SIGKILL');
-      } catch {
-        // gone already
-      }
+/** chown -R to uid, so that make check can write helper/have.h and its scratch files as that account. */
+export function chownTree(dir: string, uid: number, gid: number): void {
+  chownSync(dir, uid, gid);
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) chownTree(p, uid, gid);
+    else chownSync(p, uid, gid);
   }
 }
 

@@ -1,16 +1,16 @@
 // A hostile description must reach C, POSIX shell and XML intact and inert: proven by compiling and
 // running C, running sh, and parsing XML, then comparing the recovered text byte for byte.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cString, dqText, mdText, oneLine, shWord, unitValue, xmlText } from '../../generators/core/escape.js';
+import { tempDir } from '../support/cli.js';
 import { itWith } from '../support/tools.js';
 
 export const HOSTILE = `it's "quoted" $HOME \`id\` back\\slash <b>&amp; ??= trigraph\nsecond line é ☃ %i 100%`;
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'cd-escape-'));
+const tmp = () => tempDir('cd-escape-');
 
 describe('escaping a hostile string', () => {
   itWith(['gcc'])('as a C string literal: compiles warning-free and prints back unchanged', () => {

@@ -786,10 +786,13 @@ else
 	expect "syslog gets its lines as ${NAME}[${spid:-pid}]: the ident, and LOG_PID's pid (the detached daemon's)" \
 	    "$slog_seen" "APUE 13.4: openlog(ident, LOG_PID, facility), and a new log socket once detached" \
 	    cond '[ -n "$spid" ] && grep -qF " ${NAME}[$spid]: started" "$slog"'
+	# The warning is the failed reload's: where a reload never happens, the foreground checks say
+	# so, and the info line alone is checked here.
 	expect "its syslog priority is facility <%- facility %> plus the severity: <$pinfo> for info, <$pwarn> for a warning" \
 	    "$slog_seen" "RFC 3164 4.1.1, APUE 13.4: PRI is facility * 8 + severity" \
 	    cond 'grep -F " ${NAME}[" "$slog" | grep -F "]: started" | grep -q "^<$pinfo>" &&
-	        grep -F " ${NAME}[" "$slog" | grep -F "]: reload failed" | grep -q "^<$pwarn>"'
+	        { ! grep -qF "]: reload failed" "$slog" ||
+	        grep -F " ${NAME}[" "$slog" | grep -F "]: reload failed" | grep -q "^<$pwarn>"; }'
 fi
 
 if [ "$(uname -s)" = Linux ]; then

@@ -1,0 +1,67 @@
+// make check is not hollow: break one rule in the emitted C at a time, and make check must fail,
+// naming that check and its rule, while the other checks still run and pass. Run as the invoking
+// user (root in CI), and again as nobody under umask 027, where make check meets other conditions.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { MUTATIONS } from '../emitted/mutations.js';
+import { checkSummary, chownTree, generateProject, run, WERROR, type RunResult } from './project.js';
+import { describeWith, isRoot, itWith } from './tools.js';
+
+const asRoot = () => (isRoot ? undefined : 'needs root: make check reads syslog only from a private /dev/log');
+
+/** make check in dir: as the invoking user, or as nobody under umask 027 (which needs root to switch). */
+function makeCheck(dir: string, as: 'self' | 'nobody'): RunResult {
+  if (as === 'self') return run(['make', 'check', WERROR], { cwd: dir });
+  const uid = Number(run(['id', '-u', 'nobody']).out.trim());
+  const gid = Number(run(['id', '-g', 'nobody']).out.trim());
+  chownTree(dir, uid, gid);
+  return run(
+    [
+      'setpriv',
+      `--reuid=${uid}`,
+      `--regid=${gid}`,
+      '--clear-groups',
+      'sh',
+      '-c',
+      `umask 027 && make check '${WERROR}'`,
+    ],
+    { cwd: dir, env: { HOME: '/nonexistent' } },
+  );
+}
+
+export function mutationSuite(as: 'self' | 'nobody'): void {
+  const tools = as === 'nobody' ? ['make', 'gcc', 'setpriv'] : ['make', 'gcc'];
+  const extra = as === 'nobody' ? () => (isRoot ? undefined : 'needs root, to run make check as nobody') : undefined;
+  describeWith(tools, extra)(
+    `make check catches a broken rule (${as === 'self' ? 'as the invoking user' : 'as nobody, umask 027'})`,
+    () => {
+      for (const m of MUTATIONS) {
+        // A check only root can run (a private /dev/log, a privilege drop) is a skip line as nobody.
+        if (m.root && as === 'nobody') continue;
+        const test = m.root ? itWith(['unshare'], asRoot) : it;
+        test(`${m.title}: FAIL names the check and the rule`, () => {
+          const dir = generateProject(m.flags ?? ['--reload', 'single', '--payload', 'tick']);
+          const file = join(dir, m.file);
+          const source = readFileSync(file, 'utf8');
+          expect(source, `the mutation no longer applies to ${m.file}`).toContain(m.from);
+          writeFileSync(file, source.replace(m.from, m.to));
+          const r = makeCheck(dir, as);
+          expect(r.status, r.out).not.toBe(0);
+          expect(r.out).toMatch(m.fails);
+          const failure = r.out.slice(r.out.search(m.fails)).split('\n').slice(0, 3).join('\n');
+          expect(failure).toMatch(m.rule);
+          // Only checks of that property fail.
+          const unrelated = [...r.out.matchAll(/^FAIL .*$/gm)]
+            .map((f) => f[0])
+            .filter((line) => !m.fails.test(line) && !(m.also ?? []).some((a) => a.test(line)));
+          expect(unrelated, r.out).toEqual([]);
+          const summary = checkSummary(r.out);
+          expect(summary?.failed).toBeGreaterThanOrEqual(1);
+          // Every other check still ran.
+          expect(summary!.passed + summary!.failed).toBeGreaterThanOrEqual(40);
+        });
+      }
+    },
+  );
+}
