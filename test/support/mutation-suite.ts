@@ -51,10 +51,16 @@ export function mutationSuite(as: 'self' | 'nobody'): void {
           expect(r.out).toMatch(m.fails);
           const failure = r.out.slice(r.out.search(m.fails)).split('\n').slice(0, 3).join('\n');
           expect(failure).toMatch(m.rule);
+          const failed = [...r.out.matchAll(/^FAIL .*$/gm)].map((f) => f[0]);
+          for (const k of m.kills ?? [])
+            expect(
+              failed.some((l) => k.test(l)),
+              `${k} fails too: ${r.out}`,
+            ).toBe(true);
           // Only checks of that property fail.
-          const unrelated = [...r.out.matchAll(/^FAIL .*$/gm)]
-            .map((f) => f[0])
-            .filter((line) => !m.fails.test(line) && !(m.also ?? []).some((a) => a.test(line)));
+          const unrelated = failed.filter(
+            (line) => ![m.fails, ...(m.kills ?? []), ...(m.also ?? [])].some((a) => a.test(line)),
+          );
           expect(unrelated, r.out).toEqual([]);
           const summary = checkSummary(r.out);
           expect(summary?.failed).toBeGreaterThanOrEqual(1);

@@ -135,6 +135,14 @@ expect() {
 	if "$@"; then ok "$e_what"; else bad "$e_what" "$e_seen" "$e_rule"; fi
 }
 
+# expect_run WHAT RULE COMMAND...: ok when COMMAND succeeds; its output is what was seen. It runs
+# once: a client that talks to the daemon is not run again to say what went wrong.
+expect_run() {
+	r_what=$1 r_rule=$2
+	shift 2
+	if r_out=$("$@" 2>&1); then ok "$r_what"; else bad "$r_what" "$r_out" "$r_rule"; fi
+}
+
 # cond 'A && B': a condition of several commands for expect, evaluated as one (expect runs its
 # arguments as one command: a bare "&& B" after it would be outside the check).
 cond() {
@@ -218,14 +226,31 @@ BROKEN_VALUE='socket = relative/path'
 # descriptors 9, 250 (a socket) and 251 (the canaries: a close loop that stops at a fixed
 # number misses the last), has a file on stdin, ignores SIGUSR1, blocks SIGQUIT and SIGWINCH (3 and 28, in no
 # daemon's own set) and runs under another umask than the daemon's:
-# the daemon must shed all of them. Sets rc (the start command's status) and opid (the original
-# process).
+# the daemon must shed all of them. The last link, probe started, writes "pid session" of the
+# process it becomes, the one that runs PROG, to $T/started. Sets rc (the start command's status).
 start() {
+	rm -f "$T/started"
 	(umask "$START_UMASK"; trap '' USR1; with_tty "$PROBE" block 3,28 "$PROBE" leak-sock 250 "$T/canary250" \
-	    "$PROBE" leak-fd 251 "$T/canary251" "$PROG" -c "$1" -p "$2") \
+	    "$PROBE" leak-fd 251 "$T/canary251" "$PROBE" started "$T/started" "$PROG" -c "$1" -p "$2") \
 	    9>"$T/canary" <"$T/stdin" 2>"$T/start.err" &
-	opid=$!
-	reap "$opid" "$T/start.err"
+	reap "$!" "$T/start.err"
+}
+
+# daemon_pid PIDFILE CONF: the detached daemon's pid, from its pid file, or, when that names no live
+# process, the process whose command line is "PROG -c CONF -p PIDFILE" (Linux): a wrong pid file
+# fails its own check, and the checks of everything else still look at the daemon.
+daemon_pid() {
+	d_pid=$(readpid "$1")
+	case $d_pid in '' | *[!0-9]*) d_pid= ;; esac
+	if ! alive "$d_pid" && [ "$HAVE_PROC" = yes ]; then
+		d_pid=
+		for c in /proc/[0-9]*/cmdline; do
+			case $(tr '\0' ' ' <"$c" 2>/dev/null) in
+			"$PROG -c $2 -p $1 ") p=${c#/proc/} && d_pid=${p%/cmdline} && break ;;
+			esac
+		done
+	fi
+	printf '%s' "$d_pid"
 }
 
 # with_tty CMD...: execs CMD as a terminal's session leader would run it, with a pty as its
@@ -275,18 +300,20 @@ write_conf "$CONF" "$SOCK"
 
 section detached "detached start (APUE 13.3, daemon(7) SysV steps)"
 start "$CONF" "$PIDF"
-pid=$(readpid "$PIDF")
+pid=$(daemon_pid "$PIDF" "$CONF")
 hint "daemonize() in helper/daemonize.c (and the helpers it calls)"
 expect "the start command exits 0 once the daemon is ready" \
     "exit $rc: $(cat "$T/start.err")" \
     "daemon(7) steps 14-15: the original process exits 0 only after the daemon reports ready" \
     [ "$rc" -eq 0 ]
 hint "pidfile_open() in helper/pidfile.c, after daemonize() in helper/daemonize.c"
+filed=$(readpid "$PIDF")
 expect "the pid file holds the live daemon's pid the moment start returns (pid $pid)" \
-    "pid file holds \"$pid\"" \
+    "pid file holds \"$filed\"; the daemon's command line is in process \"$pid\"" \
     "daemon(7) step 12, APUE 13.5: the pid file is written before ready is reported" \
-    alive "$pid"
-case $pid in '' | *[!0-9]*) pid= ;; *) spawned="$spawned $pid" ;; esac
+    cond '[ -n "$pid" ] && [ "$filed" = "$pid" ]'
+[ -n "$pid" ] && spawned="$spawned $pid"
+read -r started_pid started_sid <"$T/started" 2>/dev/null || started_pid= started_sid=
 
 if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	# Fields from the state on: state ppid pgrp session tty_nr (proc(5)).
@@ -295,18 +322,20 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	ppid=$2 sid=$4 tty=$5
 	mysid=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f4)
 	hint "daemonize() in helper/daemonize.c"
-	expect "its parent is neither the starter nor the shell (parent $ppid)" \
-	    "parent $ppid, starter $opid, shell $$" \
-	    "APUE 13.3 rule 2: fork and let the parent exit" \
-	    cond '[ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]'
+	# The process the starter ran may lead a process group (a shell with job control makes each
+	# command one), and then setsid() fails: the fork must come first.
+	expect "it forked before setsid(): its session is not led by the process the starter ran (pid $started_pid)" \
+	    "session $sid, parent $ppid, the started process $started_pid" \
+	    "APUE 13.3 rule 2: fork and let the parent exit; the child is not a process group leader, so setsid() succeeds" \
+	    cond '[ -n "$started_pid" ] && [ "$sid" != "$started_pid" ]'
 	expect "it is not a session leader (session $sid)" \
 	    "session id $sid equals its pid" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid, so no terminal can become its controlling terminal" \
 	    [ "$sid" != "$pid" ]
 	expect "it runs in a new session of its own" \
-	    "session $sid, the shell's session $mysid" \
+	    "session $sid; the started process's session ${started_sid:-unknown}, the shell's $mysid" \
 	    "APUE 13.3 rule 3, daemon(7) step 6: setsid()" \
-	    [ "$sid" != "$mysid" ]
+	    cond '[ -n "$started_sid" ] && [ "$sid" != "$started_sid" ] && [ "$sid" != "$mysid" ]'
 	if [ "$HAVE_PTY" = yes ]; then
 		expect "it has no controlling terminal (it was started from a pty's session)" "tty_nr $tty" \
 		    "APUE 13.3 rule 3: a daemon has no controlling terminal" [ "$tty" = 0 ]
@@ -422,9 +451,10 @@ elif [ -n "$pid" ]; then
 	ps -o ppid= -o pgid= -o tty= -p "$pid" >"$T/ps" 2>/dev/null
 	read -r ppid pgid tty <"$T/ps"
 	hint "daemonize() in helper/daemonize.c"
-	expect "its parent is neither the starter nor the shell (parent $ppid)" \
-	    "parent $ppid" "APUE 13.3 rule 2: fork and let the parent exit" \
-	    cond '[ "$ppid" != "$opid" ] && [ "$ppid" != "$$" ]'
+	expect "it forked before setsid(): its session is not led by the process the starter ran (pid $started_pid)" \
+	    "process group $pgid, parent $ppid" \
+	    "APUE 13.3 rule 2: fork and let the parent exit; the child is not a process group leader, so setsid() succeeds" \
+	    cond '[ -n "$started_pid" ] && [ "$pgid" != "$started_pid" ]'
 	expect "it is not a process group (hence session) leader" "pgid $pgid" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid" [ "$pgid" != "$pid" ]
 	expect "it has no controlling terminal" \
@@ -435,7 +465,8 @@ elif [ -n "$pid" ]; then
 else
 	# No daemon to look at: each property it should have had still counts, and fails.
 	hint "daemonize() in helper/daemonize.c"
-	unchecked "its parent is neither the starter nor the shell" "APUE 13.3 rule 2: fork and let the parent exit"
+	unchecked "it forked before setsid(): its session is not led by the process the starter ran" \
+	    "APUE 13.3 rule 2: fork and let the parent exit; the child is not a process group leader, so setsid() succeeds"
 	unchecked "it is not a session leader" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid, so no terminal can become its controlling terminal"
 	unchecked "it runs in a new session of its own" "APUE 13.3 rule 3, daemon(7) step 6: setsid()"
@@ -445,11 +476,25 @@ else
 	hint "null_stdio() in helper/daemonize.c"
 	unchecked "fds 0, 1 and 2 are /dev/null" "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2"
 	hint "close_walk() and close_inherited() in helper/daemonize.c"
-	unchecked "no inherited descriptor survives (the canaries, fds 9 and 251, are closed)" \
+	unchecked "no inherited descriptor survives (the canaries, fds 9, 250 and 251, are closed)" \
 	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
+	hint "the open(2), socket(2) and pipe calls in helper/fd.c, helper/pidfile.c and helper/log.c"
+	unchecked "every descriptor it holds beyond 0-2 is close-on-exec" \
+	    "O_CLOEXEC at creation: a descriptor must not leak into what the daemon runs"
+	hint "helper/log.c, <%- reload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' ? ' and src/echo.c' : '' %>"
+	unchecked "each socket it holds is its own" "a daemon holds only the descriptors it needs"
 	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in src/main.c"
 	unchecked "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
 	    "daemon(7) step 2: reset every signal disposition to its default"
+	hint "reset_signals() in helper/daemonize.c"
+	unchecked "the starter's blocked SIGQUIT and SIGWINCH are unblocked" "daemon(7) step 3: reset the signal mask"
+	if [ "$AS_USER" = yes ]; then
+		hint "privdrop() in helper/privdrop.c"
+		unchecked "its supplementary groups are $DAEMON_USER's" \
+		    "daemon(7) step 13: drop the supplementary groups too (setgroups before setgid)"
+		unchecked "it dropped to $DAEMON_USER for good" \
+		    "daemon(7) step 13: drop privileges (real, effective and saved ids)"
+	fi
 fi
 
 section instance "single instance (APUE 13.5)"
@@ -483,27 +528,55 @@ fi
 section echo "echo payload"
 if [ -n "$pid" ]; then
 	hint "src/echo.c"
-	expect "a line sent to $SOCK comes back" "$("$PROBE" echo "$SOCK" "hello $NAME" 2>&1)" \
+	nfd0=
+	[ "$HAVE_PROC" = yes ] && nfd0=$("$PROBE" fds "$pid" | wc -l | tr -d ' ')
+	expect_run "a line sent to $SOCK comes back" \
 	    "the echo payload: each line is echoed" "$PROBE" echo "$SOCK" "hello $NAME"
-	expect "50 clients connected at once each get their own line back" \
-	    "$("$PROBE" echo-many "$SOCK" 50 2>&1)" \
+	expect_run "three lines in turn on one connection each come back (it stays open)" \
+	    "the echo payload: a connection lasts until the client closes it" "$PROBE" echo-lines "$SOCK" 3
+	expect_run "a last line without a newline comes back when the client shuts down its side, then end-of-file" \
+	    "shutdown(2): end-of-file ends the last line; the server then closes its side" "$PROBE" echo-half "$SOCK"
+	expect_run "50 clients connected at once each get their own line back" \
 	    "the echo payload serves many clients at once" "$PROBE" echo-many "$SOCK" 50
-	expect "a client that sends without reading does not hold up another (echoed within 2 s)" \
-	    "$("$PROBE" echo-stalled "$SOCK" 2000 2>&1)" \
+	expect_run "when the first of three clients leaves, the other two are still served" \
+	    "a server of many clients keeps each one's state, whatever order they leave in" "$PROBE" echo-order "$SOCK"
+	expect_run "a client that sends without reading does not hold up another (echoed within 2 s)" \
 	    "a server of many clients never blocks on one: non-blocking sockets, writes bounded by poll" \
 	    "$PROBE" echo-stalled "$SOCK" 2000
-	expect "a 1 MiB line, sent whole before reading, comes back whole" \
-	    "$("$PROBE" echo-big "$SOCK" 1048576 2>&1)" \
+	expect_run "a 1 MiB line, sent whole before reading, comes back whole" \
 	    "a long line never blocks or crashes the daemon" "$PROBE" echo-big "$SOCK" 1048576
 	"$PROBE" echo-cut "$SOCK"
-	expect "a client that vanishes mid-line does not disturb the daemon" \
-	    "$("$PROBE" echo "$SOCK" after 2>&1)" \
+	expect_run "a client that vanishes mid-line does not disturb the daemon" \
 	    "a mid-line disconnect is harmless" "$PROBE" echo "$SOCK" after
+	if [ -n "$nfd0" ]; then
+		expect_run "every client's descriptor is closed once it has left (back to $nfd0 descriptors)" \
+		    "a server closes each connection its client ended: no leak, no busy loop on a dead socket" \
+		    "$PROBE" wait-fds "$pid" "$nfd0" 2000
+	else
+		skip "every client's descriptor is closed once it has left" "no /proc: it is checked on Linux"
+	fi
 	timed "$T/live.err" "$PROG" -c "$CONF" -p "$T/other.pid"
 	expect "another daemon on the same socket is refused, and the live socket is kept" \
 	    "exit $rc: $(cat "$T/live.err")" \
 	    "never unlink a live socket" \
 	    cond '[ "$rc" -ne 0 ] && [ -S "$SOCK" ] && "$PROBE" echo "$SOCK" still'
+else
+	hint "src/echo.c"
+	unchecked "a line sent to $SOCK comes back" "the echo payload: each line is echoed"
+	unchecked "three lines in turn on one connection each come back (it stays open)" \
+	    "the echo payload: a connection lasts until the client closes it"
+	unchecked "a last line without a newline comes back when the client shuts down its side, then end-of-file" \
+	    "shutdown(2): end-of-file ends the last line; the server then closes its side"
+	unchecked "50 clients connected at once each get their own line back" "the echo payload serves many clients at once"
+	unchecked "when the first of three clients leaves, the other two are still served" \
+	    "a server of many clients keeps each one's state, whatever order they leave in"
+	unchecked "a client that sends without reading does not hold up another (echoed within 2 s)" \
+	    "a server of many clients never blocks on one: non-blocking sockets, writes bounded by poll"
+	unchecked "a 1 MiB line, sent whole before reading, comes back whole" "a long line never blocks or crashes the daemon"
+	unchecked "a client that vanishes mid-line does not disturb the daemon" "a mid-line disconnect is harmless"
+	[ "$HAVE_PROC" = yes ] && unchecked "every client's descriptor is closed once it has left" \
+	    "a server closes each connection its client ended: no leak, no busy loop on a dead socket"
+	unchecked "another daemon on the same socket is refused, and the live socket is kept" "never unlink a live socket"
 fi
 <% } -%>
 
@@ -513,6 +586,8 @@ if [ -n "$pid" ]; then
 	hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	expect "SIGTERM stops it within 3 s" "still running" \
 	    "SIGTERM means a clean, prompt exit" "$PROBE" wait-dead "$pid" 3000
+	# One that did not must not hold the lock against the next section's start.
+	kill -KILL "$pid" 2>/dev/null && "$PROBE" wait-dead "$pid" 3000
 	hint "pidfile_open() and pidfile_remove() in helper/pidfile.c"
 	expect "the pid file is removed at exit" "$PIDF still exists" \
 	    "a clean exit removes the pid file" [ ! -e "$PIDF" ]
@@ -525,25 +600,28 @@ else
 	unchecked "SIGTERM stops it within 3 s" "SIGTERM means a clean, prompt exit"
 	hint "pidfile_open() and pidfile_remove() in helper/pidfile.c"
 	unchecked "the pid file is removed at exit" "a clean exit removes the pid file"
+<% if (payload === 'echo') { -%>
+	unchecked "the socket file is removed at exit" "a clean exit removes the socket"
+<% } -%>
 fi
 
 section restart "restart after kill -9"
 start "$CONF" "$PIDF"
-pid=$(readpid "$PIDF")
-case $pid in '' | *[!0-9]*) pid= ;; *) spawned="$spawned $pid" ;; esac
+pid=$(daemon_pid "$PIDF" "$CONF")
+[ -n "$pid" ] && spawned="$spawned $pid"
 if [ "$rc" -eq 0 ] && [ -n "$pid" ]; then
 	kill -KILL "$pid"
 	"$PROBE" wait-dead "$pid" 10000
 	start "$CONF" "$PIDF"
-	new=$(readpid "$PIDF")
-	case $new in '' | *[!0-9]*) new= ;; *) spawned="$spawned $new" ;; esac
+	new=$(daemon_pid "$PIDF" "$CONF")
+	[ -n "$new" ] && spawned="$spawned $new"
 	hint "pidfile_open() in helper/pidfile.c"
 	expect "a new start takes over the stale pid file<% if (payload === 'echo') { %> and socket<% } %> (pid $pid -> $new)" \
 	    "exit $rc: $(cat "$T/start.err")" \
 	    "APUE 13.5: the lock, not the file's existence, says whether a daemon runs" \
 	    cond '[ "$rc" -eq 0 ] && [ -n "$new" ] && [ "$new" != "$pid" ] && alive "$new"'
 <% if (payload === 'echo') { -%>
-	expect "the restarted daemon serves the socket" "$("$PROBE" echo "$SOCK" again 2>&1)" \
+	expect_run "the restarted daemon serves the socket" \
 	    "a stale socket (nobody listening) is replaced" "$PROBE" echo "$SOCK" again
 <% } -%>
 	[ -n "$new" ] && kill -TERM "$new" && "$PROBE" wait-dead "$new" 3000
@@ -551,6 +629,9 @@ else
 	hint "daemonize() in helper/daemonize.c, then pidfile_open() in helper/pidfile.c"
 	bad "a start for the kill -9 test" "exit $rc: $(cat "$T/start.err")" \
 	    "daemon(7) step 15: start must succeed when nothing runs"
+<% if (payload === 'echo') { -%>
+	unchecked "the restarted daemon serves the socket" "a stale socket (nobody listening) is replaced"
+<% } -%>
 fi
 
 section failures "start-up failures reach the starter"
@@ -599,6 +680,15 @@ expect "-t rejects a bad value with file:line (exit 78)" \
     "exit $rc: $(cat "$T/t.out")" \
     "strict parsing: file:line: reason" \
     cond '[ "$rc" -eq 78 ] && grep -q "$T/t.conf:1:" "$T/t.out"'
+<% if (payload === 'tick') { -%>
+printf 'interval = 5 minutes\n' >"$T/t.conf"
+"$PROG" -t -c "$T/t.conf" >"$T/t.out" 2>&1
+rc=$?
+expect "-t rejects a number followed by words (interval = 5 minutes) with file:line (exit 78)" \
+    "exit $rc: $(cat "$T/t.out")" \
+    "strict parsing: a value is all number or an error, never its first digits" \
+    cond '[ "$rc" -eq 78 ] && grep -q "$T/t.conf:1:" "$T/t.out"'
+<% } -%>
 printf 'just some words\n' >"$T/t.conf"
 "$PROG" -t -c "$T/t.conf" >"$T/t.out" 2>&1
 rc=$?
@@ -646,6 +736,7 @@ write_conf "$FCONF" alpha 1
 <% } else { -%>
 write_conf "$FCONF" "$T/a.sock"
 <% } -%>
+: >"$FLOG"
 NOTIFY_SOCKET=$NSOCK "$PROG" -f -c "$FCONF" -p "$FPID" 2>"$FLOG" &
 fpid=$!
 spawned="$spawned $fpid"
@@ -666,8 +757,7 @@ expect "the payload runs: the tick message reaches stderr" "$(cat "$FLOG")" \
     "-f logs to stderr as well as syslog" seen "$fpid" "$FLOG" "$NAME: alpha" 3000
 write_conf "$FCONF" bravo 1
 <% } else { -%>
-expect "the payload runs: $T/a.sock echoes" "$("$PROBE" echo "$T/a.sock" fg 2>&1)" \
-    "the echo payload" "$PROBE" echo "$T/a.sock" fg
+expect_run "the payload runs: $T/a.sock echoes" "the echo payload" "$PROBE" echo "$T/a.sock" fg
 write_conf "$FCONF" "$T/b.sock"
 <% } -%>
 # The reload is bracketed by two readings of CLOCK_MONOTONIC: MONOTONIC_USEC must lie between.
@@ -768,8 +858,8 @@ fi
 if [ -n "$slog_skip" ]; then
 	skip "the syslog datagrams (the ident, LOG_PID and the facility)" "$slog_skip"
 else
-	spid=$(readpid "$T/syslog.pid")
-	case $spid in '' | *[!0-9]*) spid= ;; *) spawned="$spawned $spid" ;; esac
+	spid=$(daemon_pid "$T/syslog.pid" "$SCONF")
+	[ -n "$spid" ] && spawned="$spawned $spid"
 	if [ -n "$spid" ]; then
 		seen "$spid" "$slog" "]: started" 3000
 		printf '# broken on purpose\n%s\n' "$BROKEN_VALUE" >"$SCONF"
@@ -816,6 +906,7 @@ if [ "$(uname -s)" = Linux ]; then
 	rpid=$!
 	spawned="$spawned $rpid"
 	"$PROBE" wait-text "$T/abstract.log" LISTENING 3000
+	: >"$T/abstract.err"
 	NOTIFY_SOCKET=$ASOCK "$PROG" -f -c "$ACONF" -p "$T/abstract.pid" 2>"$T/abstract.err" &
 	fpid=$!
 	spawned="$spawned $fpid"

@@ -8,19 +8,28 @@
  *   probe echo-many SOCKET N         N clients connected at once, each gets its own line back
  *   probe echo-cut SOCKET            send part of a line and vanish
  *   probe echo-stalled SOCKET MS     a client sends without reading; another is echoed within MS
+ *   probe echo-lines SOCKET N        N lines in turn on one connection, each echoed before the next
+ *   probe echo-half SOCKET           a last line without a newline, then shutdown(SHUT_WR): it comes
+ *                                    back, then end-of-file
+ *   probe echo-order SOCKET          three clients; the first leaves; the other two are still echoed
  *   probe fds PID                    "fd target" for each open descriptor of PID (Linux /proc)
  *   probe wait-text FILE TEXT MS [N] wait up to MS ms until FILE holds TEXT N times (default 1)
  *   probe wait-dead PID MS           wait up to MS ms until PID has exited (zombie counts)
+ *   probe wait-fds PID N MS          wait up to MS ms until PID holds at most N descriptors (Linux)
  *   probe monotonic-usec             print CLOCK_MONOTONIC in microseconds (sd_notify's clock)
  *   probe block N,N... CMD...        run CMD with those signals blocked, as a careless starter does
  *   probe tty-session SECS CMD...    run CMD in a session whose controlling terminal is a pty,
  *                                    held SECS seconds after CMD exits
  *   probe leak-sock NUM FILE CMD...  run CMD with a socket left open on NUM; FILE gets its
  *                                    "socket:[inode]", as /proc/PID/fd shows it
+ *   probe started FILE CMD...        write "PID SESSION" of this process to FILE, then become CMD:
+ *                                    the process the starter ran, for the rule 2 and 3 checks
  *   probe syslog-pri SEVERITY        print the syslog priority of the daemon's facility at
  *                                    SEVERITY (info, warning), from this system's <syslog.h>
  *
- * notify-recv receives any datagrams: check.sh also puts it on a private /dev/log.
+ * notify-recv receives any datagrams: check.sh also puts it on a private /dev/log. Every echo
+ * subcommand gives up after ECHO_DEADLINE seconds, saying so: a daemon that never answers fails
+ * its check instead of hanging make check.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -42,6 +51,8 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+
+#define ECHO_DEADLINE	20
 
 static const char	*progname = "probe";
 
@@ -288,6 +299,71 @@ cmd_echo_stalled(const char *path, const char *ms)
 	return 0;
 }
 
+/* One line on fd, and its echo back. */
+static void
+echo_once(int fd, const char *line)
+{
+	char	got[128];
+	size_t	len = strlen(line);
+
+	write_all(fd, line, len);
+	read_all(fd, got, len);
+	if (memcmp(got, line, len) != 0)
+		die("echo differs from what was sent: %.40s", got);
+}
+
+static int
+cmd_echo_lines(const char *path, const char *count)
+{
+	int	n = atoi(count), i, fd = connect_to(path);
+	char	line[64];
+
+	for (i = 0; i < n; i++) {
+		(void)snprintf(line, sizeof(line), "line %d of %d on one connection\n", i + 1, n);
+		echo_once(fd, line);
+	}
+	(void)close(fd);
+	return 0;
+}
+
+static int
+cmd_echo_half(const char *path)
+{
+	char	got[16];
+	int	fd = connect_to(path);
+	ssize_t	n;
+
+	write_all(fd, "tail", 4);
+	if (shutdown(fd, SHUT_WR) == -1)
+		die("shutdown: %s", strerror(errno));
+	read_all(fd, got, 4);
+	if (memcmp(got, "tail", 4) != 0)
+		die("echo differs from what was sent: %.4s", got);
+	while ((n = read(fd, got, sizeof(got))) == -1 && errno == EINTR)
+		continue;
+	if (n != 0)
+		die("%s", "no end-of-file after the last line: the daemon kept the connection open");
+	(void)close(fd);
+	return 0;
+}
+
+static int
+cmd_echo_order(const char *path)
+{
+	int	a = connect_to(path), b = connect_to(path), c = connect_to(path);
+
+	echo_once(a, "first client\n");
+	echo_once(b, "second client\n");
+	echo_once(c, "third client\n");
+	(void)close(a);
+	/* Not the last to come: whatever the daemon moved into the first one's place must still work. */
+	echo_once(c, "third client again\n");
+	echo_once(b, "second client again\n");
+	(void)close(b);
+	(void)close(c);
+	return 0;
+}
+
 static int
 cmd_echo_cut(const char *path)
 {
@@ -322,6 +398,43 @@ cmd_fds(const char *pid)
 		(void)printf("%s %s\n", e->d_name, target);
 	}
 	(void)closedir(d);
+	return 0;
+}
+
+static int
+count_fds(const char *pid)
+{
+	char		 dir[64];
+	struct dirent	*e;
+	DIR		*d;
+	int		 n = 0;
+
+	(void)snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	(void)closedir(d);
+	return n;
+}
+
+static int
+cmd_wait_fds(const char *pid, const char *count, const char *ms)
+{
+	long	left = atol(ms);
+	int	n;
+
+	while ((n = count_fds(pid)) > atoi(count) && left > 0) {
+		nap(20);
+		left -= 20;
+	}
+	if (n == -1)
+		die("cannot list /proc/%s/fd", pid);
+	if (n > atoi(count)) {
+		(void)fprintf(stderr, "%s: pid %s still holds %d descriptors, not %s\n", progname, pid, n, count);
+		return 1;
+	}
 	return 0;
 }
 
@@ -525,6 +638,17 @@ cmd_tty_session(const char *secs, char *argv[])
 }
 
 static int
+cmd_started(const char *file, char *argv[])
+{
+	FILE	*fp;
+
+	if ((fp = fopen(file, "w")) == NULL || fprintf(fp, "%ld %ld\n", (long)getpid(),
+	    (long)getsid(0)) < 0 || fclose(fp) == EOF)
+		die("cannot write %s", file);
+	return run_next(argv);
+}
+
+static int
 cmd_leak_fd(const char *num, const char *file, char *argv[])
 {
 	int	fd, want = atoi(num);
@@ -538,12 +662,27 @@ cmd_leak_fd(const char *num, const char *file, char *argv[])
 	return run_next(argv);
 }
 
+static void
+on_deadline(int sig)
+{
+	static const char	msg[] = "probe: no answer within the deadline; gave up\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(125);
+	_exit(124);
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char	*cmd = argc > 1 ? argv[1] : "";
 
 	signal(SIGPIPE, SIG_IGN);
+	if (strncmp(cmd, "echo", 4) == 0) {
+		signal(SIGALRM, on_deadline);
+		(void)alarm(ECHO_DEADLINE);
+	}
 	if (strcmp(cmd, "notify-recv") == 0 && argc == 4)
 		cmd_notify_recv(argv[2], argv[3]);
 	if (strcmp(cmd, "echo") == 0 && argc == 4)
@@ -556,6 +695,14 @@ main(int argc, char *argv[])
 		return cmd_echo_stalled(argv[2], argv[3]);
 	if (strcmp(cmd, "echo-cut") == 0 && argc == 3)
 		return cmd_echo_cut(argv[2]);
+	if (strcmp(cmd, "echo-lines") == 0 && argc == 4)
+		return cmd_echo_lines(argv[2], argv[3]);
+	if (strcmp(cmd, "echo-half") == 0 && argc == 3)
+		return cmd_echo_half(argv[2]);
+	if (strcmp(cmd, "echo-order") == 0 && argc == 3)
+		return cmd_echo_order(argv[2]);
+	if (strcmp(cmd, "wait-fds") == 0 && argc == 5)
+		return cmd_wait_fds(argv[2], argv[3], argv[4]);
 	if (strcmp(cmd, "fds") == 0 && argc == 3)
 		return cmd_fds(argv[2]);
 	if (strcmp(cmd, "wait-text") == 0 && (argc == 5 || argc == 6))
@@ -572,9 +719,12 @@ main(int argc, char *argv[])
 		return cmd_monotonic_usec();
 	if (strcmp(cmd, "leak-fd") == 0 && argc >= 5)
 		return cmd_leak_fd(argv[2], argv[3], argv + 4);
+	if (strcmp(cmd, "started") == 0 && argc >= 4)
+		return cmd_started(argv[2], argv + 3);
 	if (strcmp(cmd, "syslog-pri") == 0 && argc == 3)
 		return cmd_syslog_pri(argv[2]);
-	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-stalled|echo-cut|fds|"
-	    "wait-text|wait-dead|monotonic-usec|block|tty-session|leak-sock|leak-fd|syslog-pri ...\n", progname);
+	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-stalled|echo-lines|echo-half|"
+	    "echo-order|echo-cut|fds|wait-fds|"
+	    "wait-text|wait-dead|monotonic-usec|block|tty-session|leak-sock|leak-fd|started|syslog-pri ...\n", progname);
 	return 2;
 }
