@@ -4,6 +4,7 @@
  * each check sets up what a careless starter leaves behind and looks at the result.
  *
  *   step-daemonize walk DIR       close_walk(5): fds 3, 4, 9, 250 and 251 closed, 5 and 0-2 kept
+ *                                 (5 is a copy of stdout, where the findings go)
  *   step-daemonize inherited DIR  the same through close_inherited(5)
  *   step-daemonize stdio DIR      null_stdio(): 0-2 on /dev/null, read-write, also when they
  *                                 were closed, and no descriptor leaked
@@ -26,22 +27,32 @@
 /* The descriptors a careless starter leaks: below and above KEEP, and high numbers. */
 static const int	leaked[] = { 3, 4, 9, 250, 251 };
 
+/*
+ * The canaries, and KEEP: a copy of stdout that the report then goes to, so that a walk that
+ * wrongly closes 0-2 still has its findings shown.
+ */
 static void
 leak(void)
 {
 	size_t	i;
-	int	fd;
+	int	fd, kept = 0;
 
+	if (dup2(STDOUT_FILENO, KEEP) == -1) {
+		step_bad("dup2 onto %d: %s", KEEP, strerror(errno));
+		return;
+	}
+	step_output(KEEP);
 	if ((fd = open("/dev/null", O_RDONLY)) == -1) {
 		step_bad("open /dev/null: %s", strerror(errno));
 		return;
 	}
-	for (i = 0; i < sizeof(leaked) / sizeof(leaked[0]); i++)
-		if (fd != leaked[i] && dup2(fd, leaked[i]) == -1)
+	for (i = 0; i < sizeof(leaked) / sizeof(leaked[0]); i++) {
+		if (fd == leaked[i])
+			kept = 1;
+		else if (dup2(fd, leaked[i]) == -1)
 			step_bad("dup2 onto %d: %s", leaked[i], strerror(errno));
-	if (fd != KEEP && dup2(fd, KEEP) == -1)
-		step_bad("dup2 onto %d: %s", KEEP, strerror(errno));
-	if (fd != KEEP && fd != 3)
+	}
+	if (!kept)
 		(void)close(fd);
 }
 
@@ -86,8 +97,10 @@ check_stdio(const char *dir)
 	int	fd, low, rc;
 
 	/* The report goes on a copy of stdout: null_stdio() moves 0-2. */
-	if ((fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 20)) == -1)
+	if ((fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 20)) == -1) {
+		step_bad("cannot copy stdout: %s", strerror(errno));
 		return;
+	}
 	step_output(fd);
 	(void)snprintf(path, sizeof(path), "%s/stdio", dir);
 	/* 0-2 on a file, as a starter's redirections leave them. */
