@@ -68,6 +68,22 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   // The self-test (make check) and the config parser's fuzzer (make fuzz).
   same('tests/check.sh', { mode: 0o755 }),
   same('tests/probe.c'),
+  // The starter's step drivers: each exercise file's functions checked on their own.
+  same('tests/step.c', { when: starter }),
+  same('tests/step.h', { when: starter }),
+  same('tests/step-daemonize.c', { when: starter }),
+  same('tests/step-log.c', { when: starter }),
+  same('tests/step-pidfile.c', { when: starter }),
+  {
+    template: 'project/tests/step-signals-single.c',
+    destination: 'tests/step-signals.c',
+    when: (a) => starter(a) && single(a),
+  },
+  {
+    template: 'project/tests/step-signals-multi.c',
+    destination: 'tests/step-signals.c',
+    when: (a) => starter(a) && multi(a),
+  },
   same('fuzz/config-fuzz.c'),
   same('fuzz/corpus/default.conf'),
   same('fuzz/corpus/tricky.conf'),

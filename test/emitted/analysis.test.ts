@@ -21,7 +21,13 @@ describeWith(['make', 'cppcheck', 'clang'])('make lint (cppcheck, clang --analyz
 });
 
 describeWith(['shellcheck'])('the self-test script', () => {
-  const cells = [...daemonMatrix().map(cellFlags), ['--scope', 'user']];
+  // The starter's check.sh has a section of its own (the step drivers), in both models.
+  const cells = [
+    ...daemonMatrix().map(cellFlags),
+    ['--scope', 'user'],
+    ['--starter', '--reload', 'single'],
+    ['--starter', '--reload', 'multi'],
+  ];
   for (const flags of cells) {
     it(`is clean POSIX sh for shellcheck: ${flags.join(' ')}`, () => {
       const dir = generateProject(flags);

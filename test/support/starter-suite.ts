@@ -49,6 +49,21 @@ export function parseTap(out: string): { plan: number; passed: number; failed: n
   return { plan, passed, failed, names };
 }
 
+/** The checks of make check's "each exercise function on its own" section: one line each. */
+export function stepChecks(out: string): { text: string; ok: string[]; fail: string[] } {
+  const start = out.indexOf('\n== each exercise function on its own');
+  if (start === -1) return { text: '', ok: [], fail: [] };
+  const rest = out.slice(start + 1);
+  const end = rest.indexOf('\n== ', 1);
+  const text = end === -1 ? rest : rest.slice(0, end);
+  const lines = text.split('\n');
+  return {
+    text,
+    ok: lines.filter((l) => l.startsWith('ok   ')).map((l) => l.slice(5)),
+    fail: lines.filter((l) => l.startsWith('FAIL ')).map((l) => l.slice(5)),
+  };
+}
+
 /** make -s grade's standard output alone: what an autograder reads. */
 function gradeOut(dir: string, args: readonly string[] = []): { status: number | null; stdout: string } {
   const r = spawnSync('make', ['-s', 'grade', WERROR, ...args], { cwd: dir, encoding: 'utf8', timeout: 170_000 });
@@ -65,6 +80,8 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
     let starter = '';
     let reference = '';
     let referenceChecks = 0;
+    // The steps section's checks: in the starter only, on top of the reference project's.
+    let stepCount = 0;
 
     beforeAll(() => {
       starter = generate('myd', [...flags, '--starter']).dir;
@@ -151,6 +168,12 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       const fails = r.out.split('\n').filter((l) => l.startsWith('FAIL '));
       const withHint = r.out.match(/^FAIL .*\n {5}rule: .*\n {5}hint: .*$/gm) ?? [];
       expect(withHint.length, 'every FAIL has a rule and a hint').toBe(fails.length);
+      // Each exercise function has checks of its own, and the stubs fail every one of them.
+      const steps = stepChecks(r.out);
+      expect(steps.ok, 'no step check passes on the untouched starter').toEqual([]);
+      for (const [file, names] of Object.entries(exercises(reload)))
+        for (const fn of names)
+          expect(steps.text, `a step check's hint names ${fn}()`).toContain(`     hint: ${fn}() in ${file}`);
       // No stray daemon: stubs fail before anything detaches.
       expect(run(['sh', '-c', `pgrep -f '${starter}/[m]yd' || true`]).out.trim()).toBe('');
 
@@ -183,15 +206,25 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       const ref = makeIn(reference, ['check', WERROR]);
       expect(ref.status, ref.out).toBe(0);
       referenceChecks = checkSummary(ref.out)!.passed;
-      expect(sum.passed, 'the same checks as the reference project').toBe(referenceChecks);
+      // The reference project has no steps section (the drivers include the exercise files,
+      // whose reference bodies a normal project does not need checked twice).
+      expect(stepChecks(ref.out).ok).toEqual([]);
+      const steps = stepChecks(r.out);
+      expect(steps.fail, r.out).toEqual([]);
+      stepCount = steps.ok.length;
+      expect(stepCount, 'at least one step check per exercise function').toBeGreaterThanOrEqual(
+        Object.values(ex).flat().length,
+      );
+      expect(sum.passed, "the reference project's checks, and the step checks").toBe(referenceChecks + stepCount);
       const g = gradeOut(starter);
       expect(g.status).toBe(0);
       const tap = parseTap(g.stdout);
-      expect(tap).toMatchObject({ passed: referenceChecks, failed: 0 });
+      expect(tap).toMatchObject({ passed: referenceChecks + stepCount, failed: 0 });
     });
 
     it("GRADER_DIR adds the teacher's checks to the totals, and a section id replaces that section", () => {
       expect(referenceChecks, 'runs after the splice test').toBeGreaterThan(0);
+      const all = referenceChecks + stepCount;
       const grader = join(starter, '..', 'grader');
       mkdirSync(grader, { recursive: true });
       const script = (name: string, body: string) => {
@@ -203,20 +236,57 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       writeFileSync(join(grader, 'not-executable'), 'exit 1\n');
       const r = makeIn(starter, ['check', WERROR, `GRADER_DIR=${grader}`]);
       expect(r.status, r.out).not.toBe(0);
-      expect(checkSummary(r.out)).toEqual({ passed: referenceChecks + 1, failed: 1 });
+      expect(checkSummary(r.out)).toEqual({ passed: all + 1, failed: 1 });
       expect(r.out).toMatch(
         /^FAIL fails \(the grader's check\)\n(.*\n)*? {5}seen: exit 3: the hidden check wants more$/m,
       );
       expect(r.out).toMatch(/^ok {3}passes \(the grader's check\)$/m);
       const tap = parseTap(gradeOut(starter, [`GRADER_DIR=${grader}`]).stdout);
-      expect(tap).toMatchObject({ passed: referenceChecks + 1, failed: 1 });
-      // The options section (-t, -h, -V, usage: 9 checks) replaced by one passing check.
+      expect(tap).toMatchObject({ passed: all + 1, failed: 1 });
+      // The options section (-t, -h, -V, usage: 9 checks, and tick's interval with words) replaced by
+      // one passing check.
+      const options = payload === 'tick' ? 10 : 9;
       script('options', 'exit 0');
       const o = makeIn(starter, ['check', WERROR, `GRADER_DIR=${grader}`]);
       expect(o.out).toContain(`(replaced by ${grader}/options)`);
       expect(o.out).not.toContain('-t accepts a good config');
-      expect(checkSummary(o.out)).toEqual({ passed: referenceChecks + 1 - 9 + 1, failed: 1 });
+      expect(checkSummary(o.out)).toEqual({ passed: all + 1 - options + 1, failed: 1 });
+      // The steps section can be replaced like any other.
+      script('steps', 'exit 0');
+      const st = makeIn(starter, ['check', WERROR, `GRADER_DIR=${grader}`]);
+      expect(st.out).toContain(`(replaced by ${grader}/steps)`);
+      expect(checkSummary(st.out)).toEqual({ passed: all + 1 - options + 1 - stepCount + 1, failed: 1 });
     });
+
+    it('each exercise function, its reference spliced in alone, raises the passed count of make check', () => {
+      const fresh = generateProject([...flags, '--starter']);
+      const passed = () => {
+        const r = makeIn(fresh, ['check', WERROR]);
+        const sum = checkSummary(r.out);
+        expect(sum, r.out).toBeDefined();
+        expect(r.out).not.toMatch(/warning:/);
+        return { passed: sum!.passed, out: r.out };
+      };
+      const base = passed();
+      const counts: Record<string, number> = { untouched: base.passed };
+      for (const [file, names] of Object.entries(exercises(reload))) {
+        const stub = readFileSync(join(fresh, file), 'utf8');
+        const ref = readFileSync(join(reference, file), 'utf8');
+        for (const name of names) {
+          writeFileSync(join(fresh, file), spliceBody(stub, name, cFunction(ref, name).body));
+          const one = passed();
+          counts[name] = one.passed;
+          expect(one.passed, `${name}() alone: ${one.out}`).toBeGreaterThan(base.passed);
+          // Some of what it gained is a step check: one that ran without the other functions.
+          const gained = stepChecks(one.out).ok.filter((c) => !stepChecks(base.out).ok.includes(c));
+          expect(gained.length, `${name}() alone turns a step check ok`).toBeGreaterThan(0);
+        }
+        writeFileSync(join(fresh, file), stub);
+      }
+      console.log(`make check passed counts, ${flags.join(' ')}: ${JSON.stringify(counts)}`);
+      // Nothing outlives the checks: no driver, no half-started daemon.
+      expect(run(['sh', '-c', `pgrep -f '${fresh}/[t]ests/step-|${fresh}/[m]yd' || true`]).out.trim()).toBe('');
+    }, 600_000);
 
     it('no exercise function contains its reference body, and nothing else differs', () => {
       const ex = exercises(reload);

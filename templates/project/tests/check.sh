@@ -19,7 +19,7 @@
 # GRADER_DIR=dir (hidden checks): each executable file in dir is one more check, run after
 # the built-in ones as `dir/FILE PROG PROBE` with NAME, PROG, PROBE and CHECK_TMP (a scratch
 # directory) in its environment, at most GRADER_TIMEOUT seconds (default 60). Exit 0 passes;
-# otherwise its output is shown as what was seen. A file named after a section id (detached,
+# otherwise its output is shown as what was seen. A file named after a section id (<% if (starter) { %>steps, <% } %>detached,
 # instance, echo, stop, restart, failures, options, foreground, syslog, abstract) replaces that
 # section: the built-in checks of that section are not counted.
 
@@ -45,6 +45,9 @@ if [ -n "$DAEMON_USER" ] && [ -z "$MISSING_USER" ] && [ "$(id -u)" = 0 ] &&
 		stage=$(mktemp -d "${TMPDIR:-/tmp}/$NAME-check-as-nobody.XXXXXX") || exit 1
 		mkdir "$stage/helper" && cp "$0" "$stage/check.sh" && cp "$PROG" "$stage/prog" &&
 		    cp "$PROBE" "$stage/probe" && { cp helper/have.h "$stage/helper/" 2>/dev/null || :; } &&
+<% if (starter) { -%>
+		    for s in daemonize log pidfile signals; do cp "${PROBE%/*}/step-$s" "$stage/"; done &&
+<% } -%>
 		    chmod 755 "$stage" && chown -R nobody "$stage" && cd "$stage" || exit 1
 		exec setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
 		    env CHECK_MISSING_USER="$MISSING_USER" CHECK_STAGE="$stage" \
@@ -298,6 +301,105 @@ SOCK=$T/echo.sock
 write_conf "$CONF" "$SOCK"
 <% } -%>
 
+<% if (starter) { -%>
+# step_run DRIVER CHECK: tests/step-DRIVER CHECK DIR (tests/step-*.c), in a scratch directory
+# of its own, for at most 5 s; sets rc, and st_dir (its output is $st_dir.out). The drivers
+# are linked with one exercise file and the complete helpers only, and each checks one
+# function without a daemon: a finished function shows here before the others are written.
+STEPS=${PROBE%/*}
+step_run() {
+	st_dir=$T/step-$1-$2
+	mkdir -p "$st_dir"
+	(cd "$st_dir" && exec "$STEPS/step-$1" "$2" "$st_dir") >"$st_dir.out" 2>&1 </dev/null &
+	reap "$!" "$st_dir.out" 5
+}
+
+# step DRIVER CHECK WHAT RULE: ok when the driver's CHECK exits 0; what it found is the seen.
+step() {
+	step_run "$1" "$2"
+	expect "$3" "exit $rc: $(cat "$st_dir.out")" "$4" [ "$rc" -eq 0 ]
+}
+
+# step_report NAME WHAT RULE: one line of the daemon's report ($st_dir/report, "ok NAME" or
+# "bad NAME: why"), written by step-daemonize after daemonize() returned in the daemon.
+step_report() {
+	if [ -s "$st_dir/report" ]; then
+		sr_seen=$(sed -n "s/^bad $1: //p" "$st_dir/report")
+	else
+		sr_seen="no report from a daemon: exit $rc: $(cat "$st_dir.out")"
+	fi
+	expect "$2" "$sr_seen" "$3" grep -qsx "ok $1" "$st_dir/report"
+}
+
+section steps "each exercise function on its own (tests/step-*.c)"
+hint "log_open() in helper/log.c"
+step log ident "log_open() records the ident: stderr lines read \"step-ident: text\"" \
+    "APUE 13.4: the ident names the daemon in every line it logs"
+step log syslog "log_open() records the ident and facility: the syslog line is \"<PRI>date step-ident[pid]: text\"" \
+    "APUE 13.4: openlog(ident, LOG_PID, facility)"
+step log quiet "log_open() copies nothing to stderr when to_stderr is 0, or when stderr is the journal" \
+    "systemd.exec(5): JOURNAL_STREAM names the journal's stream; syslog reaches it already"
+step log socket "log_open() opens the syslog socket at once, close-on-exec and non-blocking, and keeps errno" \
+    "APUE 13.4 (LOG_NDELAY): connect at once, while descriptors are plentiful; logging never blocks"
+hint "pidfile_open() in helper/pidfile.c"
+step pidfile create "pidfile_open() creates the pid file with mode 0600, close-on-exec, and writes nothing" \
+    "APUE 13.5; O_CLOEXEC at creation; a file others can open, others can read-lock"
+step pidfile lock "a second pidfile_open() is refused with EAGAIN, naming the holder's pid, and leaves the file alone" \
+    "APUE 13.5: the pid-file lock admits one instance, and the refusal names the holder"
+step pidfile stale "pidfile_open() takes over a stale pid file, and pidfile_write() then replaces all of it" \
+    "APUE 13.5: the lock, not the file's existence, says whether a daemon runs"
+step pidfile refuse "pidfile_open() refuses a symbolic link, a FIFO and a file with a second name, leaking no descriptor" \
+    "O_NOFOLLOW and O_NONBLOCK at open, then a regular file of one name (FreeBSD's pidfile(3))"
+hint "close_walk() in helper/daemonize.c"
+step daemonize walk "close_walk(5) closes the inherited fds 3, 4, 9, 250 and 251, and keeps 0-2 and 5" \
+    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
+hint "close_inherited() in helper/daemonize.c (close_range(2), else close_walk())"
+step daemonize inherited "close_inherited(5) closes the inherited fds 3, 4, 9, 250 and 251, and keeps 0-2 and 5" \
+    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
+hint "null_stdio() in helper/daemonize.c"
+step daemonize stdio "null_stdio() puts fds 0, 1 and 2 on /dev/null, read-write, also when they were closed, leaking nothing" \
+    "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2"
+hint "reset_signals() in helper/daemonize.c"
+step daemonize signals "reset_signals() puts ignored and caught signals back to SIG_DFL, and empties the mask" \
+    "daemon(7) steps 2 and 3: reset every signal disposition and the signal mask"
+hint "daemonize() in helper/daemonize.c"
+step_run daemonize daemonize
+step_report fork "daemonize() forks: the daemon is neither the caller nor the caller's child" \
+    "APUE 13.3 rule 2, daemon(7) step 5: fork and let the parent exit"
+step_report session "daemonize() calls setsid(): the daemon is in a session of its own" \
+    "APUE 13.3 rule 3, daemon(7) step 6: setsid()"
+step_report leader "daemonize() forks again after setsid(): the daemon is not the session leader" \
+    "daemon(7) steps 7-8: fork again, so no terminal can become its controlling terminal"
+step_report umask "daemonize() sets the umask it is given (027, called under 077)" \
+    "APUE 13.3 rule 1, daemon(7) step 10: set the file mode creation mask"
+step_report cwd "daemonize() changes the working directory to /" \
+    "APUE 13.3 rule 4, daemon(7) step 11: chdir(\"/\")"
+step_report helpers "daemonize() calls close_inherited(), null_stdio() and reset_signals()" \
+    "APUE 13.3 rules 5 and 6, daemon(7) steps 1-3 and 9"
+expect "daemonize(): the caller returns only once the daemon has reported, with its status (0)" \
+    "exit $rc: $(cat "$st_dir.out")$(tail -n 1 "$st_dir/report" 2>/dev/null | sed 's/^/; the report ends: /')" \
+    "daemon(7) step 15: the original process exits only once the daemon reports, with its status" \
+    cond '[ "$rc" -eq 0 ] && grep -qsx end "$st_dir/report"'
+<% if (reload === 'single') { -%>
+hint "on_signal() in helper/signals.c"
+step signals handler "on_signal() sets only its signal's flag, keeps errno, and wakes the loop" \
+    "signal-safety(7): a handler only sets a volatile sig_atomic_t flag (and writes a byte), saving errno"
+hint "signals_init() in helper/signals.c"
+step signals init "signals_init() installs on_signal() for the daemon's signals, with every other signal blocked while it runs" \
+    "APUE 10.14 and 10.16: sigaction(2), and signals that can arrive only while the loop sleeps"
+hint "signals_run() in helper/signals.c"
+step signals run "signals_run() reports ready, dispatches, logs a spare signal, reloads once per SIGHUP flag, and returns 0 on the stop flag" \
+    "APUE 13.6: the reload happens in the loop, outside any handler"
+<% } else { -%>
+hint "signals_init() in helper/signals.c"
+step signals init "signals_init() blocks exactly the daemon's signals, in \`handled\`, installing no handler" \
+    "APUE 12.8, Figure 13.7: block the signals before any thread starts; sigwait() takes them"
+hint "signals_run() in helper/signals.c"
+step signals run "signals_run() runs the payload in its own thread, reloads on SIGHUP through it, and stops it on SIGTERM" \
+    "APUE 13.6, Figure 13.7: one sigwait thread; the new config is put in force by the payload thread"
+<% } -%>
+
+<% } -%>
 section detached "detached start (APUE 13.3, daemon(7) SysV steps)"
 start "$CONF" "$PIDF"
 pid=$(daemon_pid "$PIDF" "$CONF")

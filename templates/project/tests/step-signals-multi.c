@@ -1,0 +1,225 @@
+/*
+ * step-signals.c, multithreaded model: the functions of helper/signals.c, each on its own. It
+ * includes signals.c itself, to see the set signals_init() fills. The payload, the reload and
+ * the notification signals_run() calls are small fakes here, which record their calls and the
+ * thread each ran in.
+ *
+ *   step-signals init DIR  signals_init() fills `handled` with the daemon's signals and blocks
+ *                          exactly those, installing no handler
+ *   step-signals run DIR   signals_run() runs the payload in a thread of its own, reports
+ *                          ready, logs a spare signal, reloads on SIGHUP (the new config put in
+ *                          force by the payload thread), and on SIGTERM stops that thread and
+ *                          returns 0
+ */
+#include "../helper/signals.c"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "step.h"
+
+#define CONFIG_PATH	"/step/config/path"
+/* 20 ms a turn; a payload thread still running after this many was never stopped. */
+#define TURN_NS		20000000L
+#define TURNS_MAX	150
+
+struct payload {
+	struct pollfd	fds[1];
+	atomic_int	dispatched;
+	int		applied;	/* in the payload thread only */
+};
+
+static struct payload	fake;
+static struct config	fake_cf;
+static pthread_t	main_thread, payload_tid;
+static atomic_int	ready_calls, ready_late, reload_calls, apply_calls, stopping_calls;
+static atomic_int	wrong_thread, sent_term;
+static char		errpath[PATH_MAX];
+
+struct pollfd *
+payload_pollfds(struct payload *p, nfds_t *n)
+{
+	p->fds[0].revents = 0;
+	*n = 1;
+	return p->fds;
+}
+
+int
+payload_timeout(const struct payload *p, struct timespec *left)
+{
+	(void)p;
+	left->tv_sec = 0;
+	left->tv_nsec = TURN_NS;
+	return 1;
+}
+
+/* In the payload thread, each turn: sends the daemon a signal, as an administrator would. */
+void
+payload_dispatch(struct payload *p)
+{
+	int	turn = ++p->dispatched;
+
+	if (turn == 1) {
+		payload_tid = pthread_self();
+		if (pthread_equal(payload_tid, main_thread))
+			wrong_thread = 1;
+		if (ready_calls == 0)
+			ready_late = 1;
+		(void)kill(getpid(), SIGUSR1);
+	} else if (turn == 2) {
+		(void)kill(getpid(), SIGHUP);
+	} else if (apply_calls > 0 && !sent_term) {
+		sent_term = 1;
+		(void)kill(getpid(), SIGTERM);
+	} else if (turn > TURNS_MAX) {
+		step_bad("after %d turns (3 s): %d reloads, %d applied, SIGTERM %s; signals_run() "
+		    "has not stopped the payload thread", TURNS_MAX, reload_calls, apply_calls,
+		    sent_term ? "sent" : "not sent (no reload was applied)");
+		_exit(step_verdict());
+	}
+}
+
+int
+payload_apply(struct payload *p, const struct config *cf, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	apply_calls++;
+	p->applied++;
+	if (p != &fake || cf != &fake_cf)
+		step_bad("the new config was applied to another payload than signals_run()'s");
+	if (!pthread_equal(pthread_self(), payload_tid))
+		step_bad("the new config was put in force outside the payload thread: hand it "
+		    "over (reload_config() with apply_in_payload_thread)");
+	return 0;
+}
+
+int
+reload_config(const char *path, reload_apply_fn *apply, void *arg)
+{
+	char	err[CONFIG_ERR_MAX];
+
+	reload_calls++;
+	if (!pthread_equal(pthread_self(), main_thread))
+		step_bad("the config was re-read outside the signal thread");
+	if (strcmp(path, CONFIG_PATH) != 0)
+		step_bad("reload_config() got the path \"%s\", want signals_run()'s \"%s\"", path,
+		    CONFIG_PATH);
+	return apply(&fake_cf, err, sizeof(err), arg);
+}
+
+int
+notify_stopping(void)
+{
+	stopping_calls++;
+	return 0;
+}
+
+static void
+on_ready(void *arg)
+{
+	(void)arg;
+	ready_calls++;
+}
+
+static void
+check_init(void)
+{
+	struct sigaction	sa;
+	sigset_t		want, now;
+	void			(*before[SIGNALS_MAX])(int);
+	int			sig, rc;
+
+	for (sig = 1; sig < SIGNALS_MAX; sig++)
+		before[sig] = sigaction(sig, NULL, &sa) == 0 ? sa.sa_handler : SIG_DFL;
+	(void)sigemptyset(&now);
+	(void)pthread_sigmask(SIG_SETMASK, &now, NULL);
+	if ((rc = signals_init()) != 0) {
+		step_bad("signals_init() returned %d: %s", rc, strerror(errno));
+		return;
+	}
+	signals_set(&want);
+	(void)pthread_sigmask(SIG_BLOCK, NULL, &now);
+	for (sig = 1; sig < SIGNALS_MAX; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (sigismember(&want, sig) != sigismember(&handled, sig))
+			step_bad("`handled` %s %s: fill it with signals_set()",
+			    sigismember(&handled, sig) == 1 ? "has" : "lacks", strsignal(sig));
+		if (sigismember(&want, sig) != sigismember(&now, sig))
+			step_bad("%s is %sblocked: block exactly the daemon's signals (a blocked "
+			    "fault is undefined behaviour)", strsignal(sig),
+			    sigismember(&now, sig) == 1 ? "" : "not ");
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != before[sig])
+			step_bad("%s has a new action: in this model no handler is installed, and "
+			    "sigwait() takes the daemon's signals", strsignal(sig));
+	}
+}
+
+static void
+check_run(void)
+{
+	char	buf[4096];
+	ssize_t	n;
+	int	fd, rc, turns;
+
+	main_thread = pthread_self();
+	/* What signals_init() sets up, so that signals_run() is tested on its own. */
+	signals_set(&handled);
+	(void)pthread_sigmask(SIG_BLOCK, &handled, NULL);
+	rc = signals_run(&fake, CONFIG_PATH, on_ready, NULL);
+	turns = fake.dispatched;
+	step_nap(100);
+	if (rc != 0)
+		step_bad("signals_run() returned %d (%s), want 0 after SIGTERM", rc,
+		    strerror(errno));
+	if (fake.dispatched == 0)
+		step_bad("the payload was never dispatched: run payload_thread()");
+	else if (wrong_thread)
+		step_bad("the payload was dispatched in the signal thread, not a thread of its own");
+	else if (fake.dispatched != turns)
+		step_bad("the payload thread still runs after signals_run() returned: stop it and "
+		    "join it");
+	if (ready_calls != 1)
+		step_bad("ready() was called %d times, want once", ready_calls);
+	else if (ready_late)
+		step_bad("ready() was called after the payload's first dispatch");
+	if (reload_calls != 1 || apply_calls != 1)
+		step_bad("%d reloads (%d applied), want 1: SIGHUP was sent once", reload_calls,
+		    apply_calls);
+	if (stopping_calls != 1)
+		step_bad("notify_stopping() was called %d times, want once", stopping_calls);
+	(void)fflush(stderr);
+	buf[0] = '\0';
+	if ((fd = open(errpath, O_RDONLY | O_CLOEXEC)) != -1) {
+		if ((n = read(fd, buf, sizeof(buf) - 1)) >= 0)
+			buf[n] = '\0';
+		(void)close(fd);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	if (fake.dispatched > 0 && strstr(buf, "ignoring SIGUSR1") == NULL)
+		step_bad("SIGUSR1 was sent, and nothing said \"ignoring SIGUSR1\" (stderr: %s)", buf);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int	fd;
+
+	if (argc != 3)
+		return step_usage("step-signals", "init|run");
+	(void)snprintf(errpath, sizeof(errpath), "%s/stderr", argv[2]);
+	if ((fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
+	    dup2(fd, STDERR_FILENO) == -1)
+		return 1;
+	(void)close(fd);
+	if (strcmp(argv[1], "init") == 0)
+		check_init();
+	else if (strcmp(argv[1], "run") == 0)
+		check_run();
+	else
+		return step_usage("step-signals", "init|run");
+	return step_verdict();
+}

@@ -1,0 +1,311 @@
+/*
+ * step-signals.c, single-threaded model: the functions of helper/signals.c, each on its own.
+ * It includes signals.c itself, so that the handler and the flags can be reached without the
+ * others: the handler is called directly, the loop is driven by a fake payload that sets the
+ * flags a handler would. The payload, the reload and the notification it calls are small fakes
+ * here, which count their calls.
+ *
+ *   step-signals handler DIR  on_signal() sets the right flag, wakes the loop, keeps errno
+ *   step-signals init DIR     signals_init() installs on_signal() for the daemon's signals,
+ *                             with the mask the model wants
+ *   step-signals run DIR      signals_run() reports ready, dispatches, logs a spare signal,
+ *                             reloads outside any handler, and returns 0 on the stop flag
+ */
+#include "../helper/signals.c"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "step.h"
+
+#define CONFIG_PATH	"/step/config/path"
+/* 20 ms a turn; a loop that is still going after this many has missed the stop flag. */
+#define TURN_NS		20000000L
+#define TURNS_MAX	150
+
+struct payload {
+	struct pollfd	fds[1];
+	int		dispatched;
+	int		applied;
+};
+
+static struct payload	fake;
+static struct config	fake_cf;
+static int		ready_calls, ready_late, reload_calls, apply_calls, stopping_calls;
+static char		errpath[PATH_MAX];
+
+struct pollfd *
+payload_pollfds(struct payload *p, nfds_t *n)
+{
+	p->fds[0].revents = 0;
+	*n = 1;
+	return p->fds;
+}
+
+int
+payload_timeout(const struct payload *p, struct timespec *left)
+{
+	(void)p;
+	left->tv_sec = 0;
+	left->tv_nsec = TURN_NS;
+	return 1;
+}
+
+/* Each turn of the loop: sets the flag a signal would have, one per turn. */
+void
+payload_dispatch(struct payload *p)
+{
+	if (ready_calls == 0)
+		ready_late = 1;
+	switch (++p->dispatched) {
+	case 1:
+		got_spare[SIGUSR1] = 1;
+		break;
+	case 2:
+		if (got_spare[SIGUSR1])
+			step_bad("got_spare[SIGUSR1] is still set a turn later: clear it once logged");
+		got_reload = 1;
+		break;
+	case 3:
+		if (reload_calls != 1)
+			step_bad("got_reload was set, and the next turn has seen %d reloads, want 1",
+			    reload_calls);
+		if (got_reload)
+			step_bad("got_reload is still set after the reload: clear it");
+		/* A reload and a stop at once: the stop wins, no reload. */
+		got_reload = 1;
+		got_stop = 1;
+		break;
+	default:
+		if (p->dispatched > TURNS_MAX) {
+			step_bad("signals_run() has not returned %d turns after got_stop was set",
+			    TURNS_MAX);
+			_exit(step_verdict());
+		}
+	}
+}
+
+int
+payload_apply(struct payload *p, const struct config *cf, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	apply_calls++;
+	p->applied++;
+	if (p != &fake || cf != &fake_cf)
+		step_bad("the new config was applied to another payload than signals_run()'s");
+	return 0;
+}
+
+int
+reload_config(const char *path, reload_apply_fn *apply, void *arg)
+{
+	char	err[CONFIG_ERR_MAX];
+
+	reload_calls++;
+	if (strcmp(path, CONFIG_PATH) != 0)
+		step_bad("reload_config() got the path \"%s\", want signals_run()'s \"%s\"", path,
+		    CONFIG_PATH);
+	return apply(&fake_cf, err, sizeof(err), arg);
+}
+
+int
+notify_stopping(void)
+{
+	stopping_calls++;
+	return 0;
+}
+
+static void
+on_ready(void *arg)
+{
+	(void)arg;
+	ready_calls++;
+}
+
+/* One signal through the handler; want names the flag it must set, and only that one. */
+static void
+handler_sets(int sig, const char *name, const volatile sig_atomic_t *want)
+{
+	int	i, others = 0;
+
+	got_reload = got_stop = 0;
+	for (i = 0; i < SIGNALS_MAX; i++)
+		got_spare[i] = 0;
+	errno = EDOM;
+	on_signal(sig);
+	if (errno != EDOM)
+		step_bad("on_signal(%s) changed errno to \"%s\": save and restore it", name,
+		    strerror(errno));
+	if (!*want)
+		step_bad("on_signal(%s) did not set its flag", name);
+	others = (want != &got_reload && got_reload) + (want != &got_stop && got_stop);
+	for (i = 0; i < SIGNALS_MAX; i++)
+		others += &got_spare[i] != want && got_spare[i];
+	if (others)
+		step_bad("on_signal(%s) set another flag as well", name);
+#if !defined(HAVE_PPOLL)
+	{
+		char	c;
+
+		if (read(self_pipe[0], &c, 1) != 1)
+			step_bad("on_signal(%s) wrote no byte to self_pipe[1]: poll would sleep on",
+			    name);
+		while (read(self_pipe[0], &c, 1) == 1)
+			continue;
+	}
+#endif
+}
+
+static void
+check_handler(void)
+{
+#if !defined(HAVE_PPOLL)
+	/* signals_init() makes the pair; here, the handler alone is under test. */
+	if (wakeup_pair(self_pipe) == -1) {
+		step_bad("wakeup_pair: %s", strerror(errno));
+		return;
+	}
+#endif
+	handler_sets(SIGHUP, "SIGHUP", &got_reload);
+	handler_sets(SIGTERM, "SIGTERM", &got_stop);
+	handler_sets(SIGINT, "SIGINT", &got_stop);
+	handler_sets(SIGUSR1, "SIGUSR1", &got_spare[SIGUSR1]);
+	handler_sets(SIGALRM, "SIGALRM", &got_spare[SIGALRM]);
+}
+
+static void
+check_init(void)
+{
+	struct sigaction	sa;
+	sigset_t		set, now;
+	void			(*before[SIGNALS_MAX])(int);
+	int			sig, rc;
+
+	for (sig = 1; sig < SIGNALS_MAX; sig++)
+		before[sig] = sigaction(sig, NULL, &sa) == 0 ? sa.sa_handler : SIG_DFL;
+	/* As main() does before the pid file, plus a stranger that must stay as it was. */
+	signals_set(&set);
+	(void)sigaddset(&set, SIGWINCH);
+	(void)sigprocmask(SIG_BLOCK, &set, NULL);
+	(void)sigdelset(&set, SIGWINCH);
+	if ((rc = signals_init()) != 0) {
+		step_bad("signals_init() returned %d: %s", rc, strerror(errno));
+		return;
+	}
+	for (sig = 1; sig < SIGNALS_MAX; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) == -1)
+			continue;
+		if (sigismember(&set, sig) != 1) {
+			if (sa.sa_handler != before[sig])
+				step_bad("signal %d (%s) is not the daemon's, and must keep its "
+				    "action", sig, strsignal(sig));
+			continue;
+		}
+		if (sa.sa_handler != on_signal) {
+			step_bad("%s is not handled by on_signal()", strsignal(sig));
+			continue;
+		}
+		if (sigismember(&sa.sa_mask, SIGQUIT) != 1 || sigismember(&sa.sa_mask, SIGHUP) != 1)
+			step_bad("%s's handler runs with other signals unblocked: fill sa_mask",
+			    strsignal(sig));
+#if defined(HAVE_PPOLL)
+		if (sa.sa_flags & SA_RESTART)
+			step_bad("%s has SA_RESTART: ppoll must return to the loop", strsignal(sig));
+#else
+		if (!(sa.sa_flags & SA_RESTART))
+			step_bad("%s has no SA_RESTART: a handler may run anywhere in the loop",
+			    strsignal(sig));
+#endif
+	}
+	(void)sigprocmask(SIG_BLOCK, NULL, &now);
+	if (sigismember(&now, SIGWINCH) != 1)
+		step_bad("SIGWINCH, blocked before, is no longer blocked: change only the "
+		    "daemon's signals");
+	for (sig = 1; sig < SIGNALS_MAX; sig++) {
+		if (sigismember(&set, sig) != 1)
+			continue;
+#if defined(HAVE_PPOLL)
+		if (sigismember(&now, sig) != 1)
+			step_bad("%s is not blocked: with ppoll it may arrive only while the loop "
+			    "sleeps", strsignal(sig));
+		if (sigismember(&wait_mask, sig) == 1)
+			step_bad("wait_mask blocks %s: ppoll would sleep through it", strsignal(sig));
+#else
+		if (sigismember(&now, sig) == 1)
+			step_bad("%s is still blocked: unblock the set once the handlers are in",
+			    strsignal(sig));
+#endif
+	}
+#if defined(HAVE_PPOLL)
+	if (sigismember(&wait_mask, SIGWINCH) != 1)
+		step_bad("wait_mask is not the previous mask minus the daemon's signals (SIGWINCH "
+		    "is missing)");
+#else
+	if (self_pipe[0] == -1 || self_pipe[1] == -1 || !(fcntl(self_pipe[1], F_GETFL) &
+	    O_NONBLOCK))
+		step_bad("self_pipe is not a non-blocking pair (wakeup_pair())");
+#endif
+}
+
+static void
+check_run(void)
+{
+	char	buf[4096];
+	ssize_t	n;
+	int	fd, rc;
+
+	rc = signals_run(&fake, CONFIG_PATH, on_ready, NULL);
+	if (rc != 0)
+		step_bad("signals_run() returned %d (%s), want 0 after the stop flag", rc,
+		    strerror(errno));
+	if (ready_calls != 1)
+		step_bad("ready() was called %d times, want once", ready_calls);
+	else if (ready_late)
+		step_bad("ready() was called after the payload's first dispatch: first thing");
+	if (fake.dispatched < 3)
+		step_bad("the payload was dispatched %d times, want a dispatch each time its "
+		    "deadline passes (payload_timeout())", fake.dispatched);
+	if (reload_calls != 1 || apply_calls != 1)
+		step_bad("%d reloads (%d applied), want 1: one for got_reload, none when got_stop "
+		    "is set too", reload_calls, apply_calls);
+	if (stopping_calls != 1)
+		step_bad("notify_stopping() was called %d times, want once, after the loop",
+		    stopping_calls);
+	(void)fflush(stderr);
+	buf[0] = '\0';
+	if ((fd = open(errpath, O_RDONLY | O_CLOEXEC)) != -1) {
+		if ((n = read(fd, buf, sizeof(buf) - 1)) >= 0)
+			buf[n] = '\0';
+		(void)close(fd);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	if (fake.dispatched > 0 && strstr(buf, "ignoring SIGUSR1") == NULL)
+		step_bad("got_spare[SIGUSR1] was set, and nothing said \"ignoring SIGUSR1\" "
+		    "(stderr: %s)", buf);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int	fd;
+
+	if (argc != 3)
+		return step_usage("step-signals", "handler|init|run");
+	(void)snprintf(errpath, sizeof(errpath), "%s/stderr", argv[2]);
+	if ((fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
+	    dup2(fd, STDERR_FILENO) == -1)
+		return 1;
+	(void)close(fd);
+	if (strcmp(argv[1], "handler") == 0)
+		check_handler();
+	else if (strcmp(argv[1], "init") == 0)
+		check_init();
+	else if (strcmp(argv[1], "run") == 0)
+		check_run();
+	else
+		return step_usage("step-signals", "handler|init|run");
+	return step_verdict();
+}

@@ -1,0 +1,132 @@
+/*
+ * step.c: the step drivers' verdict and bounded waits (see step.h). A driver reports on the
+ * descriptor step_output() names (stdout by default, a copy of it when the function under test
+ * may move descriptors 0-2), and never waits for a child without a deadline: a half-written
+ * exercise may hang, and the check must still end.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "step.h"
+
+static int	step_fd = STDOUT_FILENO;
+static int	step_problems;
+
+void
+step_output(int fd)
+{
+	step_fd = fd;
+}
+
+/* One thing found wrong: one line on the report. */
+void
+step_bad(const char *fmt, ...)
+{
+	va_list	ap;
+
+	step_problems++;
+	va_start(ap, fmt);
+	(void)vdprintf(step_fd, fmt, ap);
+	va_end(ap);
+	(void)dprintf(step_fd, "\n");
+}
+
+/* A line of context that is not a failure by itself. */
+void
+step_note(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vdprintf(step_fd, fmt, ap);
+	va_end(ap);
+	(void)dprintf(step_fd, "\n");
+}
+
+int
+step_failed(void)
+{
+	return step_problems != 0;
+}
+
+/* The driver's exit status: 0 only when no problem was reported. */
+int
+step_verdict(void)
+{
+	return step_problems == 0 ? 0 : 1;
+}
+
+void
+step_nap(long ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		continue;
+}
+
+/*
+ * Waits at most ms milliseconds for the child pid; 0 with *status, or -1 when it was still
+ * running (it is then killed and reaped, so that nothing outlives the check).
+ */
+int
+step_wait(pid_t pid, long ms, int *status)
+{
+	long	waited;
+	pid_t	r;
+
+	for (waited = 0;; waited += 10) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (waited >= ms)
+			break;
+		step_nap(10);
+	}
+	(void)kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+		continue;
+	return -1;
+}
+
+/* The number the next open(2) gets: a function that leaks a descriptor moves it up. */
+int
+step_lowest_fd(void)
+{
+	int	fd;
+
+	if ((fd = dup(STDERR_FILENO)) == -1 && (fd = open("/dev/null", O_RDONLY)) == -1)
+		return -1;
+	(void)close(fd);
+	return fd;
+}
+
+/* 1 when fd is open on /dev/null itself (the same device and inode). */
+int
+step_is_devnull(int fd)
+{
+	struct stat	a, b;
+
+	return fstat(fd, &a) == 0 && stat("/dev/null", &b) == 0 && S_ISCHR(a.st_mode) &&
+	    a.st_rdev == b.st_rdev && a.st_ino == b.st_ino;
+}
+
+int
+step_usage(const char *prog, const char *checks)
+{
+	(void)fprintf(stderr, "usage: %s %s DIR\n", prog, checks);
+	return 64;
+}
