@@ -415,7 +415,7 @@ expect "the pid file holds the live daemon's pid the moment start returns (pid $
     "daemon(7) step 12, APUE 13.5: the pid file is written before ready is reported" \
     cond '[ -n "$pid" ] && [ "$filed" = "$pid" ]'
 [ -n "$pid" ] && spawned="$spawned $pid"
-read -r started_pid started_sid <"$T/started" 2>/dev/null || started_pid= started_sid=
+read -r started_pid started_sid <"$T/started" 2>/dev/null || started_pid='' started_sid=''
 
 if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	# Fields from the state on: state ppid pgrp session tty_nr (proc(5)).
