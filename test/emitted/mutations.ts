@@ -652,9 +652,11 @@ export const MUTATIONS: readonly Mutation[] = [
     to: '\t\tif (rc == -1)\n\t\t\texit(EXIT_FAILURE);\n\t\tif (c->eof && c->sent == c->ready && c->len == 0)\n\t\t\tclient_drop(p, i);',
     fails: /^FAIL a client that vanishes mid-line does not disturb the daemon/m,
     rule: /a mid-line disconnect is harmless/,
-    // The daemon is gone after it, without its clean exit: nothing left to check it by, and its
-    // pid file and socket stay.
+    // The first send to fail kills it: the stalled client's, when that client leaves with its echo
+    // unread, or the one cut mid-line. The daemon is gone after it, without its clean exit: nothing
+    // left to check it by, and its pid file and socket stay.
     also: [
+      /^FAIL a 1 MiB line, sent whole before reading, comes back whole/,
       /^FAIL every client's descriptor is closed once it has left/,
       /^FAIL another daemon on the same socket is refused, and the live socket is kept/,
       /^FAIL the pid file is removed at exit/,

@@ -339,13 +339,17 @@ log_warnx(const char *fmt, ...)
 }
 
 <% if (starter) { -%>
+unsigned	todo_calls;
+
 /*
  * The body of every exercise function not written yet: says which one, on stderr (before
  * detaching) and in syslog, and fails with ENOSYS so that main reports it and exits non-zero.
+ * It counts its calls: a step driver tells a stub's ENOSYS from one that is only set.
  */
 int
 todo(const char *function, const char *file)
 {
+	todo_calls++;
 	log_warnx("not implemented yet: %s() (see %s)", function, file);
 	errno = ENOSYS;
 	return -1;

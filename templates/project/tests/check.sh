@@ -273,7 +273,8 @@ reap() {
 		kill -KILL "$1" 2>/dev/null
 		printf '(the command was still running after %s s, and was killed)\n' "${3:-10}" >>"$2"
 	fi
-	wait "$1"
+	# The shell's own "Killed" notice is noise: the FILE says it already.
+	{ wait "$1"; } 2>/dev/null
 	rc=$?
 }
 
@@ -314,10 +315,31 @@ step_run() {
 	reap "$!" "$st_dir.out" 5
 }
 
-# step DRIVER CHECK WHAT RULE: ok when the driver's CHECK exits 0; what it found is the seen.
+# step_seen: what the driver's run shows. Its last line is "step: done, N problems" (step.c):
+# without it, the driver was ended by what it checked (a crash, an exit(2) in the exercise).
+step_seen() {
+	st_last=$(tail -n 1 "$st_dir.out")
+	case $st_last in
+	"step: done,"*) st_how="exit $rc" ;;
+	*)
+		if [ "$rc" -gt 128 ]; then
+			st_how="crashed: killed by signal $((rc - 128)) ($(kill -l "$((rc - 128))" 2>/dev/null))"
+		else
+			st_how="exit $rc before its verdict (did the function under test exit?)"
+		fi
+		;;
+	esac
+	# The verdict line itself adds nothing to the status.
+	st_text=$(sed '/^step: done,/d' "$st_dir.out")
+	printf '%s%s' "$st_how" "${st_text:+: $st_text}"
+}
+
+# step DRIVER CHECK WHAT RULE: ok when the driver's CHECK exits 0 with its verdict line, "step:
+# done, 0 problems"; what it found is the seen.
 step() {
 	step_run "$1" "$2"
-	expect "$3" "exit $rc: $(cat "$st_dir.out")" "$4" [ "$rc" -eq 0 ]
+	expect "$3" "$(step_seen)" "$4" \
+	    cond '[ "$rc" -eq 0 ] && [ "$(tail -n 1 "$st_dir.out")" = "step: done, 0 problems" ]'
 }
 
 # step_report NAME WHAT RULE: one line of the daemon's report ($st_dir/report, "ok NAME" or
@@ -351,10 +373,10 @@ step pidfile stale "pidfile_open() takes over a stale pid file, and pidfile_writ
 step pidfile refuse "pidfile_open() refuses a symbolic link, a FIFO and a file with a second name, leaking no descriptor" \
     "O_NOFOLLOW and O_NONBLOCK at open, then a regular file of one name (FreeBSD's pidfile(3))"
 hint "close_walk() in helper/daemonize.c"
-step daemonize walk "close_walk(5) closes the inherited fds 3, 4, 9, 250 and 251, and keeps 0-2 and 5" \
+step daemonize walk "close_walk(5) closes the inherited fds 3, 4, 9, 250, 251 and the highest the limit allows, and keeps 0-2 and 5" \
     "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
 hint "close_inherited() in helper/daemonize.c (close_range(2), else close_walk())"
-step daemonize inherited "close_inherited(5) closes the inherited fds 3, 4, 9, 250 and 251, and keeps 0-2 and 5" \
+step daemonize inherited "close_inherited(5) closes the inherited fds 3, 4, 9, 250, 251 and the highest the limit allows, and keeps 0-2 and 5" \
     "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
 hint "null_stdio() in helper/daemonize.c"
 step daemonize stdio "null_stdio() puts fds 0, 1 and 2 on /dev/null, read-write, also when they were closed, leaking nothing" \
@@ -364,22 +386,31 @@ step daemonize signals "reset_signals() puts ignored and caught signals back to 
     "daemon(7) steps 2 and 3: reset every signal disposition and the signal mask"
 hint "daemonize() in helper/daemonize.c"
 step_run daemonize daemonize
+# Read at once: the report's "end" must be written before the caller returns. Then the report is
+# waited for (3 s), so that a caller that returns too soon fails only the check that says so.
+sd_seen="exit $rc: $(cat "$st_dir.out")$(tail -n 1 "$st_dir/report" 2>/dev/null | sed 's/^/; the report ends: /')"
+# shellcheck disable=SC2034 # read by the cond below
+sd_ok=no
+# shellcheck disable=SC2034
+[ "$rc" -eq 0 ] && grep -qsx end "$st_dir/report" && sd_ok=yes
+"$PROBE" wait-text "$st_dir/report" "$(printf '\nend')" 3000 >/dev/null 2>&1 || true
 step_report fork "daemonize() forks: the daemon is neither the caller nor the caller's child" \
     "APUE 13.3 rule 2, daemon(7) step 5: fork and let the parent exit"
-step_report session "daemonize() calls setsid(): the daemon is in a session of its own" \
+step_report session "daemonize() calls setsid() in the child: the daemon is in a session of its own, the caller in its own still" \
     "APUE 13.3 rule 3, daemon(7) step 6: setsid()"
 step_report leader "daemonize() forks again after setsid(): the daemon is not the session leader" \
     "daemon(7) steps 7-8: fork again, so no terminal can become its controlling terminal"
-step_report umask "daemonize() sets the umask it is given (027, called under 077)" \
+step_report umask "daemonize() sets the umask it is given (one of 007, 026 and 037, chosen at run time; called under 077)" \
     "APUE 13.3 rule 1, daemon(7) step 10: set the file mode creation mask"
 step_report cwd "daemonize() changes the working directory to /" \
     "APUE 13.3 rule 4, daemon(7) step 11: chdir(\"/\")"
 step_report helpers "daemonize() calls close_inherited(), null_stdio() and reset_signals()" \
     "APUE 13.3 rules 5 and 6, daemon(7) steps 1-3 and 9"
-expect "daemonize(): the caller returns only once the daemon has reported, with its status (0)" \
-    "exit $rc: $(cat "$st_dir.out")$(tail -n 1 "$st_dir/report" 2>/dev/null | sed 's/^/; the report ends: /')" \
+step_run daemonize status
+expect "daemonize(): the caller exits only once the daemon has reported, with its status: 0, and 3 with the daemon's message" \
+    "ready: $sd_seen; failing: exit $rc: $(cat "$st_dir.out")" \
     "daemon(7) step 15: the original process exits only once the daemon reports, with its status" \
-    cond '[ "$rc" -eq 0 ] && grep -qsx end "$st_dir/report"'
+    cond '[ "$sd_ok" = yes ] && [ "$rc" -eq 3 ] && grep -qs "boom: the daemon failed" "$st_dir.out"'
 <% if (reload === 'single') { -%>
 hint "on_signal() in helper/signals.c"
 step signals handler "on_signal() sets only its signal's flag, keeps errno, and wakes the loop" \
@@ -662,6 +693,13 @@ if [ -n "$pid" ]; then
 	    "exit $rc: $(cat "$T/live.err")" \
 	    "never unlink a live socket" \
 	    cond '[ "$rc" -ne 0 ] && [ -S "$SOCK" ] && "$PROBE" echo "$SOCK" still'
+	# A second daemon that wrongly started must not outlive its check: it would hold the socket
+	# that the restart test below starts on.
+	other=$(daemon_pid "$T/other.pid" "$CONF")
+	if alive "$other"; then
+		kill -9 "$other" 2>/dev/null
+		"$PROBE" wait-dead "$other" 3000 || true
+	fi
 else
 	hint "src/echo.c"
 	unchecked "a line sent to $SOCK comes back" "the echo payload: each line is echoed"

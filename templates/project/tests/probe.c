@@ -56,6 +56,8 @@
 
 static const char	*progname = "probe";
 
+static int	is_dead(pid_t);
+
 static _Noreturn void
 die(const char *fmt, const char *arg)
 {
@@ -431,6 +433,11 @@ cmd_wait_fds(const char *pid, const char *count, const char *ms)
 	}
 	if (n == -1)
 		die("cannot list /proc/%s/fd", pid);
+	/* A zombie holds no descriptors: the daemon died, it did not close them. */
+	if (is_dead((pid_t)atol(pid))) {
+		(void)fprintf(stderr, "%s: pid %s has exited: it holds no descriptors because it died\n", progname, pid);
+		return 1;
+	}
 	if (n > atoi(count)) {
 		(void)fprintf(stderr, "%s: pid %s still holds %d descriptors, not %s\n", progname, pid, n, count);
 		return 1;

@@ -67,21 +67,31 @@ check_ident(void)
 		    "on stderr, want \"" IDENT ": hello from the step check\"", buf);
 }
 
+/* Two facilities in turn: a log_open() that keeps one of its own passes at most one. */
 static void
 check_syslog(void)
 {
+	static const struct {
+		int		 facility;
+		const char	*name;
+	} facilities[] = { { FACILITY, "LOG_LOCAL3" }, { LOG_LOCAL6, "LOG_LOCAL6" } };
 	char	line[LOG_LINE_MAX + 128], want[64], tag[64];
+	size_t	i;
 
-	log_open(IDENT, FACILITY, 1);
-	(void)log_format(line, sizeof(line), LOG_WARNING, "hello");
-	(void)snprintf(want, sizeof(want), "<%%d>", FACILITY | LOG_WARNING);
-	(void)snprintf(tag, sizeof(tag), " %s[%ld]: hello", IDENT, (long)getpid());
-	if (strncmp(line, want, strlen(want)) != 0)
-		step_bad("the syslog line starts \"%.8s\", want \"%s\" (LOG_LOCAL3 | LOG_WARNING): "
-		    "log_open() must record the facility", line, want);
-	if (strstr(line, tag) == NULL)
-		step_bad("the syslog line is \"%s\", want it to end \"%s\": log_open() must record "
-		    "the ident", line, tag + 1);
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++) {
+		log_open(IDENT, facilities[i].facility, 1);
+		(void)log_format(line, sizeof(line), LOG_WARNING, "hello");
+		(void)snprintf(want, sizeof(want), "<%%d>", facilities[i].facility | LOG_WARNING);
+		(void)snprintf(tag, sizeof(tag), " %s[%ld]: hello", IDENT, (long)getpid());
+		if (strncmp(line, want, strlen(want)) != 0)
+			step_bad("after log_open(\"" IDENT "\", %s, 1) the syslog line starts "
+			    "\"%.8s\", want \"%s\" (%s | LOG_WARNING): log_open() must record the "
+			    "facility", facilities[i].name, line, want, facilities[i].name);
+		if (strstr(line, tag) == NULL)
+			step_bad("the syslog line is \"%s\", want it to end \"%s\": log_open() must "
+			    "record the ident", line, tag + 1);
+		log_close();
+	}
 }
 
 static void

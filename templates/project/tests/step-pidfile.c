@@ -5,7 +5,8 @@
  *
  *   step-pidfile create DIR   a new file: mode 0600 whatever the umask, close-on-exec, empty
  *   step-pidfile lock DIR     a second open (another process) is refused with EAGAIN, naming
- *                             the holder's pid, and leaves the holder's file alone
+ *                             the pid that holds the lock (not the decoy the file holds), and
+ *                             leaves the holder's file alone
  *   step-pidfile stale DIR    an unlocked file left by kill -9 is taken over, its contents kept
  *                             until pidfile_write() replaces them whole
  *   step-pidfile refuse DIR   a symbolic link, a FIFO and a file with a second hard link are
@@ -96,8 +97,9 @@ second_instance(pid_t holder)
 		step_bad("a second pidfile_open() failed with \"%s\", want EAGAIN (%s)",
 		    strerror(errno), strerror(EAGAIN));
 	} else if (held.pid != holder || held.reader != 0) {
-		step_bad("the refusal names pid %ld (reader %d), want the holder %ld (reader 0): "
-		    "fill *held with pidfile_holder()", (long)held.pid, held.reader, (long)holder);
+		step_bad("the refusal names pid %ld (reader %d), want the holder %ld (reader 0), "
+		    "which holds the lock (the file says %ld): fill *held with pidfile_holder()",
+		    (long)held.pid, held.reader, (long)holder, (long)holder + 1000000L);
 	}
 	_exit(step_failed() ? 1 : 0);
 }
@@ -115,7 +117,15 @@ check_lock(void)
 		step_bad("pidfile_write() failed: %s", strerror(errno));
 		return;
 	}
-	(void)snprintf(want, sizeof(want), "%ld\n", (long)getpid());
+	/*
+	 * Then a decoy in the file: the holder is the one the lock names (F_GETLK), whatever the
+	 * file says, and the loser must leave the file as it is.
+	 */
+	(void)snprintf(want, sizeof(want), "%ld\n", (long)getpid() + 1000000L);
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, want, strlen(want), 0) != (ssize_t)strlen(want)) {
+		step_bad("cannot write the decoy pid: %s", strerror(errno));
+		return;
+	}
 	(void)fflush(NULL);
 	if ((pid = fork()) == -1) {
 		step_bad("fork: %s", strerror(errno));

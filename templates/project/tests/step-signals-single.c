@@ -17,8 +17,14 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <syslog.h>
 
 #include "step.h"
+
+/* The signal numbers run from 1 to NSIG - 1 (not in POSIX; the common value where it is missing). */
+#ifndef NSIG
+#define NSIG		65
+#endif
 
 #define CONFIG_PATH	"/step/config/path"
 /* 20 ms a turn; a loop that is still going after this many has missed the stop flag. */
@@ -35,6 +41,31 @@ static struct payload	fake;
 static struct config	fake_cf;
 static int		ready_calls, ready_late, reload_calls, apply_calls, stopping_calls;
 static char		errpath[PATH_MAX];
+/* When the first and the third dispatch came: a loop that waits takes a turn between each. */
+static struct timespec	first_turn, third_turn;
+
+static long long
+ns_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000000000LL + (b->tv_nsec - a->tv_nsec);
+}
+
+/* What the driver's stderr holds (the log lines), at most len - 1 bytes. */
+static const char *
+stderr_text(char *buf, size_t len)
+{
+	ssize_t	n;
+	int	fd;
+
+	(void)fflush(stderr);
+	buf[0] = '\0';
+	if ((fd = open(errpath, O_RDONLY | O_CLOEXEC)) != -1) {
+		if ((n = read(fd, buf, len - 1)) >= 0)
+			buf[n] = '\0';
+		(void)close(fd);
+	}
+	return buf;
+}
 
 struct pollfd *
 payload_pollfds(struct payload *p, nfds_t *n)
@@ -61,6 +92,7 @@ payload_dispatch(struct payload *p)
 		ready_late = 1;
 	switch (++p->dispatched) {
 	case 1:
+		(void)clock_gettime(CLOCK_MONOTONIC, &first_turn);
 		got_spare[SIGUSR1] = 1;
 		break;
 	case 2:
@@ -69,6 +101,7 @@ payload_dispatch(struct payload *p)
 		got_reload = 1;
 		break;
 	case 3:
+		(void)clock_gettime(CLOCK_MONOTONIC, &third_turn);
 		if (reload_calls != 1)
 			step_bad("got_reload was set, and the next turn has seen %d reloads, want 1",
 			    reload_calls);
@@ -162,6 +195,15 @@ handler_sets(int sig, const char *name, const volatile sig_atomic_t *want)
 static void
 check_handler(void)
 {
+	struct sigaction	sa;
+	void			(*before[SIGNALS_MAX])(int);
+	char			buf[4096];
+	int			sig;
+
+	/* What on_signal() may not do: log (not async-signal-safe), or change an action. */
+	log_open("step-signals", LOG_DAEMON, 1);
+	for (sig = 1; sig < SIGNALS_MAX; sig++)
+		before[sig] = sigaction(sig, NULL, &sa) == 0 ? sa.sa_handler : SIG_DFL;
 #if !defined(HAVE_PPOLL)
 	/* signals_init() makes the pair; here, the handler alone is under test. */
 	if (wakeup_pair(self_pipe) == -1) {
@@ -174,6 +216,27 @@ check_handler(void)
 	handler_sets(SIGINT, "SIGINT", &got_stop);
 	handler_sets(SIGUSR1, "SIGUSR1", &got_spare[SIGUSR1]);
 	handler_sets(SIGALRM, "SIGALRM", &got_spare[SIGALRM]);
+	if (stderr_text(buf, sizeof(buf))[0] != '\0')
+		step_bad("on_signal() logged \"%.*s\": a handler may only set flags (and write "
+		    "the wake-up byte); the loop logs", (int)strcspn(buf, "\n"), buf);
+	for (sig = 1; sig < SIGNALS_MAX; sig++)
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != before[sig])
+			step_bad("on_signal() changed the action of %s: a handler only sets flags "
+			    "(sigaction(2) handlers stay installed; no re-arming)", strsignal(sig));
+}
+
+/* Every signal that can be blocked is in set (the ones libc keeps for itself excepted). */
+static int
+mask_full(const sigset_t *set)
+{
+	struct sigaction	sa;
+	int			sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0 &&
+		    sigismember(set, sig) != 1)
+			return 0;
+	return 1;
 }
 
 static void
@@ -208,9 +271,9 @@ check_init(void)
 			step_bad("%s is not handled by on_signal()", strsignal(sig));
 			continue;
 		}
-		if (sigismember(&sa.sa_mask, SIGQUIT) != 1 || sigismember(&sa.sa_mask, SIGHUP) != 1)
-			step_bad("%s's handler runs with other signals unblocked: fill sa_mask",
-			    strsignal(sig));
+		if (!mask_full(&sa.sa_mask))
+			step_bad("%s's handler runs with other signals unblocked: fill sa_mask "
+			    "(sigfillset(3))", strsignal(sig));
 #if defined(HAVE_PPOLL)
 		if (sa.sa_flags & SA_RESTART)
 			step_bad("%s has SA_RESTART: ppoll must return to the loop", strsignal(sig));
@@ -254,8 +317,7 @@ static void
 check_run(void)
 {
 	char	buf[4096];
-	ssize_t	n;
-	int	fd, rc;
+	int	rc;
 
 	rc = signals_run(&fake, CONFIG_PATH, on_ready, NULL);
 	if (rc != 0)
@@ -274,13 +336,12 @@ check_run(void)
 	if (stopping_calls != 1)
 		step_bad("notify_stopping() was called %d times, want once, after the loop",
 		    stopping_calls);
-	(void)fflush(stderr);
-	buf[0] = '\0';
-	if ((fd = open(errpath, O_RDONLY | O_CLOEXEC)) != -1) {
-		if ((n = read(fd, buf, sizeof(buf) - 1)) >= 0)
-			buf[n] = '\0';
-		(void)close(fd);
-	}
+	/* Two turns of TURN_NS each between the first and the third dispatch; half is enough. */
+	if (fake.dispatched >= 3 && ns_between(&first_turn, &third_turn) < TURN_NS)
+		step_bad("three dispatches in %lld us: signals_run() does not wait for the "
+		    "payload's deadline (%ld ms a turn) with signals_wait()",
+		    ns_between(&first_turn, &third_turn) / 1000, TURN_NS / 1000000L);
+	(void)stderr_text(buf, sizeof(buf));
 	buf[strcspn(buf, "\n")] = '\0';
 	if (fake.dispatched > 0 && strstr(buf, "ignoring SIGUSR1") == NULL)
 		step_bad("got_spare[SIGUSR1] was set, and nothing said \"ignoring SIGUSR1\" "

@@ -17,6 +17,9 @@
 /* How long a driver waits for a process it started, in milliseconds: every wait is bounded. */
 #define STEP_WAIT_MS	3000
 
+/* The start of a driver's last line, "step: done, N problems" (tests/check.sh looks for it). */
+#define STEP_DONE	"step: done,"
+
 void	step_output(int fd);
 void	step_bad(const char *fmt, ...) STEP_PRINTF(1, 2);
 void	step_note(const char *fmt, ...) STEP_PRINTF(1, 2);

@@ -1,0 +1,53 @@
+// The starter's step checks are not hollow: with every exercise function finished (the reference
+// bodies spliced in), break one function in one way, and make check's steps section fails that
+// function's check, saying what it saw, while every other step check still passes.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { STEP_MUTATIONS } from './step-mutations.js';
+import { exercises, stepChecks } from '../support/starter-suite.js';
+import { cFunction, spliceBody } from '../support/cfunc.js';
+import { generate } from '../support/init-project.js';
+import { run, WERROR } from '../support/project.js';
+import { describeWith } from '../support/tools.js';
+
+describeWith(['make', 'gcc'])('a step check fails when its function is finished wrongly', () => {
+  let dir = '';
+  let reference = '';
+  const finished: Record<string, string> = {};
+
+  beforeAll(() => {
+    const flags = ['--reload', 'single', '--payload', 'tick'];
+    dir = generate('myd', [...flags, '--starter']).dir;
+    reference = generate('myd', flags).dir;
+    for (const [file, names] of Object.entries(exercises('single'))) {
+      let src = readFileSync(join(dir, file), 'utf8');
+      const ref = readFileSync(join(reference, file), 'utf8');
+      for (const name of names) src = spliceBody(src, name, cFunction(ref, name).body);
+      finished[file] = src;
+    }
+  });
+  afterAll(() => {
+    for (const d of [dir, reference]) if (d) rmSync(join(d, '..'), { recursive: true, force: true });
+  });
+
+  for (const m of STEP_MUTATIONS) {
+    it(m.title, () => {
+      for (const [file, src] of Object.entries(finished)) writeFileSync(join(dir, file), src);
+      let src = finished[m.file]!;
+      for (const [from, to] of m.edits) {
+        expect(src, `the mutation no longer applies to ${m.file}`).toContain(from);
+        src = src.replace(from, to);
+      }
+      writeFileSync(join(dir, m.file), src);
+      const r = run(['make', 'check', WERROR], { cwd: dir });
+      expect(r.status, r.out).not.toBe(0);
+      const steps = stepChecks(r.out);
+      expect(steps.text, r.out).toMatch(m.fails);
+      const failure = steps.text.slice(steps.text.search(m.fails)).split('\n').slice(0, 5).join('\n');
+      expect(failure).toMatch(new RegExp(`^     seen: .*${m.seen.source}`, 'm'));
+      // That function's check alone: the others do not depend on it.
+      expect(steps.fail.map((f) => `FAIL ${f}`).filter((f) => !m.fails.test(f))).toEqual([]);
+    });
+  }
+});
