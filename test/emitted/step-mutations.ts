@@ -99,7 +99,7 @@ export const STEP_MUTATIONS: readonly StepMutation[] = [
       ],
     ],
     fails: /^FAIL on_signal\(\) sets only its signal's flag/m,
-    seen: /on_signal\(\) logged "step-signals: got signal \d+": a handler may only set flags/,
+    seen: /on_signal\(\) logged "\w+: got signal \d+": a handler may only set flags/,
   },
   {
     title: "signals_init() blocks only the daemon's own signals while a handler runs",

@@ -22,37 +22,11 @@
 
 static char	errpath[PATH_MAX];
 
-/* stderr into DIR/stderr, so that what log.c writes there can be read back. */
-static int
-capture_stderr(const char *dir)
-{
-	int	fd;
-
-	(void)snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
-	if ((fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
-	    dup2(fd, STDERR_FILENO) == -1) {
-		step_bad("cannot put stderr on %s: %s", errpath, strerror(errno));
-		return -1;
-	}
-	(void)close(fd);
-	return 0;
-}
-
-/* What went to stderr so far, NUL-terminated. */
+/* What went to stderr so far (step_capture_stderr() put it on errpath), NUL-terminated. */
 static const char *
 captured(char *buf, size_t len)
 {
-	ssize_t	n;
-	int	fd;
-
-	(void)fflush(stderr);
-	buf[0] = '\0';
-	if ((fd = open(errpath, O_RDONLY | O_CLOEXEC)) == -1)
-		return buf;
-	if ((n = read(fd, buf, len - 1)) >= 0)
-		buf[n] = '\0';
-	(void)close(fd);
-	return buf;
+	return step_file(errpath, buf, len);
 }
 
 static void
@@ -153,8 +127,8 @@ main(int argc, char *argv[])
 {
 	if (argc != 3)
 		return step_usage("step-log", "ident|syslog|quiet|socket");
-	if (capture_stderr(argv[2]) == -1)
-		return 1;
+	if (step_capture_stderr(argv[2], errpath, sizeof(errpath)) == -1)
+		return step_verdict();
 	if (strcmp(argv[1], "ident") == 0)
 		check_ident();
 	else if (strcmp(argv[1], "syslog") == 0)

@@ -29,20 +29,11 @@
 
 static char	path[PATH_MAX];
 
-/* The file's contents, at most len - 1 bytes, NUL-terminated: "" when it cannot be read. */
+/* The pid file's contents, at most len - 1 bytes: "" when it cannot be read. */
 static const char *
 contents(char *buf, size_t len)
 {
-	ssize_t	n;
-	int	fd;
-
-	buf[0] = '\0';
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1)
-		return buf;
-	if ((n = read(fd, buf, len - 1)) >= 0)
-		buf[n] = '\0';
-	(void)close(fd);
-	return buf;
+	return step_file(path, buf, len);
 }
 
 /* pidfile_open(), reported when it fails: the descriptor, or -1. */

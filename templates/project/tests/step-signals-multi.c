@@ -162,8 +162,7 @@ static void
 check_run(void)
 {
 	char	buf[4096];
-	ssize_t	n;
-	int	fd, rc, turns;
+	int	rc, turns;
 
 	main_thread = pthread_self();
 	/* What signals_init() sets up, so that signals_run() is tested on its own. */
@@ -191,13 +190,7 @@ check_run(void)
 		    apply_calls);
 	if (stopping_calls != 1)
 		step_bad("notify_stopping() was called %d times, want once", stopping_calls);
-	(void)fflush(stderr);
-	buf[0] = '\0';
-	if ((fd = open(errpath, O_RDONLY | O_CLOEXEC)) != -1) {
-		if ((n = read(fd, buf, sizeof(buf) - 1)) >= 0)
-			buf[n] = '\0';
-		(void)close(fd);
-	}
+	(void)step_file(errpath, buf, sizeof(buf));
 	buf[strcspn(buf, "\n")] = '\0';
 	if (fake.dispatched > 0 && strstr(buf, "ignoring SIGUSR1") == NULL)
 		step_bad("SIGUSR1 was sent, and nothing said \"ignoring SIGUSR1\" (stderr: %s)", buf);
@@ -206,15 +199,10 @@ check_run(void)
 int
 main(int argc, char *argv[])
 {
-	int	fd;
-
 	if (argc != 3)
 		return step_usage("step-signals", "init|run");
-	(void)snprintf(errpath, sizeof(errpath), "%s/stderr", argv[2]);
-	if ((fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
-	    dup2(fd, STDERR_FILENO) == -1)
-		return 1;
-	(void)close(fd);
+	if (step_capture_stderr(argv[2], errpath, sizeof(errpath)) == -1)
+		return step_verdict();
 	if (strcmp(argv[1], "init") == 0)
 		check_init();
 	else if (strcmp(argv[1], "run") == 0)

@@ -17,7 +17,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <syslog.h>
 
 #include "step.h"
 
@@ -50,22 +49,6 @@ ns_between(const struct timespec *a, const struct timespec *b)
 	return (long long)(b->tv_sec - a->tv_sec) * 1000000000LL + (b->tv_nsec - a->tv_nsec);
 }
 
-/* What the driver's stderr holds (the log lines), at most len - 1 bytes. */
-static const char *
-stderr_text(char *buf, size_t len)
-{
-	ssize_t	n;
-	int	fd;
-
-	(void)fflush(stderr);
-	buf[0] = '\0';
-	if ((fd = open(errpath, O_RDONLY | O_CLOEXEC)) != -1) {
-		if ((n = read(fd, buf, len - 1)) >= 0)
-			buf[n] = '\0';
-		(void)close(fd);
-	}
-	return buf;
-}
 
 struct pollfd *
 payload_pollfds(struct payload *p, nfds_t *n)
@@ -200,8 +183,10 @@ check_handler(void)
 	char			buf[4096];
 	int			sig;
 
-	/* What on_signal() may not do: log (not async-signal-safe), or change an action. */
-	log_open("step-signals", LOG_DAEMON, 1);
+	/*
+	 * What on_signal() may not do: log (not async-signal-safe), or change an action. log.c
+	 * writes to stderr before any log_open() (an exercise of its own, not called here).
+	 */
 	for (sig = 1; sig < SIGNALS_MAX; sig++)
 		before[sig] = sigaction(sig, NULL, &sa) == 0 ? sa.sa_handler : SIG_DFL;
 #if !defined(HAVE_PPOLL)
@@ -216,7 +201,7 @@ check_handler(void)
 	handler_sets(SIGINT, "SIGINT", &got_stop);
 	handler_sets(SIGUSR1, "SIGUSR1", &got_spare[SIGUSR1]);
 	handler_sets(SIGALRM, "SIGALRM", &got_spare[SIGALRM]);
-	if (stderr_text(buf, sizeof(buf))[0] != '\0')
+	if (step_file(errpath, buf, sizeof(buf))[0] != '\0')
 		step_bad("on_signal() logged \"%.*s\": a handler may only set flags (and write "
 		    "the wake-up byte); the loop logs", (int)strcspn(buf, "\n"), buf);
 	for (sig = 1; sig < SIGNALS_MAX; sig++)
@@ -341,7 +326,7 @@ check_run(void)
 		step_bad("three dispatches in %lld us: signals_run() does not wait for the "
 		    "payload's deadline (%ld ms a turn) with signals_wait()",
 		    ns_between(&first_turn, &third_turn) / 1000, TURN_NS / 1000000L);
-	(void)stderr_text(buf, sizeof(buf));
+	(void)step_file(errpath, buf, sizeof(buf));
 	buf[strcspn(buf, "\n")] = '\0';
 	if (fake.dispatched > 0 && strstr(buf, "ignoring SIGUSR1") == NULL)
 		step_bad("got_spare[SIGUSR1] was set, and nothing said \"ignoring SIGUSR1\" "
@@ -351,15 +336,10 @@ check_run(void)
 int
 main(int argc, char *argv[])
 {
-	int	fd;
-
 	if (argc != 3)
 		return step_usage("step-signals", "handler|init|run");
-	(void)snprintf(errpath, sizeof(errpath), "%s/stderr", argv[2]);
-	if ((fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
-	    dup2(fd, STDERR_FILENO) == -1)
-		return 1;
-	(void)close(fd);
+	if (step_capture_stderr(argv[2], errpath, sizeof(errpath)) == -1)
+		return step_verdict();
 	if (strcmp(argv[1], "handler") == 0)
 		check_handler();
 	else if (strcmp(argv[1], "init") == 0)

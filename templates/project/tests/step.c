@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,6 +129,45 @@ step_is_devnull(int fd)
 
 	return fstat(fd, &a) == 0 && stat("/dev/null", &b) == 0 && S_ISCHR(a.st_mode) &&
 	    a.st_rdev == b.st_rdev && a.st_ino == b.st_ino;
+}
+
+/*
+ * stderr onto DIR/stderr, whose name goes to path, so that what the code under test logs there
+ * can be read back with step_file(); -1, reported, when it cannot be.
+ */
+int
+step_capture_stderr(const char *dir, char *path, size_t len)
+{
+	int	fd;
+
+	(void)snprintf(path, len, "%s/stderr", dir);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
+	    dup2(fd, STDERR_FILENO) == -1) {
+		step_bad("cannot put stderr on %s: %s", path, strerror(errno));
+		return -1;
+	}
+	(void)close(fd);
+	return 0;
+}
+
+/*
+ * A file's contents, at most len - 1 bytes, NUL-terminated: "" when it cannot be read. stderr is
+ * flushed first (it may be the file); a link or a FIFO is not followed nor waited on.
+ */
+const char *
+step_file(const char *path, char *buf, size_t len)
+{
+	ssize_t	n;
+	int	fd;
+
+	(void)fflush(stderr);
+	buf[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return buf;
+	if ((n = read(fd, buf, len - 1)) >= 0)
+		buf[n] = '\0';
+	(void)close(fd);
+	return buf;
 }
 
 int

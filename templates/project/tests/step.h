@@ -30,5 +30,7 @@ void	step_nap(long ms);
 int	step_lowest_fd(void);
 int	step_is_devnull(int fd);
 int	step_usage(const char *prog, const char *checks);
+int	step_capture_stderr(const char *dir, char *path, size_t len);
+const char *step_file(const char *path, char *buf, size_t len);
 
 #endif /* STEP_H */
