@@ -129,8 +129,15 @@ for (const reload of ['single', 'multi'] as const) {
         d.stderr!.on('data', (b: Buffer) => (err += b.toString()));
         let stop = false;
         try {
-          for (let i = 0; i < 300 && !existsSync(sock); i++) await sleep(10);
-          const c = await connect(sock);
+          // The file appears at bind(2), the listener at listen(2): retry until it answers.
+          let c: Socket | undefined;
+          for (let i = 0; !c; i++) {
+            c = await connect(sock).catch(async (e: NodeJS.ErrnoException) => {
+              if (i >= 300 || (e.code !== 'ENOENT' && e.code !== 'ECONNREFUSED')) throw e;
+              await sleep(10);
+              return undefined;
+            });
+          }
           expect(await echoOf(c, 'warm-up', 3000)).toBe('warm-up\n');
           c.destroy();
           await sleep(100);
