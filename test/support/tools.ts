@@ -10,6 +10,7 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   cppcheck: 'cppcheck',
   valgrind: 'valgrind',
   'systemd-analyze': 'systemd',
+  'systemd-nspawn': 'systemd-container',
   nsenter: 'util-linux',
   runuser: 'util-linux',
   prlimit: 'util-linux',
