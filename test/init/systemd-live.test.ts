@@ -85,11 +85,14 @@ function journal(ident: string, user?: number): Entry[] {
     .map((l) => JSON.parse(l) as Entry);
 }
 
-async function logged(ident: string, what: RegExp, user?: number, ms = 10_000): Promise<Entry[]> {
+/** The daemon's lines that match, among those after the first `since` (waits for one, up to ms). */
+async function logged(ident: string, what: RegExp, user?: number, since = 0, ms = 10_000): Promise<Entry[]> {
   const end = Date.now() + ms;
   for (;;) {
     box().run(['journalctl', '--sync']);
-    const hits = journal(ident, user).filter((e) => what.test(e.MESSAGE ?? ''));
+    const hits = journal(ident, user)
+      .slice(since)
+      .filter((e) => what.test(e.MESSAGE ?? ''));
     if (hits.length > 0 || Date.now() > end) return hits;
     await sleep(200);
   }
@@ -117,7 +120,7 @@ interface Case {
   readonly flags: readonly string[];
   readonly pidfile?: string;
   readonly facility: number;
-  /** A config that changes what the daemon does, and how to see that it does. */
+  /** A config that changes what the daemon does, and how to see that it does it now. */
   readonly reloaded: { conf: string; seen: (p: Project) => Promise<void> };
   readonly broken: string;
   readonly account?: string;
@@ -132,8 +135,10 @@ const tickCase = (title: string, name: string, flags: readonly string[], pidfile
   facility: FACILITY.daemon,
   reloaded: {
     conf: `interval = 1\nmessage = ${name} reloaded\n`,
+    // A tick with the new message, logged from now on (interval = 1).
     seen: async () => {
-      expect((await logged(name, new RegExp(`^${name} reloaded$`))).length).toBeGreaterThan(0);
+      const since = journal(name).length;
+      expect((await logged(name, new RegExp(`^${name} reloaded$`), undefined, since)).length).toBeGreaterThan(0);
     },
   },
   broken: 'interval = soon\n',
