@@ -1,0 +1,29 @@
+// macOS, built here with zig cc (test/support/zig.ts): every reload x payload x --user cell, for
+// x86_64 and arm64, with the poll(2) fallbacks macOS uses (its own have.h) and with PORTABLE=1,
+// at the full warning set as errors. Built and linked, not run: there is no macOS here.
+import { expect, it } from 'vitest';
+import { describeWith } from '../support/tools.js';
+import { daemonMatrix } from '../support/matrix.js';
+import { cellFlags, generateProject, make, run, WERROR } from '../support/project.js';
+import { ZIG_ENV, zigCC, zigReason } from '../support/zig.js';
+
+const ARCHES = [
+  ['x86_64-macos', 'x86_64'],
+  ['aarch64-macos', 'arm64'],
+] as const;
+
+for (const cell of daemonMatrix()) {
+  describeWith(['make', 'file'], zigReason)(cell.title, () => {
+    it('builds for macOS x86_64 and arm64, with and without PORTABLE=1, with no warning', () => {
+      const dir = generateProject(cellFlags(cell));
+      for (const [target, arch] of ARCHES)
+        for (const portable of ['0', '1']) {
+          make(dir, ['clean'], ZIG_ENV);
+          const out = make(dir, [zigCC(target), `PORTABLE=${portable}`, WERROR], ZIG_ENV);
+          expect(out, `${target} PORTABLE=${portable}`).not.toMatch(/warning:/);
+          const kind = run(['file', '-b', `${dir}/myd`]).out;
+          expect(kind, `${target} PORTABLE=${portable}`).toMatch(new RegExp(`^Mach-O 64-bit ${arch} executable`));
+        }
+    });
+  });
+}
