@@ -42,3 +42,30 @@ describe('emitted README rule table', () => {
     });
   }
 });
+
+describe('emitted README platform table', () => {
+  it('says which systems CI builds and runs, each claim backed by the test file that does it, and FreeBSD as claimed only', () => {
+    const dir = generateProject(['--reload', 'single', '--payload', 'tick']);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    // The cells of the row that names the system (prettier pads the table).
+    const row = (system: RegExp) =>
+      (readme.split('\n').find((l) => system.test(l)) ?? '')
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
+    const root = join(import.meta.dirname, '..', '..');
+    const claims: [RegExp, string, RegExp, string][] = [
+      [/^\| Linux, musl/, 'yes', /^yes$/, 'test/emitted/cross-musl.test.ts'],
+      [/^\| macOS, x86_64 and arm64/, 'yes', /^no: /, 'test/emitted/cross-macos.test.ts'],
+      [/^\| Linux under systemd 252/, 'yes', /real `systemctl`$/, 'test/init/systemd-live.test.ts'],
+      [/^\| Linux, glibc/, 'yes', /^yes, both ways$/, 'test/emitted/portable.test.ts'],
+    ];
+    for (const [system, built, run, test] of claims) {
+      expect(row(system)[2], `${system}`).toBe(built);
+      expect(row(system)[3], `${system}`).toMatch(run);
+      expect(existsSync(join(root, test)), test).toBe(true);
+    }
+    expect(row(/^\| FreeBSD/).slice(2)).toEqual(['no', 'no']);
+    expect(readme).toContain('FreeBSD is claimed, not built');
+  });
+});
