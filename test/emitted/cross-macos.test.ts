@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { describeWith } from '../support/tools.js';
 import { daemonMatrix } from '../support/matrix.js';
 import { cellFlags, generateProject, make, run, WERROR } from '../support/project.js';
-import { ZIG_ENV, zigCC, zigReason } from '../support/zig.js';
+import { COLD, ZIG_ENV, zigCC, zigReason } from '../support/zig.js';
 
 const ARCHES = [
   ['x86_64-macos', 'x86_64'],
@@ -14,16 +14,20 @@ const ARCHES = [
 
 for (const cell of daemonMatrix()) {
   describeWith(['make', 'file'], zigReason)(cell.title, () => {
-    it('builds for macOS x86_64 and arm64, with and without PORTABLE=1, with no warning', () => {
-      const dir = generateProject(cellFlags(cell));
-      for (const [target, arch] of ARCHES)
-        for (const portable of ['0', '1']) {
-          make(dir, ['clean'], ZIG_ENV);
-          const out = make(dir, [zigCC(target), `PORTABLE=${portable}`, WERROR], ZIG_ENV);
-          expect(out, `${target} PORTABLE=${portable}`).not.toMatch(/warning:/);
-          const kind = run(['file', '-b', `${dir}/myd`]).out;
-          expect(kind, `${target} PORTABLE=${portable}`).toMatch(new RegExp(`^Mach-O 64-bit ${arch} executable`));
-        }
-    });
+    it(
+      'builds for macOS x86_64 and arm64, with and without PORTABLE=1, with no warning',
+      () => {
+        const dir = generateProject(cellFlags(cell));
+        for (const [target, arch] of ARCHES)
+          for (const portable of ['0', '1']) {
+            make(dir, ['clean'], ZIG_ENV, COLD);
+            const out = make(dir, [zigCC(target), `PORTABLE=${portable}`, WERROR], ZIG_ENV, COLD);
+            expect(out, `${target} PORTABLE=${portable}`).not.toMatch(/warning:/);
+            const kind = run(['file', '-b', `${dir}/myd`]).out;
+            expect(kind, `${target} PORTABLE=${portable}`).toMatch(new RegExp(`^Mach-O 64-bit ${arch} executable`));
+          }
+      },
+      COLD,
+    );
   });
 }

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { describeWith } from '../support/tools.js';
 import { daemonMatrix } from '../support/matrix.js';
 import { cellFlags, checkSummary, generateProject, make, run, WERROR } from '../support/project.js';
-import { ZIG_ENV, zigCC, zigReason } from '../support/zig.js';
+import { COLD, ZIG_ENV, zigCC, zigReason } from '../support/zig.js';
 
 /** Fewer checks than this means the self-test skipped a section it should have run. */
 const MIN_CHECKS = { tick: 40, echo: 48 } as const;
@@ -12,18 +12,24 @@ const MUSL = zigCC('x86_64-linux-musl');
 
 for (const cell of daemonMatrix()) {
   describeWith(['make', 'file'], zigReason)(cell.title, () => {
-    it('links a static musl binary with no warning, and its make check passes', () => {
-      const dir = generateProject(cellFlags(cell));
-      const out = make(dir, [MUSL, WERROR], ZIG_ENV);
-      expect(out).not.toMatch(/warning:/);
-      expect(run(['file', '-b', `${dir}/myd`]).out).toMatch(/^ELF 64-bit LSB executable, x86-64, .*statically linked/);
-      const r = run(['make', 'check', MUSL, WERROR], { cwd: dir, env: ZIG_ENV });
-      expect(r.out, r.out).not.toMatch(/^FAIL /m);
-      expect(r.status, r.out).toBe(0);
-      const summary = checkSummary(r.out);
-      expect(summary, r.out).toBeDefined();
-      expect(summary!.failed).toBe(0);
-      expect(summary!.passed).toBeGreaterThanOrEqual(MIN_CHECKS[cell.given.payload as 'tick' | 'echo']);
-    });
+    it(
+      'links a static musl binary with no warning, and its make check passes',
+      () => {
+        const dir = generateProject(cellFlags(cell));
+        const out = make(dir, [MUSL, WERROR], ZIG_ENV, COLD);
+        expect(out).not.toMatch(/warning:/);
+        expect(run(['file', '-b', `${dir}/myd`]).out).toMatch(
+          /^ELF 64-bit LSB executable, x86-64, .*statically linked/,
+        );
+        const r = run(['make', 'check', MUSL, WERROR], { cwd: dir, env: ZIG_ENV, timeout: COLD });
+        expect(r.out, r.out).not.toMatch(/^FAIL /m);
+        expect(r.status, r.out).toBe(0);
+        const summary = checkSummary(r.out);
+        expect(summary, r.out).toBeDefined();
+        expect(summary!.failed).toBe(0);
+        expect(summary!.passed).toBeGreaterThanOrEqual(MIN_CHECKS[cell.given.payload as 'tick' | 'echo']);
+      },
+      COLD,
+    );
   });
 }

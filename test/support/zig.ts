@@ -29,3 +29,9 @@ export const ZIG_ENV: NodeJS.ProcessEnv = (() => {
 
 /** make's CC for a zig target. */
 export const zigCC = (target: string) => `CC=${ZIG} cc -target ${target}`;
+
+/**
+ * How long one make run, and one test, may take: with a cold cache the first musl build also
+ * compiles musl's libc and compiler-rt (3 to 5 minutes on these 2 cores), every later one hits the cache.
+ */
+export const COLD = 900_000;
