@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { MUTATIONS } from '../emitted/mutations.js';
-import { checkSummary, chownTree, generateProject, run, WERROR, type RunResult } from './project.js';
+import { checkSummary, chownTree, prebuiltProject, run, WERROR, type RunResult } from './project.js';
 import { describeWith, isRoot, itWith } from './tools.js';
 
 const asRoot = () => (isRoot ? undefined : 'needs root: make check reads syslog only from a private /dev/log');
@@ -41,7 +41,7 @@ export function mutationSuite(as: 'self' | 'nobody'): void {
         if (m.root && as === 'nobody') continue;
         const test = m.root ? itWith(['unshare'], asRoot) : it;
         test(`${m.title}: FAIL names the check and the rule`, () => {
-          const dir = generateProject(m.flags ?? ['--reload', 'single', '--payload', 'tick']);
+          const dir = prebuiltProject(m.flags ?? ['--reload', 'single', '--payload', 'tick']);
           const file = join(dir, m.file);
           const source = readFileSync(file, 'utf8');
           expect(source, `the mutation no longer applies to ${m.file}`).toContain(m.from);

@@ -1,9 +1,9 @@
 // Generated projects for the emitted-daemon tests (test/emitted): the real CLI writes each one
 // into a fresh temporary directory; helpers build it, run its make targets and drive the daemon.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { onTestFinished } from 'vitest';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Cell } from './matrix.js';
 import { keepTmp, tempDir } from './cli.js';
 import { killUnder } from './processes.js';
@@ -13,6 +13,13 @@ import { cli } from './init-project.js';
 
 /** Runs the real CLI: create-daemon <name> --yes --dir <fresh tmp>/<name> ...flags; returns the directory. */
 export function generateProject(flags: readonly string[], name = 'myd'): string {
+  const dir = join(testParent(), name);
+  scaffold(dir, flags);
+  return dir;
+}
+
+/** A fresh parent directory, removed (with any daemon left under it) when the current test ends. */
+function testParent(): string {
   const parent = tempDir('cd-emitted-');
   // Readable by everyone, so that a test can run make check as an unprivileged account.
   chmodSync(parent, 0o755);
@@ -23,10 +30,36 @@ export function generateProject(flags: readonly string[], name = 'myd'): string 
     if (task.result?.state === 'pass' || !keepTmp) rmSync(parent, { recursive: true, force: true });
     else console.warn(`kept ${parent} (CREATE_DAEMON_KEEP_TMP=1)`);
   });
-  const dir = join(parent, name);
+  return parent;
+}
+
+function scaffold(dir: string, flags: readonly string[]): void {
+  const name = basename(dir);
   // A private copy of the built CLI: a concurrent `npm run build` cannot swap dist/ under us.
-  const r = cli([name, '--yes', '--dir', dir, ...flags], parent);
+  const r = cli([name, '--yes', '--dir', dir, ...flags], dirname(dir));
   if (r.status !== 0) throw new Error(`create-daemon ${name} ${flags.join(' ')} exited ${r.status}: ${r.stderr}`);
+}
+
+const built = new Map<string, string>();
+
+/**
+ * Like generateProject, but the project is a copy (timestamps kept) of one generated and built with
+ * WERROR once per test file and flags: a test that edits one source file then rebuilds that object
+ * alone. The built originals live in this run's temporary directory (test/support/global-tmp.ts).
+ */
+export function prebuiltProject(flags: readonly string[], name = 'myd'): string {
+  const key = [name, ...flags].join('\0');
+  let base = built.get(key);
+  if (base === undefined) {
+    const parent = tempDir('cd-built-');
+    chmodSync(parent, 0o755);
+    base = join(parent, name);
+    scaffold(base, flags);
+    make(base, ['all', 'tests/probe', WERROR]);
+    built.set(key, base);
+  }
+  const dir = join(testParent(), name);
+  cpSync(base, dir, { recursive: true, preserveTimestamps: true });
   return dir;
 }
 
