@@ -6,7 +6,7 @@ import { completeAnswers, describeProblem, type Given, ordered, problems } from 
 import { type Answers } from '../core/conventions.js';
 import { questionsFor } from '../core/prompts.js';
 import { renderFiles } from '../core/render.js';
-import { directoryState, refuseTarget } from '../core/target.js';
+import { directoryState, refuseKernelTarget, refuseTarget } from '../core/target.js';
 import { nextSteps } from './next-steps.js';
 import { CONFIG_KEY, loadSaved, writeSaved } from '../core/saved.js';
 import { applyPlan, diskAt, pruneEmptyDirs } from '../core/apply.js';
@@ -42,7 +42,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     // A name or --dir on the command line names the target before any question: settle a non-empty
     // directory now, not after every prompt has been answered.
     const early = this.options.dir ?? (this.options.given?.name as string | undefined);
-    if (early !== undefined) await this.checkTarget(resolve(early));
+    if (early !== undefined) await this.#checkTarget(resolve(early));
   }
 
   async prompting(): Promise<void> {
@@ -59,7 +59,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
   async configuring(): Promise<void> {
     const dir = resolve(this.options.dir ?? this.answers.name);
-    if (!this.targetChecked) await this.checkTarget(dir);
+    if (!this.targetChecked) await this.#checkTarget(dir);
     // Change the destination before touching this.config, which destinationRoot() resets.
     this.destinationRoot(dir);
     // What the answers saved there before would generate: files still as generated from them may be
@@ -79,8 +79,11 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     this.log(nextSteps(this.answers, this.destinationRoot()));
   }
 
-  private async checkTarget(dir: string): Promise<void> {
+  // A #private method: yeoman would run a public one as a task of its own, with no argument.
+  async #checkTarget(dir: string): Promise<void> {
     this.targetChecked = true;
+    // Before the "not empty" question too: /proc is never empty, and nothing can be written there.
+    refuseKernelTarget(dir);
     // Without a terminal (or with --force) the rule is the CLI's; interactively a non-empty directory is asked about.
     if (this.options.yes || this.options.force || directoryState(dir) !== 'non-empty') {
       refuseTarget(dir, Boolean(this.options.force));

@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
 export type DirectoryState = 'missing' | 'empty' | 'non-empty' | 'file';
@@ -13,8 +14,59 @@ export function directoryState(dir: string): DirectoryState {
   return readdirSync(dir).length === 0 ? 'empty' : 'non-empty';
 }
 
+/** Kernel file systems: nothing can be generated there, and Node's mkdirSync loops forever in /proc. */
+const KERNEL_DIRS = ['/proc', '/sys', '/dev'] as const;
+
+const lexists = (path: string): boolean => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Where an absolute path really leads: its longest existing part through realpath, the rest appended.
+ * A dangling symlink is followed by hand (realpath fails on it), up to 40 links as the kernel allows.
+ */
+export function whereItLeads(path: string, links = 0): string {
+  const rest: string[] = [];
+  let base = path;
+  while (!lexists(base)) {
+    rest.unshift(basename(base));
+    base = dirname(base);
+  }
+  try {
+    return join(realpathSync.native(base), ...rest);
+  } catch {
+    // Every ancestor of base exists, so base itself is a dangling (or looping) symlink.
+    if (links >= 40 || !lstatSync(base).isSymbolicLink()) return join(base, ...rest);
+    const target = resolve(realpathSync.native(dirname(base)), readlinkSync(base));
+    return whereItLeads(join(target, ...rest), links + 1);
+  }
+}
+
+/** The kernel file system (/proc, /sys, /dev) that dir is, or is inside of, once resolved; else undefined. */
+export function kernelDirOf(dir: string): string | undefined {
+  const real = whereItLeads(dir);
+  return KERNEL_DIRS.find((k) => real === k || real.startsWith(`${k}/`));
+}
+
+/** Refuse a target inside /proc, /sys or /dev, before anything is written or any question asked. */
+export function refuseKernelTarget(dir: string): void {
+  const kernel = kernelDirOf(dir);
+  if (kernel === undefined) return;
+  const real = whereItLeads(dir);
+  const via = real === dir ? '' : ` (it resolves to ${real})`;
+  throw new UsageError(
+    `cannot generate into ${dir}${via}: ${kernel} is a kernel file system, not storage; choose another --dir`,
+  );
+}
+
 /** Refuse a target that is a file, or a non-empty directory without --force: before anything is written. */
 export function refuseTarget(dir: string, force: boolean): void {
+  refuseKernelTarget(dir);
   const state = directoryState(dir);
   if (state === 'file') throw new UsageError(`${dir} exists and is not a directory`);
   if (state === 'non-empty' && !force)
