@@ -108,7 +108,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (flags.version) {
-      process.stdout.write(`${version()}\n`);
+      // The program's name too, as create-vite and npm print it: a bare number says nothing in a log.
+      process.stdout.write(`${PROGRAM} ${version()}\n`);
       return 0;
     }
     checkGiven(given);

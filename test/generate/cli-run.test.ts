@@ -78,9 +78,9 @@ describe('--help and --version', () => {
     expect(r.stdout).not.toMatch(/--pidfile/);
   });
 
-  it('--version and -V print the package version', () => {
-    expect(runCli(['--version'], tempDir()).stdout).toBe(`${pkg.version}\n`);
-    expect(runCli(['-V'], tempDir()).stdout).toBe(`${pkg.version}\n`);
+  it('--version and -V print the program and the package version', () => {
+    expect(runCli(['--version'], tempDir()).stdout).toBe(`create-daemon ${pkg.version}\n`);
+    expect(runCli(['-V'], tempDir()).stdout).toBe(`create-daemon ${pkg.version}\n`);
   });
 });
 
