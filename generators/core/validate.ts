@@ -204,7 +204,9 @@ export function label(value: string): true | string {
 }
 
 export function umask(value: string): true | string {
-  if (!/^0?[0-7]{3}$/.test(value)) return `umask must be three octal digits such as 022 or 027, got ${quote(value)}`;
+  // umask(1) prints four digits (0022): a leading 0 is accepted, and the message says so.
+  if (!/^0?[0-7]{3}$/.test(value))
+    return `umask must be three octal digits, or four starting with 0, such as 022, 027 or 0022, got ${quote(value)}`;
   // The daemon creates its pid file and socket under this mask: it must keep them readable and
   // writable by their owner, or the echo socket would accept nobody but root.
   if ((Number.parseInt(value, 8) & 0o600) !== 0)

@@ -44,7 +44,17 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   [
     'umask 999',
     ['myd', '--umask', '999'],
-    /^create-daemon: --umask must be three octal digits such as 022 or 027, got "999"$/,
+    /^create-daemon: --umask must be three octal digits, or four starting with 0, such as 022, 027 or 0022, got "999"$/,
+  ],
+  [
+    'umask of four digits not starting with 0',
+    ['myd', '--umask', '1022'],
+    /^create-daemon: --umask must be three octal digits, or four starting with 0, such as 022, 027 or 0022, got "1022"$/,
+  ],
+  [
+    'umask of five digits',
+    ['myd', '--umask', '00022'],
+    /^create-daemon: --umask must be three octal digits, or four starting with 0, such as 022, 027 or 0022, got "00022"$/,
   ],
   ['unknown flag', ['myd', '--frobnicate'], /^create-daemon: unknown option --frobnicate; see create-daemon --help$/],
   ['flag missing its value', ['myd', '--pidfile'], /^create-daemon: --pidfile needs a value/],

@@ -96,13 +96,21 @@ describe('the other conventions', () => {
   it('reload: both is refused', () => {
     expect(v.oneOf('reload', ['single', 'multi'], 'both')).toBe('reload must be single or multi, got "both"');
   });
-  it.each(['999', '8', '0888', 'abc', '0o22', ''])('umask: %j is refused', (bad) =>
-    expect(v.umask(bad)).toMatch(/three octal digits/),
+  it.each(['999', '8', '0888', 'abc', '0o22', '', '1022', '00022', '22'])('umask: %j is refused', (bad) =>
+    expect(v.umask(bad)).toBe(
+      `umask must be three octal digits, or four starting with 0, such as 022, 027 or 0022, got ${JSON.stringify(bad)}`,
+    ),
   );
   it.each(['777', '200', '400', '0600'])('umask: %j takes the owner bits and is refused', (bad) =>
     expect(v.umask(bad)).toMatch(/keep the owner bits 0/),
   );
-  it.each(['022', '027', '0077', '000'])('umask: %j is accepted', (good) => expect(v.umask(good)).toBe(true));
+  it.each(['022', '027', '0077', '000', '0022', '0027'])('umask: %j is accepted, as the message says', (good) =>
+    expect(v.umask(good)).toBe(true),
+  );
+  it('umask: 0777, four digits as the message allows, is refused for the owner bits, not the digits', () =>
+    expect(v.umask('0777')).toBe(
+      "umask 0777 takes read or write away from the files' owner; keep the owner bits 0, such as 077 or 027",
+    ));
   it('user: root, a bad name, and --scope user are refused', () => {
     expect(v.user('root')).toMatch(/leave it empty/);
     expect(v.user('Bad Name')).toMatch(/POSIX account name/);
