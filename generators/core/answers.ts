@@ -1,5 +1,6 @@
 // Partial answers (flags, prompts, .yo-rc.json) -> complete, validated answers.
 import { type Answers, CONVENTIONS, type Convention, type Key, type Value } from './conventions.js';
+import { splitList } from './validate.js';
 
 export type Given = Partial<Record<Key, Value>>;
 
@@ -12,7 +13,8 @@ export function completeAnswers(given: Given): Answers {
   for (const row of CONVENTIONS) {
     // Defaults may depend on any answer given, and on earlier rows' answers or defaults.
     const value = given[row.key] ?? row.default({ ...(given as Partial<Answers>), ...(out as Partial<Answers>) });
-    out[row.key] = row.kind === 'checkbox' && typeof value === 'string' ? value.split(',').filter(Boolean) : value;
+    // "systemd, openrc" is two items: spaces around a comma are not part of a name.
+    out[row.key] = row.kind === 'checkbox' && typeof value === 'string' ? splitList(value) : value;
   }
   return out as unknown as Answers;
 }

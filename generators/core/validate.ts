@@ -100,7 +100,8 @@ export function initList(choices: readonly string[], values: readonly string[], 
   if (unknown.length > 0)
     return `init has unknown init system ${quote(unknown[0]!)}; choose from ${choices.join(', ')}`;
   if (values.length === 0) return `init needs at least one of ${choices.join(', ')}`;
-  if (new Set(values).size !== values.length) return 'init lists an init system twice';
+  const twice = values.find((s, i) => values.indexOf(s) !== i);
+  if (twice !== undefined) return `init lists ${twice} twice; give each init system once`;
   const systemOnly = values.filter((s) => (SYSTEM_ONLY_INIT as readonly string[]).includes(s));
   if (scope === 'user' && systemOnly.length > 0)
     return `init ${systemOnly.join(', ')} run${systemOnly.length === 1 ? 's' : ''} system services only; with --scope user choose from ${choices.filter((c) => !systemOnly.includes(c) && !(SYSTEM_ONLY_INIT as readonly string[]).includes(c)).join(', ')}`;

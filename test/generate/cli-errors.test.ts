@@ -40,6 +40,16 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
     ['myd', '--init', 'systemd,upstart'],
     /^create-daemon: --init has unknown init system "upstart"; choose from systemd, sysv, launchd, openrc, runit, rcd$/,
   ],
+  [
+    'init naming a system twice',
+    ['myd', '--init', 'systemd,sysv,systemd'],
+    /^create-daemon: --init lists systemd twice; give each init system once$/,
+  ],
+  [
+    'init naming a system twice, once with spaces',
+    ['myd', '--init', 'systemd, systemd'],
+    /^create-daemon: --init lists systemd twice; give each init system once$/,
+  ],
   ['reload both', ['myd', '--reload', 'both'], /^create-daemon: --reload must be single or multi, got "both"$/],
   [
     'umask 999',

@@ -15,3 +15,16 @@ describe('--version', () => {
     expect(r.stdout).toBe(`create-daemon ${pkg.version}\n`);
   });
 });
+
+describe('--init as a comma list', () => {
+  it('"systemd, openrc": the spaces around the items are trimmed, and the list is saved without them', () => {
+    const cwd = tempDir();
+    const r = runCli(['myd', '--yes', '--init', ' systemd,  openrc '], cwd);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const saved = JSON.parse(readFileSync(join(cwd, 'myd', '.yo-rc.json'), 'utf8'))['create-daemon'];
+    expect(saved.init).toEqual(['systemd', 'openrc']);
+    expect(readdirSync(join(cwd, 'myd', 'init')).sort()).toEqual(expect.arrayContaining(['openrc', 'systemd']));
+    expect(readdirSync(join(cwd, 'myd', 'init'))).not.toContain('sysv');
+  });
+});

@@ -87,7 +87,9 @@ describe('the other conventions', () => {
       /unknown init system "upstart"; choose from systemd/,
     );
     expect(v.initList(INIT_SYSTEMS, [])).toMatch(/at least one/);
-    expect(v.initList(INIT_SYSTEMS, ['sysv', 'sysv'])).toMatch(/twice/);
+    expect(v.initList(INIT_SYSTEMS, ['systemd', 'sysv', 'systemd'])).toBe(
+      'init lists systemd twice; give each init system once',
+    );
     expect(v.initList(INIT_SYSTEMS, ['systemd', 'sysv', 'rcd'], 'user')).toBe(
       'init sysv, rcd run system services only; with --scope user choose from systemd, launchd',
     );
@@ -145,6 +147,10 @@ describe('the conventions table', () => {
       const answers = completeAnswers(given);
       expect(problems(answers), JSON.stringify(given)).toEqual([]);
     }
+  });
+
+  it('a comma list given as text is split and each item trimmed', () => {
+    expect(completeAnswers({ init: ' systemd , openrc,,runit ' }).init).toEqual(['systemd', 'openrc', 'runit']);
   });
 
   it('defaults follow the other answers: pid file under a directory the --user account owns', () => {
