@@ -25,6 +25,7 @@ export function helpText(command: Command, version: string): string {
           '',
           'Usage: create-daemon [name] [options]',
           '       create-daemon units [options]   (inside a generated project: re-render init/)',
+          "       create-daemon help [units]      (this help, or units' help)",
           '',
           ...lines('name', `${name.help} (default ${defaultText(name)})`),
         ]

@@ -47,7 +47,17 @@ function usageFromParseError(error: NodeJS.ErrnoException, command: Command, arg
   }
 }
 
+/** `create-daemon help`, `create-daemon help units` and `create-daemon units help`: the word is --help. */
+function helpWord(argv: readonly string[]): Parsed | undefined {
+  const [first, second] = argv;
+  if (first === 'help') return { command: second === 'units' ? 'units' : 'app', given: {}, flags: { help: true } };
+  if (first === 'units' && second === 'help') return { command: 'units', given: {}, flags: { help: true } };
+  return undefined;
+}
+
 export function parse(argv: readonly string[]): Parsed {
+  const asHelp = helpWord(argv);
+  if (asHelp) return asHelp;
   const command: Command = argv[0] === 'units' ? 'units' : 'app';
   const args = command === 'units' ? argv.slice(1) : argv;
   let parsed: {

@@ -53,6 +53,9 @@ export const RESERVED_NAMES = [
   'readme',
 ] as const;
 
+/** The words `create-daemon` reads as a subcommand, not a daemon name, when they come first. */
+export const SUBCOMMANDS = ['units', 'help'] as const;
+
 export function name(value: string): true | string {
   if (value === '') return 'a daemon name is required, for example "mydaemon"';
   if (value.length > MAX_NAME)
@@ -60,6 +63,8 @@ export function name(value: string): true | string {
   if (!/^[a-z0-9_-]*$/.test(value))
     return `name may hold only a-z, 0-9, "_" and "-", got ${quote(value)}${suggest(value)}`;
   if (!NAME_RE.test(value)) return `name must start with a lower-case letter, got ${quote(value)}${suggest(value)}`;
+  if ((SUBCOMMANDS as readonly string[]).includes(value))
+    return `name ${quote(value)} is a create-daemon subcommand; choose another, such as "${value}d"`;
   if ((RESERVED_NAMES as readonly string[]).includes(value))
     return `name ${quote(value)} would clash with the project's Makefile targets or directories; choose another, such as "${value}d"`;
   return true;

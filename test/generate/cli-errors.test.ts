@@ -106,6 +106,16 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
     /^create-daemon: name "install" would clash with the project's Makefile targets or directories/,
   ],
   [
+    'a name that is a subcommand, after a flag',
+    ['--reload', 'single', 'units'],
+    /^create-daemon: name "units" is a create-daemon subcommand; choose another, such as "unitsd"$/,
+  ],
+  [
+    'the name "help", after a flag',
+    ['--reload', 'single', 'help'],
+    /^create-daemon: name "help" is a create-daemon subcommand; choose another, such as "helpd"$/,
+  ],
+  [
     'a path with shell metacharacters',
     ['myd', '--config', '/etc/x#y;z.conf'],
     /^create-daemon: --config may use only letters, digits/,

@@ -16,6 +16,34 @@ describe('--version', () => {
   });
 });
 
+describe('help as a word', () => {
+  it.each([
+    [['help'], ['--help']],
+    [
+      ['help', 'units'],
+      ['units', '--help'],
+    ],
+    [
+      ['units', 'help'],
+      ['units', '--help'],
+    ],
+  ])('%j prints what %j prints, and writes nothing', (args, same) => {
+    const cwd = tempDir();
+    const r = runCli(args, cwd);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(runCli(same, cwd).stdout);
+    expect(r.stdout).toMatch(/^create-daemon (units )?\d/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('--help names the word', () => {
+    expect(runCli(['--help'], tempDir()).stdout).toMatch(
+      /^ +create-daemon help \[units\] +\(this help, or units' help\)$/m,
+    );
+  });
+});
+
 describe('--init as a comma list', () => {
   it('"systemd, openrc": the spaces around the items are trimmed, and the list is saved without them', () => {
     const cwd = tempDir();

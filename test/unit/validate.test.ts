@@ -22,6 +22,10 @@ describe('name', () => {
 
   it.each(['myd', 'a', 'my-d_2', 'a'.repeat(31)])('accepts %j', (good) => expect(v.name(good)).toBe(true));
 
+  it.each(['units', 'help'])('refuses %j, a create-daemon subcommand', (bad) =>
+    expect(v.name(bad)).toBe(`name "${bad}" is a create-daemon subcommand; choose another, such as "${bad}d"`),
+  );
+
   it.each(['install', 'check', 'clean', 'all', 'src', 'helper', 'makefile'])(
     'refuses %j, which would clash with the project',
     (bad) => expect(v.name(bad)).toMatch(/would clash with the project's Makefile targets or directories/),
