@@ -1,9 +1,10 @@
 // The published package: packed, installed into an empty directory, and run from there. It carries
-// no tests, sources or maps, and installs as one package with no dependencies.
+// no tests, sources or maps, and installs as one package with no dependencies. And the development
+// install: a fresh clone's `npm install` has nothing to warn about.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/cli.js';
 import { itWith } from '../support/tools.js';
 
@@ -15,6 +16,30 @@ interface Packed {
 
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+describe("a fresh clone's npm install", () => {
+  // An unmet peer range is what npm's `warn ERESOLVE overriding peer dependency` reports (vite wants
+  // esbuild ^0.27 || ^0.28); the lock file alone says whether one is left, without installing.
+  itWith(['npm'])('meets every peer dependency range (no ERESOLVE warning)', () => {
+    const r = spawnSync('npm', ['ls', '--all', '--package-lock-only', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect((JSON.parse(r.stdout) as { problems?: string[] }).problems ?? []).toEqual([]);
+    expect(r.status).toBe(0);
+  });
+
+  // npm warns about each dependency whose install scripts allowScripts neither allows nor denies.
+  it('decides about every dependency that has install scripts (no install-scripts warning)', () => {
+    const lock = readJson<{ packages: Record<string, { hasInstallScript?: boolean }> }>(
+      join(ROOT, 'package-lock.json'),
+    );
+    const decided = Object.keys(readJson<{ allowScripts?: object }>(join(ROOT, 'package.json')).allowScripts ?? {});
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, p]) => p.hasInstallScript)
+      .map(([path]) => path.replace(/^.*node_modules\//, ''));
+    expect(withScripts.filter((name) => !decided.some((d) => d === name || d.startsWith(`${name}@`)))).toEqual([]);
+  });
+});
 
 describe('the packed package', () => {
   itWith(['npm', 'make', 'cc'])(
