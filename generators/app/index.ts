@@ -9,7 +9,7 @@ import { renderFiles } from '../core/render.js';
 import { directoryState, refuseKernelTarget, refuseTarget } from '../core/target.js';
 import { nextSteps } from './next-steps.js';
 import { CONFIG_KEY, loadSaved, writeSaved } from '../core/saved.js';
-import { applyPlan, diskAt, pruneEmptyDirs } from '../core/apply.js';
+import { applyPlan, commitFiles, diskAt, pruneEmptyDirs, report } from '../core/apply.js';
 import { askAboutConflicts, plan, type Step } from '../core/plan.js';
 import { CancelError, UsageError } from '../core/errors.js';
 
@@ -31,7 +31,12 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
   constructor(args?: string[], opts?: AppOptions & Record<string, unknown>) {
     // The emitted project has no package.json to install: switch yeoman's install step off.
-    super(args ?? [], { ...opts, skipInstall: true } as never, { customInstallTask: true } as never);
+    // Our own commit: every file was settled by the plan, and end() reports each one once.
+    super(
+      args ?? [],
+      { ...opts, skipInstall: true } as never,
+      { customInstallTask: true, customCommitTask: () => commitFiles(this) } as never,
+    );
   }
 
   override rootGeneratorName(): string {
@@ -69,14 +74,16 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     this.steps = await askAboutConflicts(this, plan(before, next, diskAt(dir)), this.options);
   }
 
-  writing(): Promise<void> {
+  async writing(): Promise<void> {
     applyPlan(this, this.steps);
-    return writeSaved(this, this.answers);
+    this.steps.push(await writeSaved(this, this.answers));
   }
 
   end(): void {
     pruneEmptyDirs(this.destinationRoot(), this.steps);
-    this.log(nextSteps(this.answers, this.destinationRoot()));
+    this.log(
+      [...report(this.destinationRoot(), this.steps), nextSteps(this.answers, this.destinationRoot())].join('\n'),
+    );
   }
 
   // A #private method: yeoman would run a public one as a task of its own, with no argument.

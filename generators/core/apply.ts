@@ -2,10 +2,10 @@
 // Every question is asked and every check made before the first byte is written: a cancel, a refusal
 // or an unwritable path leaves the tree as it was.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type Generator from 'yeoman-generator';
 import { FailError } from './errors.js';
-import type { Disk, Step } from './plan.js';
+import { byPath, describe, type Disk, type Step } from './plan.js';
 
 /** What is on disk below `root`, for plan(). */
 export const diskAt =
@@ -69,4 +69,22 @@ export function pruneEmptyDirs(root: string, steps: readonly Step[]): void {
       dir = dirname(dir);
     }
   }
+}
+
+/**
+ * The generators' commit (their customCommitTask): mem-fs to disk, without yeoman's conflicter. The plan
+ * settled every file before the writing phase, so the conflicter had nothing left to decide, and it
+ * logged each file a second time, in its own words ("force" for a file it merely overwrote or removed).
+ */
+export async function commitFiles(generator: Generator): Promise<void> {
+  await generator.fs.commit();
+}
+
+/** What happened, once per file in path order: paths from the current directory, or absolute outside it. */
+export function report(root: string, steps: readonly Step[]): string[] {
+  return [...steps].sort(byPath).map((step) => {
+    const full = join(root, step.path);
+    const rel = relative(process.cwd(), full);
+    return describe(step, rel === '' || rel.startsWith('..') ? full : rel);
+  });
 }

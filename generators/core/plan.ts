@@ -56,27 +56,33 @@ export function plan(saved: readonly RenderedFile[], next: readonly RenderedFile
     if (now === undefined) continue;
     steps.push({ path: file.path, action: now.contents === file.contents ? 'remove' : 'keep' });
   }
-  return steps.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return steps.sort(byPath);
 }
+
+/** Steps in path order, the order they are reported in. */
+export const byPath = (a: Step, b: Step): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /** The steps that make the project differ from what the answers generate (for --check). */
 export const drift = (steps: readonly Step[]): Step[] => steps.filter((s) => s.action !== 'identical');
 
-/** One line per step, as reported to the user. */
-export function describe(step: Step): string {
+/**
+ * One line per file, as reported to the user: one word for what happened (or, for --check, what would),
+ * then the path (as shown: from the current directory), then why, where the word alone does not say.
+ */
+export function describe(step: Step, shown: string = step.path): string {
   const words: Record<Action, [string, string]> = {
     identical: ['identical', ''],
     create: ['create', ''],
     update: ['update', ''],
     mode: ['chmod', ` (to ${step.file?.mode.toString(8)})`],
     conflict: ['edited', ' (differs from what the saved answers generate)'],
-    remove: ['remove', ' (its init system is no longer chosen)'],
-    keep: ['kept', ' (edited, so not removed although its init system is no longer chosen)'],
-    skip: ['skipped', ' (edited; kept as you asked)'],
+    remove: ['remove', ' (the answers no longer generate it)'],
+    keep: ['keep', ' (the answers no longer generate it, but it was edited)'],
+    skip: ['skip', ' (edited; kept as you asked)'],
     overwrite: ['overwrite', ' (edited; replaced as you asked)'],
   };
   const [word, note] = words[step.action];
-  return `${word.padStart(9)} ${step.path}${note}`;
+  return `${word.padStart(9)} ${shown}${note}`;
 }
 
 /**

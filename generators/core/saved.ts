@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type Generator from 'yeoman-generator';
 import type { Given } from './answers.js';
 import type { Answers } from './conventions.js';
+import type { Step } from './plan.js';
 import { UsageError } from './errors.js';
 import { formatIfPretty } from './format.js';
 
@@ -19,12 +20,18 @@ export function newSavedText(answers: Answers): string {
   return `${JSON.stringify({ [CONFIG_KEY]: answers }, null, 2)}\n`;
 }
 
-/** Store the answers through yeoman's config, then format the file like every other emitted JSON. */
-export async function writeSaved(generator: Generator, answers: Answers): Promise<void> {
-  generator.config.set(answers as never);
+/**
+ * Store the answers through yeoman's config, then format the file like every other emitted JSON.
+ * Returns the step to report for it (nothing is on disk before the commit, so the disk is the before).
+ */
+export async function writeSaved(generator: Generator, answers: Answers): Promise<Step> {
   const path = generator.destinationPath(YO_RC);
+  const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  generator.config.set(answers as never);
   const text = generator.fs.read(path);
-  if (text !== undefined) generator.fs.write(path, await formatIfPretty(path, text));
+  const after = text === undefined ? undefined : await formatIfPretty(path, text);
+  if (after !== undefined) generator.fs.write(path, after);
+  return { path: YO_RC, action: before === undefined ? 'create' : before === after ? 'identical' : 'update' };
 }
 
 /** The nearest directory at or above `start` that holds a .yo-rc.json, as yeoman looks for it; else `start`. */

@@ -4,7 +4,7 @@
 // --check writes nothing and exits 1 on drift. core/plan.ts decides, core/apply.ts writes.
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import type { Given } from '../core/answers.js';
-import { applyPlan, diskAt, pruneEmptyDirs } from '../core/apply.js';
+import { applyPlan, commitFiles, diskAt, pruneEmptyDirs, report } from '../core/apply.js';
 import type { Answers } from '../core/conventions.js';
 import { FailError } from '../core/errors.js';
 import { askAboutConflicts, describe, drift, plan, type Step } from '../core/plan.js';
@@ -39,7 +39,12 @@ export default class UnitsGenerator extends Generator<Record<string, unknown>, U
   constructor(args?: string[], opts?: UnitsOptions & Record<string, unknown>) {
     // The emitted project has no package.json to install: switch yeoman's install step off. The
     // answers are checked first: yeoman's own reading of a corrupt .yo-rc.json would fail with exit 1.
-    super(args ?? [], checked({ ...opts, skipInstall: true }) as never, { customInstallTask: true } as never);
+    // Our own commit: every file was settled by the plan, and end() reports each one once.
+    super(
+      args ?? [],
+      checked({ ...opts, skipInstall: true }) as never,
+      { customInstallTask: true, customCommitTask: () => commitFiles(this) } as never,
+    );
   }
 
   override rootGeneratorName(): string {
@@ -72,11 +77,11 @@ export default class UnitsGenerator extends Generator<Record<string, unknown>, U
       );
     }
     applyPlan(this, this.steps);
-    for (const step of this.steps) say(describe(step));
-    await writeSaved(this, this.answers);
+    this.steps.push(await writeSaved(this, this.answers));
   }
 
   end(): void {
     pruneEmptyDirs(this.destinationRoot(), this.steps);
+    for (const line of report(this.destinationRoot(), this.steps)) say(line);
   }
 }

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { check } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { CONVENTIONS, FACILITIES, INIT_SYSTEMS } from '../../generators/core/conventions.js';
-import { runCli, snapshotTree, tempDir } from '../support/cli.js';
+import { runCli as runBin, snapshotTree, tempDir } from '../support/cli.js';
+import { cliBin } from '../support/init-project.js';
+
+/** A private copy of the built CLI: a teammate's `npm run build` cannot swap dist/ chunks under a run. */
+const runCli = (args: readonly string[], cwd: string) => runBin(args, cwd, {}, cliBin());
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const FLAGS = ['--reload', 'multi', '--payload', 'echo', '--init', INIT_SYSTEMS.join(','), '--facility', 'local3'];
@@ -52,6 +56,35 @@ describe('a non-interactive run', () => {
     const r = runCli(['myd', '--yes', '--force', ...FLAGS], cwd);
     expect(r.status).toBe(0);
     expect(snapshotTree(root)).toEqual(before);
+  });
+});
+
+describe('what a run prints: each file once, with one word for what happened', () => {
+  /** The lines before the next steps: one per file. */
+  const fileLines = (stdout: string) => stdout.slice(0, stdout.indexOf('\n\nCreated ')).split('\n');
+
+  it('a fresh run: "create" for every file written, .yo-rc.json included, in path order, and nothing else', () => {
+    const cwd = tempDir();
+    const r = runCli(['myd', '--yes'], cwd);
+    expect(r.status, r.stderr).toBe(0);
+    const files = [...snapshotTree(join(cwd, 'myd')).keys()];
+    expect(files).toContain('.yo-rc.json');
+    expect(fileLines(r.stdout)).toEqual(files.map((f) => `   create myd/${f}`));
+    expect(r.stdout).not.toMatch(/^ *force /m);
+  });
+
+  it('a re-run with --force: the edited file "overwrite", the rest "identical", once each', () => {
+    const cwd = tempDir();
+    expect(runCli(['myd', '--yes'], cwd).status).toBe(0);
+    writeFileSync(join(cwd, 'myd/Makefile'), 'edited\n');
+    const r = runCli(['myd', '--yes', '--force'], cwd);
+    expect(r.status, r.stderr).toBe(0);
+    const files = [...snapshotTree(join(cwd, 'myd')).keys()];
+    expect(fileLines(r.stdout)).toEqual(
+      files.map((f) =>
+        f === 'Makefile' ? 'overwrite myd/Makefile (edited; replaced as you asked)' : `identical myd/${f}`,
+      ),
+    );
   });
 });
 

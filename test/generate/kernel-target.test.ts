@@ -4,12 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempDir } from '../support/cli.js';
+import { tempDir } from '../support/cli.js';
+import { cliBin } from '../support/init-project.js';
 import { itWith } from '../support/tools.js';
 
 /** The CLI with no terminal, bounded: the bug this guards against never returns. */
 function run(args: string[], cwd: string, tty = false) {
-  const argv = [process.execPath, BIN, ...args];
+  const argv = [process.execPath, cliBin(), ...args];
   const [cmd, rest] = tty ? ['script', ['-qec', argv.join(' '), '/dev/null']] : [argv[0]!, argv.slice(1)];
   const r = spawnSync(cmd, rest, {
     cwd,

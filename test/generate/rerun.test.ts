@@ -3,12 +3,15 @@
 // an unwritable file, a reader that goes away) never leaves a half-written tree.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli, snapshotTree, tempDir } from '../support/cli.js';
+import { runCli as runBin, snapshotTree, tempDir } from '../support/cli.js';
+import { cliBin } from '../support/init-project.js';
 import { isRoot, itWith } from '../support/tools.js';
 import { Terminal } from '../support/tty.js';
 
+/** A private copy of the built CLI: a teammate's `npm run build` cannot swap dist/ chunks under a run. */
+const runCli = (args: readonly string[], cwd: string) => runBin(args, cwd, {}, cliBin());
 const ALL = ['--init', 'systemd,sysv,launchd,openrc,runit,rcd'];
 const terminals: Terminal[] = [];
 afterEach(() => terminals.splice(0).forEach((t) => t.close()));
@@ -26,6 +29,16 @@ describe('re-running into an existing project', () => {
     writeFileSync(join(root, 'init/openrc/myd'), '#!/sbin/openrc-run\n# mine\n');
     const r = runCli(['myd', '--yes', '--force', '--payload', 'tick', '--init', 'systemd'], join(root, '..'));
     expect(r.status, r.stderr).toBe(0);
+    // Each file once, removals included, in our words: never again in yeoman's ("force").
+    const lines = r.stdout.slice(0, r.stdout.indexOf('\n\nCreated ')).split('\n');
+    expect(lines).toContain('   remove myd/src/echo.c (the answers no longer generate it)');
+    expect(lines).toContain('   remove myd/init/runit/myd/run (the answers no longer generate it)');
+    expect(lines).toContain('     keep myd/init/openrc/myd (the answers no longer generate it, but it was edited)');
+    expect(lines).toContain('   create myd/src/tick.c');
+    expect(lines).toContain('   update myd/.yo-rc.json');
+    const paths = lines.map((l) => /^ *\w+ (\S+)/.exec(l)?.[1]);
+    expect(new Set(paths).size).toBe(lines.length);
+    expect(r.stdout).not.toMatch(/^ *force /m);
     expect(existsSync(join(root, 'src/echo.c'))).toBe(false);
     expect(existsSync(join(root, 'src/tick.c'))).toBe(true);
     expect(existsSync(join(root, 'init/sysv'))).toBe(false);
@@ -52,7 +65,7 @@ describe('re-running into an existing project', () => {
     const before = snapshotTree(root);
     const flags = '--payload tick --reload multi --description d --scope system --init systemd --systemd-type notify';
     const rest = "--user '' --pidfile /run/myd.pid --config /etc/myd.conf --facility daemon --umask 022";
-    const t = new Terminal(join(root, '..'), `${process.execPath} ${BIN} myd ${flags} ${rest}`);
+    const t = new Terminal(join(root, '..'), `${process.execPath} ${cliBin()} myd ${flags} ${rest}`);
     terminals.push(t);
     await t.waitFor(/is not empty\. Write into it/);
     t.send('y', 'Enter');
@@ -72,9 +85,11 @@ describe('re-running into an existing project', () => {
       chownSync(join(root, 'Makefile'), 0, 0);
       chmodSync(join(root, 'Makefile'), 0o444);
       const before = snapshotTree(root);
+      // The private copy of the CLI sits in a mkdtemp directory (mode 700): let nobody read it.
+      chmodSync(dirname(dirname(cliBin())), 0o755);
       const r = spawnSync(
         'runuser',
-        ['-u', 'nobody', '--', process.execPath, BIN, 'myd', '--yes', '--force', '--payload', 'echo'],
+        ['-u', 'nobody', '--', process.execPath, cliBin(), 'myd', '--yes', '--force', '--payload', 'echo'],
         {
           cwd: join(root, '..'),
           encoding: 'utf8',
@@ -90,10 +105,14 @@ describe('re-running into an existing project', () => {
 
   it('a reader that goes away early does not cut the project short', () => {
     const cwd = tempDir();
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" myd --yes | head -n 1 >/dev/null; echo "$?"`], {
-      cwd,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${cliBin()}" myd --yes | head -n 1 >/dev/null; echo "$?"`],
+      {
+        cwd,
+        encoding: 'utf8',
+      },
+    );
     expect(r.stderr).toBe('');
     expect(snapshotTree(join(cwd, 'myd'))).toEqual(snapshotTree(project()));
   });
