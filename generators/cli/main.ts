@@ -9,7 +9,8 @@ import { CancelError, FailError, UsageError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
 import { refuseTarget } from '../core/target.js';
 import { helpText } from './help.js';
-import { type Command, flagRows, parseConfig } from './options.js';
+import { nearest } from '../core/validate.js';
+import { type Command, fixedRows, flagRows, parseConfig } from './options.js';
 
 export const PROGRAM = 'create-daemon';
 
@@ -34,7 +35,11 @@ function usageFromParseError(error: NodeJS.ErrnoException, command: Command, arg
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
       // "-h=1" arrives as the short-option group "-h", "-=", "-1": name what the user typed.
       const typed = args.find((a) => /^-[^-]/.test(a) && a.includes(option.slice(1))) ?? option;
-      return new UsageError(`unknown option ${typed}; see ${help}`);
+      // --pidfle, --pidfle=x and -pidfile all meant --pidfile.
+      const word = typed.replace(/^--?/, '').replace(/=.*/s, '');
+      const longs = [...flagRows(command).map((r) => r.flag!), ...fixedRows(command).map((o) => o.flag)];
+      const guess = word.length > 1 ? nearest(word, longs) : undefined;
+      return new UsageError(`unknown option ${typed}; ${guess ? `did you mean --${guess}?` : `see ${help}`}`);
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return /does not take an argument/.test(error.message)

@@ -30,6 +30,28 @@ export const FACILITIES = [
   'uucp',
 ] as const;
 
+/** Words people type for a choice: each leads to "did you mean ...?", never to a value. */
+const RELOAD_WORDS = {
+  thread: 'multi',
+  threads: 'multi',
+  threaded: 'multi',
+  multithreaded: 'multi',
+  'multi-threaded': 'multi',
+  sigwait: 'multi',
+  'single-threaded': 'single',
+  singlethreaded: 'single',
+} as const;
+const PAYLOAD_WORDS = { server: 'echo', socket: 'echo', timer: 'tick', periodic: 'tick' } as const;
+const INIT_WORDS = {
+  systemv: 'sysv',
+  sysvinit: 'sysv',
+  'init.d': 'sysv',
+  launchctl: 'launchd',
+  'rc.d': 'rcd',
+  freebsd: 'rcd',
+  runsv: 'runit',
+} as const;
+
 export type Reload = (typeof RELOAD)[number];
 export type Payload = (typeof PAYLOAD)[number];
 export type InitSystem = (typeof INIT_SYSTEMS)[number];
@@ -118,7 +140,7 @@ export const CONVENTIONS: readonly Convention[] = [
     message: 'What the daemon does: a periodic task, or a UNIX-socket echo server',
     help: 'what the daemon does: a periodic task, or a UNIX-socket echo server',
     default: () => 'tick',
-    validate: (value) => v.oneOf('payload', PAYLOAD, str(value)),
+    validate: (value) => v.oneOf('payload', PAYLOAD, str(value), PAYLOAD_WORDS),
   },
   {
     key: 'reload',
@@ -129,7 +151,7 @@ export const CONVENTIONS: readonly Convention[] = [
     message: 'SIGHUP reload model: single-threaded (flags + main loop) or multithreaded (sigwait thread)',
     help: 'SIGHUP handling: single-threaded (handlers set flags) or multithreaded (one sigwait thread)',
     default: () => 'single',
-    validate: (value) => v.oneOf('reload', RELOAD, str(value)),
+    validate: (value) => v.oneOf('reload', RELOAD, str(value), RELOAD_WORDS),
   },
   {
     key: 'scope',
@@ -157,7 +179,7 @@ export const CONVENTIONS: readonly Convention[] = [
       a.scope === 'user'
         ? INIT_SYSTEMS.filter((s) => !(v.SYSTEM_ONLY_INIT as readonly string[]).includes(s))
         : INIT_SYSTEMS,
-    validate: (value, a) => v.initList(INIT_SYSTEMS, list(value), a.scope),
+    validate: (value, a) => v.initList(INIT_SYSTEMS, list(value), a.scope, INIT_WORDS),
     units: true,
   },
   {

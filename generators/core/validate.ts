@@ -79,14 +79,59 @@ export function description(value: string): true | string {
   return true;
 }
 
-export function oneOf(flag: string, choices: readonly string[], value: string): true | string {
+/** Optimal string alignment distance: Levenshtein's edits, plus swapping two adjacent characters. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  return d[a.length]![b.length]!;
+}
+
+/** Other words for a choice (`threads` for multi), which only ever lead to a suggestion. */
+export type Synonyms = Readonly<Record<string, string>>;
+
+/**
+ * What a mistyped word most likely meant: a synonym, the one candidate it begins (3 letters or more), or
+ * the closest candidate within a third of its length (at least one edit). Case is ignored; ties go to
+ * the earlier candidate. Undefined when nothing is that close: a wild guess helps nobody.
+ */
+export function nearest(typed: string, candidates: readonly string[], synonyms: Synonyms = {}): string | undefined {
+  const t = typed.toLowerCase();
+  if (t === '') return undefined;
+  const named = Object.entries(synonyms).find(([word]) => word === t)?.[1];
+  if (named !== undefined) return named;
+  const begun = candidates.filter((c) => c.toLowerCase().startsWith(t));
+  if (t.length >= 3 && begun.length === 1) return begun[0];
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(t, c.toLowerCase());
+    if (d <= Math.max(1, Math.floor(c.length / 3)) && d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+const didYouMean = (typed: string, choices: readonly string[], synonyms?: Synonyms): string => {
+  const guess = nearest(typed, choices, synonyms);
+  return guess === undefined ? '' : `; did you mean ${guess}?`;
+};
+
+export function oneOf(flag: string, choices: readonly string[], value: string, synonyms?: Synonyms): true | string {
   if ((choices as readonly string[]).includes(value)) return true;
-  return `${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got ${quote(value)}`;
+  const list = `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+  return `${flag} must be ${list}, got ${quote(value)}${didYouMean(value, choices, synonyms)}`;
 }
 
 export function facility(choices: readonly string[], value: string): true | string {
   if (choices.includes(value)) return true;
-  const hint = /^local\d+$/.test(value) ? ' (local0 ... local7 exist)' : '';
+  const hint = /^local\d+$/.test(value) ? ' (local0 ... local7 exist)' : didYouMean(value, choices);
   return `facility must be one of ${choices.join(', ')}, got ${quote(value)}${hint}`;
 }
 
@@ -100,10 +145,15 @@ export function splitList(value: string): string[] {
 /** Init systems that only run system services: they make no sense for --scope user. */
 export const SYSTEM_ONLY_INIT = ['sysv', 'openrc', 'runit', 'rcd'] as const;
 
-export function initList(choices: readonly string[], values: readonly string[], scope?: string): true | string {
-  const unknown = values.filter((s) => !choices.includes(s));
-  if (unknown.length > 0)
-    return `init has unknown init system ${quote(unknown[0]!)}; choose from ${choices.join(', ')}`;
+export function initList(
+  choices: readonly string[],
+  values: readonly string[],
+  scope?: string,
+  synonyms?: Synonyms,
+): true | string {
+  const unknown = values.find((s) => !choices.includes(s));
+  if (unknown !== undefined)
+    return `init has unknown init system ${quote(unknown)}${didYouMean(unknown, choices, synonyms) || `; choose from ${choices.join(', ')}`}`;
   if (values.length === 0) return `init needs at least one of ${choices.join(', ')}`;
   const twice = values.find((s, i) => values.indexOf(s) !== i);
   if (twice !== undefined) return `init lists ${twice} twice; give each init system once`;

@@ -67,6 +67,44 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
     /^create-daemon: --umask must be three octal digits, or four starting with 0, such as 022, 027 or 0022, got "00022"$/,
   ],
   ['unknown flag', ['myd', '--frobnicate'], /^create-daemon: unknown option --frobnicate; see create-daemon --help$/],
+  [
+    'a misspelt flag',
+    ['myd', '--pidfle', '/run/x.pid'],
+    /^create-daemon: unknown option --pidfle; did you mean --pidfile\?$/,
+  ],
+  [
+    'a misspelt flag with "="',
+    ['myd', '--pidfle=/run/x.pid'],
+    /^create-daemon: unknown option --pidfle; did you mean --pidfile\?$/,
+  ],
+  [
+    'a long flag with one dash',
+    ['myd', '-pidfile', '/run/x.pid'],
+    /^create-daemon: unknown option -pidfile; did you mean --pidfile\?$/,
+  ],
+  ['two letters swapped', ['myd', '--yse'], /^create-daemon: unknown option --yse; did you mean --yes\?$/],
+  ['a flag in capitals', ['myd', '--Init', 'sysv'], /^create-daemon: unknown option --Init; did you mean --init\?$/],
+  ['a flag cut short', ['myd', '--desc', 'x'], /^create-daemon: unknown option --desc; did you mean --description\?$/],
+  [
+    'init systemdd',
+    ['myd', '--init', 'systemdd'],
+    /^create-daemon: --init has unknown init system "systemdd"; did you mean systemd\?$/,
+  ],
+  [
+    'reload threads',
+    ['myd', '--reload', 'threads'],
+    /^create-daemon: --reload must be single or multi, got "threads"; did you mean multi\?$/,
+  ],
+  [
+    'facility deamon',
+    ['myd', '--facility', 'deamon'],
+    /^create-daemon: --facility must be one of daemon, .*, uucp, got "deamon"; did you mean daemon\?$/,
+  ],
+  [
+    'payload server',
+    ['myd', '--payload', 'server'],
+    /^create-daemon: --payload must be tick or echo, got "server"; did you mean echo\?$/,
+  ],
   ['flag missing its value', ['myd', '--pidfile'], /^create-daemon: --pidfile needs a value/],
   ['flag whose value is another flag', ['myd', '--pidfile', '--yes'], /^create-daemon: --pidfile needs a value/],
   ['boolean flag given a value', ['myd', '--force=yes'], /^create-daemon: --force takes no value$/],
@@ -83,7 +121,7 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   [
     'systemd type',
     ['myd', '--systemd-type', 'forkin'],
-    /^create-daemon: --systemd-type must be notify, forking or simple, got "forkin"$/,
+    /^create-daemon: --systemd-type must be notify, forking or simple, got "forkin"; did you mean forking\?$/,
   ],
   [
     'user with user scope',

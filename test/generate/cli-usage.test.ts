@@ -56,3 +56,12 @@ describe('--init as a comma list', () => {
     expect(readdirSync(join(cwd, 'myd', 'init'))).not.toContain('sysv');
   });
 });
+
+describe('a misspelt flag or choice gets a suggestion', () => {
+  it('units: the nearest of the options units takes', () => {
+    const r = runCli(['units', '--systemd-typ', 'simple'], tempDir());
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('create-daemon: unknown option --systemd-typ; did you mean --systemd-type?\n');
+  });
+});

@@ -134,6 +134,47 @@ describe('the other conventions', () => {
   });
 });
 
+describe('suggestions for a mistyped word', () => {
+  it.each([
+    ['pidfile', 'pidfile', 0],
+    ['pidfle', 'pidfile', 1],
+    ['pidfiel', 'pidfile', 1],
+    ['yse', 'yes', 1],
+    ['', 'abc', 3],
+    ['kitten', 'sitting', 3],
+  ])('editDistance(%j, %j) is %i', (a, b, d) => {
+    expect(v.editDistance(a, b)).toBe(d);
+    expect(v.editDistance(b, a)).toBe(d);
+  });
+
+  it('nearest: a close word, a synonym, a unique beginning, or nothing', () => {
+    expect(v.nearest('systemdd', INIT_SYSTEMS)).toBe('systemd');
+    expect(v.nearest('SystemD', INIT_SYSTEMS)).toBe('systemd');
+    expect(v.nearest('threads', ['single', 'multi'], { threads: 'multi' })).toBe('multi');
+    expect(v.nearest('fork', ['notify', 'forking', 'simple'])).toBe('forking');
+    expect(v.nearest('upstart', INIT_SYSTEMS)).toBeUndefined();
+    expect(v.nearest('both', ['single', 'multi'])).toBeUndefined();
+    expect(v.nearest('x', ['rcd', 'sysv'])).toBeUndefined();
+  });
+
+  it('choice validators append the suggestion, and say nothing when none is close', () => {
+    expect(v.oneOf('reload', ['single', 'multi'], 'mutli')).toBe(
+      'reload must be single or multi, got "mutli"; did you mean multi?',
+    );
+    expect(v.initList(INIT_SYSTEMS, ['systemdd'])).toBe(
+      'init has unknown init system "systemdd"; did you mean systemd?',
+    );
+    expect(v.facility(FACILITIES, 'deamon')).toMatch(/got "deamon"; did you mean daemon\?$/);
+  });
+
+  it("the table's synonyms: --reload threads means multi, --init systemv means sysv", () => {
+    const reload = CONVENTIONS.find((r) => r.key === 'reload')!;
+    expect(reload.validate('threads', {})).toBe('reload must be single or multi, got "threads"; did you mean multi?');
+    const init = CONVENTIONS.find((r) => r.key === 'init')!;
+    expect(init.validate('systemd,systemv', {})).toBe('init has unknown init system "systemv"; did you mean sysv?');
+  });
+});
+
 describe('the conventions table', () => {
   it('has unique keys and flags, a help line and a message for every row', () => {
     const keys = CONVENTIONS.map((r) => r.key);
