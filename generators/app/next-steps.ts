@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import type { Answers, InitSystem } from '../core/conventions.js';
 import { buildContext } from '../core/context.js';
+import { shWord } from '../core/escape.js';
 
 /**
  * The teacher's command for a starter's reference solution: the same answers without --starter,
@@ -55,16 +56,26 @@ function installLine(system: InitSystem, a: Answers): string {
   return `${`${LABEL[system]}:`.padEnd(9)} ${make} && ${ENABLE[system](a)}`;
 }
 
+/**
+ * Where the project is, said to the user: the current directory needs no `cd` (and "in .." read as a
+ * typo); below it, ./path; elsewhere, the absolute path. The `cd` argument is quoted when the shell needs it.
+ */
+export function placeOf(dir: string): { where: string; cd: string[] } {
+  const rel = relative(process.cwd(), dir);
+  if (rel === '') return { where: 'the current directory', cd: [] };
+  const path = rel.startsWith('..') ? dir : `./${rel}`;
+  return { where: path, cd: [`  cd ${/^[\w./+,:@%-]+$/.test(path) ? path : shWord(path)}`] };
+}
+
 export function nextSteps(answers: Answers, dir: string): string {
-  const rel = relative(process.cwd(), dir) || '.';
-  const where = rel.startsWith('.') || rel.startsWith('/') ? rel : `./${rel}`;
+  const { where, cd } = placeOf(dir);
   // A starter is an exercise: nothing to install until its functions are written.
   if (answers.starter)
     return [
       '',
       `Created ${answers.name} in ${where}, a daemon assignment. Next steps:`,
       '',
-      `  cd ${where}`,
+      ...cd,
       `  make             # builds ./${answers.name}; the functions to write are stubs`,
       '  make check       # every FAIL names the rule and the function to write',
       '',
@@ -80,7 +91,7 @@ export function nextSteps(answers: Answers, dir: string): string {
     '',
     `Created ${answers.name} in ${where}. Next steps:`,
     '',
-    `  cd ${where}`,
+    ...cd,
     `  make             # build ./${answers.name}`,
     '  make check       # prove it behaves like a daemon',
     `  ./${answers.name} -f -c etc/${answers.name}.conf -p "$PWD/${answers.name}.pid"   # try it in the foreground; Ctrl-C stops it`,

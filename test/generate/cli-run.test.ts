@@ -88,6 +88,19 @@ describe('what a run prints: each file once, with one word for what happened', (
   });
 });
 
+describe('--dir .: the next steps name the current directory', () => {
+  it('"Created myd in the current directory", and no "cd ."', () => {
+    const cwd = tempDir();
+    const r = runCli(['myd', '--yes', '--dir', '.'], cwd);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      '\n\nCreated myd in the current directory. Next steps:\n\n  make             # build ./myd\n',
+    );
+    expect(r.stdout).not.toMatch(/\bcd \.|\.\. Next/);
+    expect(r.stdout).toMatch(/^   create Makefile$/m);
+  });
+});
+
 describe('--help and --version', () => {
   it('--help lists every option with its choices and default', () => {
     const r = runCli(['--help'], tempDir());

@@ -3,7 +3,8 @@
 // unfinished daemon.
 import { describe, expect, it } from 'vitest';
 import { completeAnswers } from '../../generators/core/answers.js';
-import { nextSteps } from '../../generators/app/next-steps.js';
+import { join } from 'node:path';
+import { nextSteps, placeOf } from '../../generators/app/next-steps.js';
 
 describe('next steps', () => {
   it('for a normal project: build, check, and one install line per init system', () => {
@@ -23,5 +24,33 @@ describe('next steps', () => {
     // The teacher's reference command, for whoever ran the generator: the same answers, no --starter.
     expect(out).toMatch(/^ {2}create-daemon d --yes --reload single --payload tick .* --dir d-reference$/m);
     expect(out.split('\n').find((l) => l.startsWith('  create-daemon'))).not.toContain('--starter');
+  });
+
+  it('names the current directory in words, with no "cd ." and no double dot (--dir .)', () => {
+    for (const starter of [false, true]) {
+      const out = nextSteps(completeAnswers({ name: 'd', starter }), process.cwd());
+      const head = starter
+        ? 'Created d in the current directory, a daemon assignment. Next steps:'
+        : 'Created d in the current directory. Next steps:';
+      expect(out.split('\n').slice(0, 4)).toEqual([
+        '',
+        head,
+        '',
+        `  make             # build${starter ? 's' : ''} ./d${starter ? '; the functions to write are stubs' : ''}`,
+      ]);
+      expect(out).not.toMatch(/\bcd\b/);
+    }
+  });
+
+  it('below the current directory ./path; above or beside it the absolute path; quoted when the shell needs it', () => {
+    expect(placeOf(join(process.cwd(), 'a/b'))).toEqual({ where: './a/b', cd: ['  cd ./a/b'] });
+    const parent = join(process.cwd(), '..');
+    expect(placeOf(parent)).toEqual({ where: parent, cd: [`  cd ${parent}`] });
+    expect(placeOf(join(process.cwd(), "it's here"))).toEqual({
+      where: "./it's here",
+      cd: ["  cd './it'\\''s here'"],
+    });
+    const out = nextSteps(completeAnswers({ name: 'd' }), parent);
+    expect(out).toContain(`\nCreated d in ${parent}. Next steps:\n\n  cd ${parent}\n`);
   });
 });
