@@ -29,7 +29,11 @@ export function savedAnswers(saved: Given): Answers {
   return answers;
 }
 
-/** The app's command line that regenerates the project in place from these answers. */
+/**
+ * The app's command line that regenerates the project in place from these answers. Without --force: run
+ * in a terminal it asks before overwriting each edited file (src/echo.c, say); without one it refuses the
+ * non-empty directory. --force would overwrite every edit without a word.
+ */
 export function commandFor(given: Given): string {
   const flags = CONVENTIONS.filter((row) => row.flag && given[row.key] !== undefined && given[row.key] !== false).map(
     (row) => {
@@ -38,8 +42,11 @@ export function commandFor(given: Given): string {
       return `--${row.flag} ${shWord(Array.isArray(value) ? value.join(',') : String(value))}`;
     },
   );
-  return ['create-daemon', given.name as string, '--dir', '.', '--force', ...flags].join(' ');
+  return ['create-daemon', given.name as string, '--dir', '.', ...flags].join(' ');
 }
+
+/** Said after the command, on the same line. */
+const ASKS = '(in a terminal; it asks before overwriting each file you edited)';
 
 /** Answers that also shape the daemon's own sources, which `units` never touches. */
 const SOURCE_SHAPING: Partial<Record<Key, string>> = {
@@ -62,7 +69,7 @@ export function applyFlags(savedAnswers: Answers, flags: Given): { answers: Answ
     throw new UsageError(
       `${given.join(' ')} does not fit the saved answers, which are compiled into the daemon: ` +
         `${fromSaved.map(savedPhrase).join('; ')}; ` +
-        `units cannot change that; regenerate the project with: ${regenerate}`,
+        `units cannot change that; regenerate the project with: ${regenerate} ${ASKS}`,
     );
   }
   if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
@@ -71,6 +78,6 @@ export function applyFlags(savedAnswers: Answers, flags: Given): { answers: Answ
   const what = changed.map((k) => `--${k} also shapes ${SOURCE_SHAPING[k]}`).join('; ');
   return {
     answers,
-    note: `${what}, which units leaves alone; to regenerate the whole project (overwriting your edits) run: ${regenerate}`,
+    note: `${what}, which units leaves alone; to regenerate the whole project, run: ${regenerate} ${ASKS}`,
   };
 }

@@ -151,7 +151,7 @@ describe('create-daemon units: the saved-answers round trip', () => {
     const r = runCli(['units', '--yes', '--user', 'daemon'], root);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(
-      "create-daemon: note: --user also shapes the privilege drop (helper/privdrop.c), which units leaves alone; to regenerate the whole project (overwriting your edits) run: create-daemon myd --dir . --force --payload 'echo' --user 'daemon' --pidfile '/run/myd/myd.pid'\n",
+      "create-daemon: note: --user also shapes the privilege drop (helper/privdrop.c), which units leaves alone; to regenerate the whole project, run: create-daemon myd --dir . --payload 'echo' --user 'daemon' --pidfile '/run/myd/myd.pid' (in a terminal; it asks before overwriting each file you edited)\n",
     );
     expect(runCli(['units', '--yes', '--systemd-type', 'simple'], root).stderr).toBe('');
   });
@@ -163,13 +163,13 @@ describe('create-daemon units: the saved-answers round trip', () => {
     const user = runCli(['units', '--yes', '--user', 'svc'], root);
     expect(user.status).toBe(2);
     expect(user.stderr).toMatch(
-      /^create-daemon: --user does not fit the saved answers, which are compiled into the daemon: saved pidfile "\/run\/myd.pid" sits directly in \/run, .*; regenerate the project with: create-daemon myd --dir \. --force --user 'svc'\n$/,
+      /^create-daemon: --user does not fit the saved answers, which are compiled into the daemon: saved pidfile "\/run\/myd.pid" sits directly in \/run, .*; regenerate the project with: create-daemon myd --dir \. --user 'svc' \(in a terminal; it asks before overwriting each file you edited\)\n$/,
     );
     const scope = runCli(['units', '--yes', '--scope', 'user', '--init', 'systemd'], root);
     expect(scope.status).toBe(2);
     // The pid file was a default, so the command leaves it out and the per-user default applies.
     expect(scope.stderr).toMatch(
-      /regenerate the project with: create-daemon myd --dir \. --force --scope 'user' --init 'systemd'\n$/,
+      /regenerate the project with: create-daemon myd --dir \. --scope 'user' --init 'systemd' \(in a terminal; it asks before overwriting each file you edited\)\n$/,
     );
     const regenerated = runCli(['myd', '--dir', '.', '--force', '--scope', 'user', '--init', 'systemd'], root);
     expect(regenerated.status).toBe(0);
