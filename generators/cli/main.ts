@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { completeAnswers, describeProblem, type Given, problems } from '../core/answers.js';
+import { completeAnswers, describeProblem, type Given, problems, unusedFlags } from '../core/answers.js';
+import { type Answers } from '../core/conventions.js';
 import { type Key } from '../core/conventions.js';
 import { CancelError, FailError, UsageError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
@@ -133,6 +134,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const prefetch = await import('./prefetch.js');
     if (command === 'units') {
       prefetch.prefetchUnits(process.cwd(), given);
+      warnUnused(await unitsAnswers(given), given);
+      if (flags.check && flags.force) warn('--force has no effect with --check, which writes nothing');
       const { runUnits } = await import('./run.js');
       return await runUnits({ given, yes, force: Boolean(flags.force), check: Boolean(flags.check) });
     }
@@ -143,6 +146,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const found = problems(answers);
       if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
       refuseTarget(resolve(dir ?? answers.name), Boolean(flags.force));
+      warnUnused(answers, given);
       prefetch.prefetchApp(answers);
     } else {
       // Prettier loads in its worker while the questions are asked.
@@ -151,10 +155,36 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { runApp } = await import('./run.js');
     // The name may still be asked for; then the target is only known after the prompt.
     const target = resolve(dir ?? (given.name as string | undefined) ?? completeAnswers(given).name);
-    await runApp({ given, yes, force: Boolean(flags.force), ...(dir === undefined ? {} : { dir }) }, target);
+    const answers = await runApp(
+      { given, yes, force: Boolean(flags.force), ...(dir === undefined ? {} : { dir }) },
+      target,
+    );
+    // Interactively, whether a flag applies is known only once the questions are answered.
+    if (!yes) warnUnused(answers, given);
     return 0;
   } catch (error) {
     return report(error);
+  }
+}
+
+const warn = (line: string): void => {
+  process.stderr.write(`${PROGRAM}: warning: ${line}\n`);
+};
+
+const warnUnused = (answers: Answers | undefined, given: Given): void => {
+  if (answers) unusedFlags(answers, given).forEach(warn);
+};
+
+/** What units will work from (the saved answers with the flags applied); undefined when it will refuse. */
+async function unitsAnswers(given: Given): Promise<Answers | undefined> {
+  const [{ findProjectRoot, loadSaved }, { applyFlags, savedAnswers }] = await Promise.all([
+    import('../core/saved.js'),
+    import('../units/regenerate.js'),
+  ]);
+  try {
+    return applyFlags(savedAnswers(loadSaved(findProjectRoot(process.cwd()))), given).answers;
+  } catch {
+    return undefined; // the units run says why, as its one line
   }
 }
 

@@ -3,6 +3,7 @@ import { existsSync, rmdirSync } from 'node:fs';
 import { EnvironmentBase } from 'yeoman-environment';
 import type { BaseGenerator } from '@yeoman/types';
 import AppGenerator, { type AppOptions } from '../app/index.js';
+import type { Answers } from '../core/conventions.js';
 import { findProjectRoot } from '../core/saved.js';
 import { directoryState } from '../core/target.js';
 import UnitsGenerator, { type UnitsOptions } from '../units/index.js';
@@ -25,11 +26,15 @@ async function run(Gen: unknown, namespace: string, options: object): Promise<Ba
   return generator;
 }
 
-/** Run the app; on failure remove the target directory again if this run created it and left it empty. */
-export async function runApp(options: AppOptions, target: string): Promise<void> {
+/**
+ * Run the app and return the answers it used; on failure remove the target directory again if this
+ * run created it and left it empty.
+ */
+export async function runApp(options: AppOptions, target: string): Promise<Answers> {
   const existed = existsSync(target);
   try {
-    await run(AppGenerator, 'create-daemon:app', { ...options });
+    const generator = (await run(AppGenerator, 'create-daemon:app', { ...options })) as unknown as AppGenerator;
+    return generator.answers;
   } catch (error) {
     if (!existed && directoryState(target) === 'empty') rmdirSync(target);
     throw error;

@@ -42,6 +42,16 @@ export function describeProblem(p: Problem): string {
   return p.message.startsWith(`${bare} `) ? `${label}${p.message.slice(bare.length)}` : `${label}: ${p.message}`;
 }
 
+/**
+ * Flags the other answers leave without effect (--systemd-type with no systemd among the init systems):
+ * one line each, saying why. A warning, not an error, so that scripts that pass them keep working.
+ */
+export function unusedFlags(answers: Answers, given: Given): string[] {
+  return CONVENTIONS.filter(
+    (row) => row.flag && row.unused && given[row.key] !== undefined && !row.when?.(answers),
+  ).map((row) => `--${row.flag} ${String(given[row.key])} has no effect: ${row.unused!(answers)}`);
+}
+
 /** Answers in table order, for a deterministic .yo-rc.json. */
 export function ordered(answers: Answers): Answers {
   return Object.fromEntries(CONVENTIONS.map((row) => [row.key, answers[row.key]])) as unknown as Answers;

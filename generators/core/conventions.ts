@@ -103,6 +103,8 @@ export interface Convention {
   readonly choicesFor?: (answers: Partial<Answers>) => readonly string[];
   /** Asked (and accepted as a flag by `create-daemon units`) only when this holds. */
   readonly when?: (answers: Partial<Answers>) => boolean;
+  /** Why a value given as a flag has no effect when `when` does not hold: the CLI warns with it. */
+  readonly unused?: (answers: Answers) => string;
   /** `create-daemon units` accepts this flag. */
   readonly units?: boolean;
 }
@@ -193,6 +195,7 @@ export const CONVENTIONS: readonly Convention[] = [
     default: () => 'notify',
     validate: (value) => v.oneOf('systemd-type', SYSTEMD_TYPES, str(value)),
     when: (a) => a.init === undefined || a.init.includes('systemd'),
+    unused: (a) => `no systemd among the init systems (${a.init.join(', ')})`,
     units: true,
   },
   {
@@ -252,6 +255,7 @@ export const CONVENTIONS: readonly Convention[] = [
     default: (a) => `local.${a.name ?? 'mydaemon'}`,
     validate: (value) => v.label(str(value)),
     when: (a) => a.init === undefined || a.init.includes('launchd'),
+    unused: (a) => `no launchd among the init systems (${a.init.join(', ')})`,
     units: true,
   },
   {

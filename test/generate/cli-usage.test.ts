@@ -65,3 +65,48 @@ describe('a misspelt flag or choice gets a suggestion', () => {
     expect(r.stderr).toBe('create-daemon: unknown option --systemd-typ; did you mean --systemd-type?\n');
   });
 });
+
+describe('a flag that cannot apply to the other answers: one warning line, and the run goes on', () => {
+  const SYSTEMD =
+    'create-daemon: warning: --systemd-type notify has no effect: no systemd among the init systems (sysv)\n';
+
+  it('--systemd-type notify --init sysv', () => {
+    const cwd = tempDir();
+    for (const extra of [['--yes'], []]) {
+      const r = runCli(['myd', '--init', 'sysv', '--systemd-type', 'notify', '--force', ...extra], cwd);
+      expect(r.stderr).toBe(SYSTEMD);
+      expect(r.status).toBe(0);
+      expect(readdirSync(join(cwd, 'myd', 'init'))).not.toContain('systemd');
+    }
+  });
+
+  it('--label without launchd', () => {
+    const r = runCli(['myd', '--yes', '--init', 'systemd,sysv', '--label', 'com.example.myd'], tempDir());
+    expect(r.stderr).toBe(
+      'create-daemon: warning: --label com.example.myd has no effect: no launchd among the init systems (systemd, sysv)\n',
+    );
+    expect(r.status).toBe(0);
+  });
+
+  it('nothing when the flag applies', () => {
+    const r = runCli(['myd', '--yes', '--init', 'systemd', '--systemd-type', 'forking'], tempDir());
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('units: against the saved init systems; and --force with --check', () => {
+    const cwd = tempDir();
+    expect(runCli(['myd', '--yes', '--init', 'sysv'], cwd).status).toBe(0);
+    const root = join(cwd, 'myd');
+    const r = runCli(['units', '--yes', '--systemd-type', 'notify'], root);
+    expect(r.stderr).toBe(SYSTEMD);
+    expect(r.status).toBe(0);
+    const c = runCli(['units', '--check', '--force'], root);
+    expect(c.stderr).toBe('create-daemon: warning: --force has no effect with --check, which writes nothing\n');
+    expect(c.status).toBe(0);
+    // Adding systemd in the same run makes the flag apply: no warning.
+    const both = runCli(['units', '--yes', '--init', 'sysv,systemd', '--systemd-type', 'forking'], root);
+    expect(both.stderr).toBe('');
+    expect(both.status).toBe(0);
+  });
+});

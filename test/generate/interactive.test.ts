@@ -54,6 +54,22 @@ describe('interactive runs', () => {
     });
   });
 
+  itWith(['tmux'])('a flag that the answers leave without effect is warned about once they are known', async () => {
+    const cwd = tempDir();
+    const t = open(cwd, 'myd --systemd-type forking --description d --payload tick --reload single --scope system');
+    await t.answer(/Init systems to support/, 'Space', 'Down', 'Down', 'Space', 'Enter'); // sysv only
+    await t.answer(/Unprivileged account/, 'Enter');
+    await t.answer(/Lock\/PID file/, 'Enter');
+    await t.answer(/Config file/, 'Enter');
+    await t.answer(/syslog facility/, 'Enter');
+    await t.answer(/File mode creation mask/, 'Enter');
+    await t.answer(/Course-assignment starter/, 'Enter');
+    expect(await t.exitStatus()).toBe(0);
+    expect(t.screen()).toMatch(
+      /^create-daemon: warning: --systemd-type forking has no effect: no systemd among the init systems \(sysv\)$/m,
+    );
+  });
+
   itWith(['tmux'])('a per-user service is offered only the init systems that can run one', async () => {
     const cwd = tempDir();
     const t = open(cwd, 'myd --scope user --description d --payload tick --reload single');
