@@ -52,6 +52,21 @@ export function unusedFlags(answers: Answers, given: Given): string[] {
   ).map((row) => `--${row.flag} ${String(given[row.key])} has no effect: ${row.unused!(answers)}`);
 }
 
+/**
+ * A validator's message as a prompt shows it: the value named in the prompt's words ("The lock/PID file
+ * must be ..."), and another convention by its flag only when it was given as a flag, else by its words.
+ */
+export function promptProblem(p: Problem, given: Given): string {
+  const bare = p.row.flag ?? p.row.key;
+  const subject = p.message.startsWith(`${bare} `) || p.message.startsWith(`${bare}'s `);
+  const text = subject ? `${p.row.noun}${p.message.slice(bare.length)}` : p.message;
+  const worded = text.replace(/--([a-z][a-z-]*)/g, (flag, name: string) => {
+    const row = CONVENTIONS.find((r) => r.flag === name);
+    return row && given[row.key] === undefined ? row.noun : flag;
+  });
+  return worded.charAt(0).toUpperCase() + worded.slice(1);
+}
+
 /** Answers in table order, for a deterministic .yo-rc.json. */
 export function ordered(answers: Answers): Answers {
   return Object.fromEntries(CONVENTIONS.map((row) => [row.key, answers[row.key]])) as unknown as Answers;

@@ -3,7 +3,7 @@
 import type { Answers } from './conventions.js';
 import { CONVENTIONS } from './conventions.js';
 import type { Given } from './answers.js';
-import { completeAnswers } from './answers.js';
+import { completeAnswers, promptProblem } from './answers.js';
 
 type Asked = Record<string, unknown>;
 
@@ -36,7 +36,8 @@ export function questionsFor(given: Given) {
     validate: (input: unknown, asked: Asked = {}) => {
       const value =
         row.kind === 'checkbox' ? values(input) : row.kind === 'confirm' ? Boolean(input) : String(input ?? '').trim();
-      return row.validate(value, { ...soFar(given, asked), [row.key]: value });
+      const result = row.validate(value, { ...soFar(given, asked), [row.key]: value });
+      return result === true ? true : promptProblem({ row, message: result }, given);
     },
   }));
 }

@@ -168,7 +168,7 @@ const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 export function user(value: string, scope?: string): true | string {
   if (value === '') return true;
   if (scope === 'user') return 'user cannot be combined with --scope user: a per-user service runs as its user';
-  if (value === 'root') return 'user root is what happens without --user; leave it empty to stay root';
+  if (value === 'root') return 'user root is the default; to stay root, leave out --user';
   if (!USER_RE.test(value))
     return `user must be a POSIX account name (a-z, 0-9, "_", "-", at most 32), got ${quote(value)}`;
   return true;
@@ -243,7 +243,7 @@ export function pidfile(value: string, a: PidfileContext = {}, probe?: (p: strin
   if (a.user && ['/run', '/var/run'].includes(dir))
     return `pidfile ${quote(value)} sits directly in ${dir}, where --user ${a.user} cannot create or remove it; use a directory of its own such as /run/${base}/${base}.pid`;
   if (a.config !== undefined && value === a.config)
-    return `pidfile and config must be different files, both are ${quote(value)}`;
+    return `pidfile and --config must be different files, both are ${quote(value)}`;
   if (a.payload === 'echo' && a.name) {
     const sock = socketPath(value, a.name);
     if (sock === a.config) return `pidfile's directory would put the echo socket ${quote(sock)} on the config file`;

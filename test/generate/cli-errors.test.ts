@@ -161,7 +161,7 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   [
     'pid file and config the same file',
     ['myd', '--pidfile', '/etc/myd.conf'],
-    /^create-daemon: --pidfile and config must be different files/,
+    /^create-daemon: --pidfile and --config must be different files/,
   ],
   [
     'config in /tmp',
@@ -173,7 +173,11 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
     ['myd', '--umask', '777'],
     /^create-daemon: --umask 777 takes read or write away from the files' owner/,
   ],
-  ['user root', ['myd', '--user', 'root'], /^create-daemon: --user root is what happens without --user/],
+  [
+    'user root',
+    ['myd', '--user', 'root'],
+    /^create-daemon: --user root is the default; to stay root, leave out --user$/,
+  ],
   ['bad label', ['myd', '--label', 'nodots'], /^create-daemon: --label must be reverse-DNS/],
   ['bad payload', ['myd', '--payload', 'http'], /^create-daemon: --payload must be tick or echo, got "http"$/],
   ['bad scope', ['myd', '--scope', 'global'], /^create-daemon: --scope must be system or user, got "global"$/],

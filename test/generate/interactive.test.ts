@@ -29,7 +29,8 @@ describe('interactive runs', () => {
     await t.answer(/Unprivileged account/, 'Enter');
     await t.waitFor(/\? Lock\/PID file/);
     t.send('C-u', 'run/x.pid', 'Enter');
-    await t.waitFor(/pidfile must be an absolute path, got "run\/x\.pid"/);
+    // The prompt's words, not the flag's: no "pidfile" in the message.
+    await t.waitFor(/> The lock\/PID file must be an absolute path, got "run\/x\.pid"/);
     for (let i = 0; i < 12; i++) t.send('BSpace');
     t.send('/run/myd.pid', 'Enter');
     await t.waitFor(/✔ Lock\/PID file/);

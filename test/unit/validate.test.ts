@@ -67,7 +67,7 @@ describe('pidfile', () => {
     );
     expect(v.pidfile('/run/d.pid', { user: 'svc' }, noDirs)).toMatch(/where --user svc cannot create or remove it/);
     expect(v.pidfile('/etc/d.conf', { config: '/etc/d.conf' }, noDirs)).toMatch(
-      /pidfile and config must be different files/,
+      /pidfile and --config must be different files/,
     );
     expect(v.pidfile('/etc/d.pid', { config: '/etc/d.sock', payload: 'echo', name: 'd' }, noDirs)).toMatch(
       /on the config file/,
@@ -118,7 +118,7 @@ describe('the other conventions', () => {
       "umask 0777 takes read or write away from the files' owner; keep the owner bits 0, such as 077 or 027",
     ));
   it('user: root, a bad name, and --scope user are refused', () => {
-    expect(v.user('root')).toMatch(/leave it empty/);
+    expect(v.user('root')).toBe('user root is the default; to stay root, leave out --user');
     expect(v.user('Bad Name')).toMatch(/POSIX account name/);
     expect(v.user('svc', 'user')).toMatch(/--scope user/);
     expect(v.user('')).toBe(true);
