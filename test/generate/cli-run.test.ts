@@ -5,11 +5,9 @@ import { join } from 'node:path';
 import { check } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { CONVENTIONS, FACILITIES, INIT_SYSTEMS } from '../../generators/core/conventions.js';
-import { runCli as runBin, snapshotTree, tempDir } from '../support/cli.js';
-import { cliBin } from '../support/init-project.js';
-
-/** A private copy of the built CLI: a teammate's `npm run build` cannot swap dist/ chunks under a run. */
-const runCli = (args: readonly string[], cwd: string) => runBin(args, cwd, {}, cliBin());
+import { snapshotTree, tempDir } from '../support/cli.js';
+// cli(): a private copy of the built CLI, so a teammate's `npm run build` cannot swap dist/ under a run.
+import { cli as runCli } from '../support/init-project.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const FLAGS = ['--reload', 'multi', '--payload', 'echo', '--init', INIT_SYSTEMS.join(','), '--facility', 'local3'];

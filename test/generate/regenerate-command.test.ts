@@ -5,15 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, snapshotTree, tempDir } from '../support/cli.js';
-import { cliBin } from '../support/init-project.js';
+import { snapshotTree, tempDir } from '../support/cli.js';
+import { cli, cliBin } from '../support/init-project.js';
 import { itWith } from '../support/tools.js';
 import { Terminal } from '../support/tty.js';
 
 const terminals: Terminal[] = [];
 afterEach(() => terminals.splice(0).forEach((t) => t.close()));
 
-const cli = (args: string[], cwd: string) => runCli(args, cwd, {}, cliBin());
 const EDIT = '/* my own change */\n';
 
 /** An echo project with a hand edit in src/echo.c, and the command `units --user daemon` suggests. */

@@ -5,13 +5,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli as runBin, snapshotTree, tempDir } from '../support/cli.js';
-import { cliBin } from '../support/init-project.js';
+import { snapshotTree, tempDir } from '../support/cli.js';
+// cli(): a private copy of the built CLI, so a teammate's `npm run build` cannot swap dist/ under a run.
+import { cli as runCli, cliBin } from '../support/init-project.js';
 import { isRoot, itWith } from '../support/tools.js';
 import { Terminal } from '../support/tty.js';
 
-/** A private copy of the built CLI: a teammate's `npm run build` cannot swap dist/ chunks under a run. */
-const runCli = (args: readonly string[], cwd: string) => runBin(args, cwd, {}, cliBin());
 const ALL = ['--init', 'systemd,sysv,launchd,openrc,runit,rcd'];
 const terminals: Terminal[] = [];
 afterEach(() => terminals.splice(0).forEach((t) => t.close()));
