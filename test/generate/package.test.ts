@@ -2,7 +2,7 @@
 // no tests, sources or maps, and installs as one package with no dependencies. And the development
 // install: a fresh clone's `npm install` has nothing to warn about.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/cli.js';
@@ -14,16 +14,20 @@ interface Packed {
   files: { path: string }[];
 }
 
-const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+/** npm's environment: its cache and logs in the test's directory, not in ~/.npm. */
+const npmEnv = (dir: string): NodeJS.ProcessEnv => ({ ...process.env, npm_config_cache: join(dir, 'npm-cache') });
 
 describe("a fresh clone's npm install", () => {
   // An unmet peer range is what npm's `warn ERESOLVE overriding peer dependency` reports (vite wants
   // esbuild ^0.27 || ^0.28); the lock file alone says whether one is left, without installing.
   itWith(['npm'])('meets every peer dependency range (no ERESOLVE warning)', () => {
-    const r = spawnSync('npm', ['ls', '--all', '--package-lock-only', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync('npm', ['ls', '--all', '--package-lock-only', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: npmEnv(tempDir('cd-npm-ls-')),
+    });
     expect((JSON.parse(r.stdout) as { problems?: string[] }).problems ?? []).toEqual([]);
     expect(r.status).toBe(0);
   });
@@ -42,26 +46,52 @@ describe("a fresh clone's npm install", () => {
 });
 
 describe('the packed package', () => {
-  itWith(['npm', 'make', 'cc'])(
+  // `npm run package` (bin/pack.mjs), the tarball that is published: its manifest has only what a user
+  // needs, and npm installs it, and runs it the README's way, without a warning.
+  itWith(['npm', 'make', 'cc', 'tar'])(
     'installs from its tarball into an empty directory and generates a project that builds',
     () => {
       const out = tempDir('cd-pack-');
+      // pack.mjs stages in the test's directory.
+      const env = { ...npmEnv(out), TMPDIR: out };
       const [packed] = JSON.parse(
-        npm(['pack', '--json', '--ignore-scripts', '--pack-destination', out], ROOT),
+        execFileSync(process.execPath, [join(ROOT, 'bin/pack.mjs'), out, '--json'], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env,
+        }),
       ) as Packed[];
+      const tarball = join(out, packed!.filename);
       const paths = packed!.files.map((f) => f.path);
       expect(paths).toEqual(
         expect.arrayContaining(['bin/create-daemon.js', 'dist/cli.mjs', 'package.json', 'README.md']),
       );
-      expect(paths.filter((p) => /^(test|generators|bench|\.ci)\/|\.map$|\.ts$|^bin\/build/.test(p))).toEqual([]);
+      expect(paths.filter((p) => /^(test|generators|bench|\.ci)\/|\.map$|\.ts$|^bin\/(build|pack)/.test(p))).toEqual(
+        [],
+      );
       expect(paths.some((p) => p.startsWith('templates/project/'))).toBe(true);
       expect(packed!.unpackedSize).toBeLessThan(10 * 1024 * 1024);
+      expect(readdirSync(out).filter((f) => f.startsWith('create-daemon-pack-'))).toEqual([]); // the stage is gone
+
+      execFileSync('tar', ['-xzf', tarball, '-C', out, 'package/package.json']);
+      const manifest = readJson<Record<string, unknown>>(join(out, 'package/package.json'));
+      const source = readJson<Record<string, unknown>>(join(ROOT, 'package.json'));
+      for (const field of ['scripts', 'devDependencies', 'dependencies', 'allowScripts', 'private', 'files'])
+        expect(manifest, field).not.toHaveProperty(field);
+      for (const field of ['name', 'version', 'description', 'license', 'type', 'bin', 'engines'])
+        expect(manifest[field], field).toEqual(source[field]);
 
       const app = join(out, 'app');
       execFileSync('mkdir', [app]);
       writeFileSync(join(app, 'package.json'), '{"name":"probe","version":"0.0.0","private":true}\n');
-      npm(['install', '--no-audit', '--no-fund', '--offline', join(out, packed!.filename)], app);
-      const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: object };
+      const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], {
+        cwd: app,
+        encoding: 'utf8',
+        env,
+      });
+      expect(install.stderr).not.toMatch(/npm warn/i); // before: install-scripts (prepare: npm run build)
+      expect(install.status).toBe(0);
+      const lock = readJson<{ packages: object }>(join(app, 'package-lock.json'));
       const installed = Object.keys(lock.packages).filter((p) => p.startsWith('node_modules/'));
       expect(installed).toEqual(['node_modules/create-daemon']);
 
@@ -74,6 +104,30 @@ describe('the packed package', () => {
       expect(existsSync(join(app, 'myd/src/echo.c'))).toBe(true);
       execFileSync('make', ['-s', '-C', join(app, 'myd')], { stdio: 'pipe' });
       expect(execFileSync(join(app, 'myd/myd'), ['-V'], { encoding: 'utf8' })).toMatch(/^myd /);
+
+      // The README's command for running a tarball before the package is published.
+      const exec = spawnSync(
+        'npm',
+        ['exec', '--yes', '--offline', `--package=./${packed!.filename}`, '--', 'create-daemon', 'other', '--yes'],
+        { cwd: out, encoding: 'utf8', env },
+      );
+      expect(exec.stderr).toBe('');
+      expect(exec.status).toBe(0);
+      expect(existsSync(join(out, 'other/src/main.c'))).toBe(true);
     },
   );
+
+  // The root package.json is the development one: `npm publish` refuses it (private), and `npm pack`
+  // names the command that packs the published manifest instead of packing this one.
+  itWith(['npm'])('cannot be packed or published from the development manifest', () => {
+    expect(readJson<{ private?: boolean }>(join(ROOT, 'package.json')).private).toBe(true);
+    const out = tempDir('cd-pack-root-');
+    const r = spawnSync('npm', ['pack', '--dry-run', '--pack-destination', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: npmEnv(out),
+    });
+    expect(r.stderr).toContain('run `npm run package`');
+    expect(r.status).not.toBe(0);
+  });
 });
