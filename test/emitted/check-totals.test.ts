@@ -19,6 +19,8 @@ describeWith(['make', 'gcc'])('the number of checks', () => {
       const good = generateProject(flags);
       const ok = run(['make', 'check', WERROR], { cwd: good });
       expect(ok.status, ok.out).toBe(0);
+      // make check prints the checks, not the command that runs them (GRADER_DIR="" sh tests/check.sh).
+      expect(ok.out).not.toMatch(/GRADER_DIR|sh tests\/check\.sh/);
       const total = checkSummary(ok.out)!.passed;
 
       const broken = generateProject(flags);

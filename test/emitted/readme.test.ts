@@ -5,7 +5,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { daemonMatrix } from '../support/matrix.js';
+import { cli } from '../support/init-project.js';
 import { cellFlags, generateProject } from '../support/project.js';
+
+/** 1-based [first, last] line of C function fn: the comment block above its definition to its closing brace. */
+function functionLines(lines: readonly string[], fn: string): [number, number] {
+  const def = lines.findIndex((l) => l.startsWith(`${fn}(`));
+  if (def === -1) return [0, 0];
+  let from = def;
+  while (from > 0 && lines[from - 1]!.trim() !== '' && lines[from - 1] !== '}') from--;
+  return [from + 1, lines.indexOf('}', def) + 1];
+}
 
 describe('emitted README rule table', () => {
   for (const cell of daemonMatrix()) {
@@ -27,7 +37,7 @@ describe('emitted README rule table', () => {
       let cited = 0;
       for (const row of rows) {
         const label = row.split('|')[1]!.trim();
-        for (const m of row.matchAll(/`([\w/.-]+\.c):(\d+)`/g)) {
+        for (const m of row.matchAll(/`([\w/.-]+\.c):(\d+)`(?: (?:in|at) `(\w+)\(\)`)?/g)) {
           const file = join(dir, m[1]!);
           expect(existsSync(file), `${label}: ${m[1]} is not emitted`).toBe(true);
           const lines = readFileSync(file, 'utf8').split('\n');
@@ -35,6 +45,17 @@ describe('emitted README rule table', () => {
           // The row's own label (APUE 13.5, daemon(7) step 12 ...), or the call the row names.
           const named = line.includes(label) || (label === 'APUE 13.5' && /APUE 13\.5/.test(line));
           expect(named, `${label} cites ${m[1]}:${m[2]}, which reads: ${line.trim()}`).toBe(true);
+          // "in `f()`" / "at `f()`": the line is f's own, in its body or the comment just above it
+          // (not a file header that happens to name the rule).
+          if (m[3]) {
+            const [from, to] = functionLines(lines, m[3]);
+            expect(from, `${label}: ${m[1]} defines no ${m[3]}()`).toBeGreaterThan(0);
+            const at = Number(m[2]);
+            expect(
+              at >= from && at <= to,
+              `${label} cites ${m[1]}:${at}, outside ${m[3]}() (lines ${from}-${to})`,
+            ).toBe(true);
+          }
           cited++;
         }
       }
@@ -68,4 +89,41 @@ describe('emitted README platform table', () => {
     expect(row(/^\| FreeBSD/).slice(2)).toEqual(['no', 'no']);
     expect(readme).toContain('FreeBSD is claimed, not built');
   });
+});
+
+describe('emitted README and the init systems', () => {
+  it('repeats no init-system list: the same README for any --init, left alone by units --init, which updates init/README.md', () => {
+    const a = generateProject(['--init', 'systemd']);
+    const b = generateProject(['--init', 'openrc,runit,rcd']);
+    const readme = readFileSync(join(a, 'README.md'), 'utf8');
+    expect(readFileSync(join(b, 'README.md'), 'utf8')).toBe(readme);
+    expect(readme).toContain('[`init/README.md`](init/README.md)');
+    const r = cli(['units', '--init', 'systemd,openrc'], a);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(a, 'README.md'), 'utf8')).toBe(readme);
+    expect(readFileSync(join(a, 'init/README.md'), 'utf8')).toMatch(/^## OpenRC$/m);
+  });
+
+  it("the Install block says plain make install picks this machine's init system, INIT_SYSTEMS exactly", () => {
+    const readme = readFileSync(join(generateProject([]), 'README.md'), 'utf8');
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('## What each file does'));
+    expect(install).toMatch(/make install INIT_SYSTEMS=runit +# exactly these init systems' files/);
+    expect(install).toMatch(/the init-system files this machine can use/);
+    expect(install).toMatch(/on macOS, launchd's/);
+    expect(install).toMatch(/an edited one\s+is kept/);
+  });
+});
+
+describe('emitted README wording', () => {
+  for (const payload of ['tick', 'echo'])
+    it(`says what a clean exit removes, and why the umask is not 0, truly (${payload})`, () => {
+      const readme = readFileSync(join(generateProject(['--payload', payload]), 'README.md'), 'utf8');
+      expect(readme).not.toMatch(/the pid file are/);
+      expect(readme).toContain(
+        payload === 'tick' ? 'the pid file is removed' : 'the pid file and the socket are removed',
+      );
+      // The daemon sets its own files' modes; the umask guards what is added later.
+      expect(readme).not.toMatch(/0\s+would make them writable/);
+      expect(readme).toMatch(/the pid file 0600/);
+    });
 });

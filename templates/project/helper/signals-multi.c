@@ -54,6 +54,10 @@ struct mailbox {
 
 static sigset_t	handled;	/* signals_set(): the ones sigwait() takes */
 
+/*
+ * APUE 12.8: the daemon's signals are blocked before the first thread exists, and one thread
+ * (signals_run()) takes them with sigwait(); no handler runs anywhere.
+ */
 int
 signals_init(void)
 {

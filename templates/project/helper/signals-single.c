@@ -43,6 +43,10 @@ static sigset_t			wait_mask;	/* the mask in force while ppoll sleeps */
 static int			self_pipe[2] = { -1, -1 };	/* [1] written by the handler */
 #endif
 
+/*
+ * Unlike APUE Figure 13.8, whose SIGHUP handler re-reads the config, the handler only records
+ * what arrived (signal-safety(7)); the loop in signals_run() does the work.
+ */
 static void
 on_signal(int sig)
 {

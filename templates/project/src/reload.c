@@ -12,6 +12,10 @@
 #include "notify.h"
 #include "reload.h"
 
+/*
+ * APUE 13.6: SIGHUP re-reads the config. Called from the main loop (or the signal thread),
+ * after a handler has only recorded the signal.
+ */
 int
 reload_config(const char *path, reload_apply_fn *apply, void *arg)
 {
