@@ -4,17 +4,23 @@
 #
 # Every directory below can be overridden on the command line, for example
 #   make install SYSTEMDUNITDIR=/lib/systemd/system
-# and INIT_SYSTEMS picks a subset: make install INIT_SYSTEMS=runit
+# INIT_SYSTEMS names the init systems to install exactly: make install INIT_SYSTEMS=runit, or
+# INIT_SYSTEMS="systemd sysv", or INIT_SYSTEMS= for none. Left at auto, install-init picks the
+# one this machine can use, among the chosen ones (INIT_CHOSEN): launchd on macOS, rc.d on
+# FreeBSD; elsewhere the one that runs (systemd when /run/systemd/system exists, OpenRC when
+# /run/openrc/softlevel does, runit when it is PID 1, else SysV when /etc/init.d exists), and if
+# that one was not chosen, the first chosen one that can run there. Staging a package
+# (DESTDIR=...), name the systems: auto looks at the machine that runs make. uninstall-init,
+# left at auto, removes the files of every chosen system.
 #
 # The init files name the binary <%- binPath %>; the installed copies are rewritten to
 # $(SBINDIR)/$(PROG), so PREFIX=/usr gives /usr/sbin/<%- name %> everywhere.
 <% if (has.sysv && has.openrc) { -%>
-# The SysV and OpenRC scripts would both be /etc/init.d/<%- name %>: by default the SysV one is
-# installed; on an OpenRC system run make install INIT_SYSTEMS=openrc (plus the others you want).
-INIT_SYSTEMS = <%- init.filter((s) => s !== 'openrc').join(' ') %>
-<% } else { -%>
-INIT_SYSTEMS = <%- init.join(' ') %>
+# The SysV and OpenRC scripts would both be /etc/init.d/<%- name %>: auto installs the one this
+# machine runs; name one of them, not both.
 <% } -%>
+INIT_SYSTEMS = auto
+INIT_CHOSEN = <%- init.join(' ') %>
 
 INIT_BIN = <%- binPath %>
 INIT_SED = sed -e 's|$(INIT_BIN)|$(SBINDIR)/$(PROG)|g'
@@ -58,8 +64,33 @@ RUNITSVDIR = $(SYSCONFDIR)/sv
 RCDDIR = $(PREFIX)/etc/rc.d
 <% } -%>
 
-install-init: $(INIT_SYSTEMS:%=install-init-%)
-uninstall-init: $(INIT_SYSTEMS:%=uninstall-init-%)
+# One inner make runs the picked systems' rules (MAKELEVEL= spares GNU make's "Entering directory").
+install-init:
+	@if [ '$(INIT_SYSTEMS)' != auto ]; then pick='$(INIT_SYSTEMS)'; else \
+		case `uname -s` in \
+		Darwin) run=launchd can=launchd ;; \
+		FreeBSD) run=rcd can=rcd ;; \
+		*) can='systemd openrc runit sysv' run=; \
+		   if [ -d /run/systemd/system ]; then run=systemd; \
+		   elif [ -f /run/openrc/softlevel ]; then run=openrc; \
+		   elif [ "`cat /proc/1/comm 2>/dev/null`" = runit ]; then run=runit; \
+		   elif [ -d /etc/init.d ]; then run=sysv; fi ;; \
+		esac; \
+		pick=; for s in $(INIT_CHOSEN); do [ "$$s" = "$$run" ] && pick=$$s; done; \
+		if [ -z "$$pick" ]; then for s in $(INIT_CHOSEN); do \
+			case " $$can " in *" $$s "*) pick=$$s; break ;; esac; done; fi; \
+		if [ -n "$$pick" ]; then \
+			echo "installing the $$pick files (this machine runs $${run:-no init system known here}; INIT_SYSTEMS=... picks others)"; \
+		else \
+			echo "installing no init file: none of $(INIT_CHOSEN) runs on `uname -s` (INIT_SYSTEMS=... picks one)"; \
+		fi; \
+	fi; \
+	t=; for s in $$pick; do t="$$t install-init-$$s"; done; \
+	[ -z "$$t" ] || MAKELEVEL= $(MAKE) $$t
+uninstall-init:
+	@pick='$(INIT_SYSTEMS)'; [ "$$pick" != auto ] || pick='$(INIT_CHOSEN)'; \
+	t=; for s in $$pick; do t="$$t uninstall-init-$$s"; done; \
+	[ -z "$$t" ] || MAKELEVEL= $(MAKE) $$t
 <% if (has.systemd) { -%>
 
 install-init-systemd:
@@ -71,7 +102,8 @@ uninstall-init-systemd:
 <% } -%>
 <% if (has.sysv) { -%>
 
-# /etc/default/<%- name %> holds the operator's settings: an existing one is kept.
+# /etc/default/<%- name %> holds the operator's settings: an existing one is kept, and uninstall
+# removes it only while it is unedited (RM_UNEDITED, the rule for the config file too).
 install-init-sysv:
 	$(INSTALL) -d $(DESTDIR)$(INITDDIR) $(DESTDIR)$(DEFAULTDIR)
 	$(INIT_SED) init/sysv/<%- name %> > $(DESTDIR)$(INITDDIR)/<%- name %>
@@ -79,7 +111,7 @@ install-init-sysv:
 	test -e $(DESTDIR)$(DEFAULTDIR)/<%- name %> || $(INSTALL) -m 644 init/sysv/<%- name %>.default $(DESTDIR)$(DEFAULTDIR)/<%- name %>
 uninstall-init-sysv:
 	rm -f $(DESTDIR)$(INITDDIR)/<%- name %>
-	@echo "kept $(DESTDIR)$(DEFAULTDIR)/<%- name %> (your settings); remove it by hand if unwanted"
+	@$(RM_UNEDITED) init/sysv/<%- name %>.default $(DESTDIR)$(DEFAULTDIR)/<%- name %>
 <% } -%>
 <% if (has.launchd) { -%>
 
@@ -97,7 +129,7 @@ install-init-launchd:
 uninstall-init-launchd:
 	rm -f $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
 <% if (user && scope === 'system') { -%>
-	-rmdir $(DESTDIR)$(LAUNCHD_RUNDIR)
+	rmdir $(DESTDIR)$(LAUNCHD_RUNDIR) 2>/dev/null || true
 <% } -%>
 <% } -%>
 <% if (has.openrc) { -%>
@@ -119,7 +151,7 @@ install-init-runit:
 uninstall-init-runit:
 	rm -f $(DESTDIR)$(RUNITSVDIR)/<%- name %>/run $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/run
 	rm -rf $(DESTDIR)$(RUNITSVDIR)/<%- name %>/supervise $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/supervise
-	-rmdir $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log $(DESTDIR)$(RUNITSVDIR)/<%- name %>
+	rmdir $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log $(DESTDIR)$(RUNITSVDIR)/<%- name %> 2>/dev/null || true
 <% } -%>
 <% if (has.rcd) { -%>
 
@@ -131,4 +163,4 @@ uninstall-init-rcd:
 	rm -f $(DESTDIR)$(RCDDIR)/<%- name %>
 <% } -%>
 
-.PHONY: install-init uninstall-init $(INIT_SYSTEMS:%=install-init-%) $(INIT_SYSTEMS:%=uninstall-init-%)
+.PHONY: install-init uninstall-init $(INIT_CHOSEN:%=install-init-%) $(INIT_CHOSEN:%=uninstall-init-%)

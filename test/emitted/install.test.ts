@@ -11,7 +11,7 @@ describeWith(['make', 'gcc'])('make install and uninstall', () => {
     const dir = generateProject(['--init', 'systemd,sysv,runit', '--user', 'nobody']);
     make(dir, [WERROR]);
     const stage = join(dir, 'stage');
-    const vars = [`DESTDIR=${stage}`, 'PREFIX=/usr'];
+    const vars = [`DESTDIR=${stage}`, 'PREFIX=/usr', 'INIT_SYSTEMS=systemd sysv runit'];
     make(dir, ['install', ...vars]);
     const bin = join(stage, 'usr/sbin/myd');
     expect(statSync(bin).mode & 0o777).toBe(0o755);

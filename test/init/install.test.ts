@@ -1,11 +1,11 @@
 // init/install.mk through the emitted Makefile: each chosen file in its system's place, the binary
 // path rewritten for another PREFIX, modes, scope user, the SysV/OpenRC name clash, and uninstall.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, expect } from 'vitest';
-import { describeWith, itWith } from '../support/tools.js';
+import { describeWith, isRoot, itWith } from '../support/tools.js';
 import { tempDir } from '../support/cli.js';
-import { buildDaemon, generate, makeInstall, must, noDaemonReason, type Project } from '../support/init-project.js';
+import { buildDaemon, generate, makeInstall, must, noDaemonReason, sh, type Project } from '../support/init-project.js';
 
 const ALL = 'systemd,sysv,launchd,openrc,runit,rcd';
 
@@ -29,9 +29,9 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
     buildDaemon(p);
   });
 
-  itWith([])('DESTDIR install puts every chosen file in its place with its mode (SysV wins /etc/init.d)', () => {
+  itWith([])('INIT_SYSTEMS names put each named file in its place with its mode', () => {
     const stage = join(tempDir('cd-install-'), 'stage');
-    makeInstall(p, [`DESTDIR=${stage}`]);
+    makeInstall(p, [`DESTDIR=${stage}`, 'INIT_SYSTEMS=systemd sysv launchd runit rcd']);
     const got = files(stage);
     expect(
       Object.fromEntries([...got].filter(([f]) => !f.startsWith('/usr/local/sbin/') && f !== '/etc/ins.conf')),
@@ -44,7 +44,6 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
       '/etc/sv/ins/log/run': 0o755,
       '/usr/local/etc/rc.d/ins': 0o755,
     });
-    // The SysV script, not the OpenRC one, took /etc/init.d/ins.
     expect(readFileSync(join(stage, 'etc/init.d/ins'), 'utf8')).toMatch(/^### BEGIN INIT INFO$/m);
     expect(got.get('/usr/local/sbin/ins')).toBe(0o755);
   });
@@ -58,7 +57,7 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
 
   itWith([])('PREFIX=/opt/ins: every installed file names /opt/ins/sbin/ins, none /usr/local/sbin', () => {
     const stage = join(tempDir('cd-install-'), 'stage');
-    makeInstall(p, [`DESTDIR=${stage}`, 'PREFIX=/opt/ins']);
+    makeInstall(p, [`DESTDIR=${stage}`, 'PREFIX=/opt/ins', 'INIT_SYSTEMS=systemd sysv launchd runit rcd']);
     const got = files(stage);
     expect(got.get('/opt/ins/sbin/ins')).toBe(0o755);
     expect(got.has('/opt/ins/etc/rc.d/ins')).toBe(true);
@@ -79,21 +78,36 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
 
   itWith([])('an existing /etc/default/<name> is kept; uninstall removes the init files and keeps it', () => {
     const stage = join(tempDir('cd-install-'), 'stage');
-    makeInstall(p, [`DESTDIR=${stage}`]);
+    const every = 'INIT_SYSTEMS=systemd sysv launchd runit rcd';
+    makeInstall(p, [`DESTDIR=${stage}`, every]);
     writeFileSync(join(stage, 'etc/default/ins'), 'STOP_TIMEOUT=5\n');
-    makeInstall(p, [`DESTDIR=${stage}`]);
+    makeInstall(p, [`DESTDIR=${stage}`, every]);
     expect(readFileSync(join(stage, 'etc/default/ins'), 'utf8')).toBe('STOP_TIMEOUT=5\n');
-    must('make', ['-s', 'uninstall', `DESTDIR=${stage}`], { cwd: p.dir });
-    const left = [...files(stage).keys()].filter((f) => f !== '/etc/ins.conf');
+    const out = must('make', ['-s', 'uninstall', `DESTDIR=${stage}`], { cwd: p.dir });
+    expect(out).toContain(`kept ${stage}/etc/default/ins (your settings): it differs from init/sysv/ins.default`);
+    const left = [...files(stage).keys()];
     expect(left).toEqual(['/etc/default/ins']);
     expect(existsSync(join(stage, 'etc/sv/ins'))).toBe(false);
+  });
+
+  itWith([])('uninstall: one rule for every settings file: the unedited ones go, the edited ones stay', () => {
+    for (const edited of ['etc/default/ins', 'etc/ins.conf', '']) {
+      const stage = join(tempDir('cd-install-'), 'stage');
+      makeInstall(p, [`DESTDIR=${stage}`, 'INIT_SYSTEMS=sysv']);
+      if (edited) writeFileSync(join(stage, edited), '# mine\n');
+      const out = must('make', ['-s', 'uninstall', `DESTDIR=${stage}`], { cwd: p.dir });
+      for (const f of ['etc/default/ins', 'etc/ins.conf']) {
+        expect(existsSync(join(stage, f)), `${f} (edited: ${edited || 'none'})\n${out}`).toBe(f === edited);
+        if (f === edited) expect(out).toMatch(new RegExp(`^kept ${stage}/${f} \\(your settings\\)`, 'm'));
+      }
+    }
   });
 
   itWith([])('--scope user: the unit and the LaunchAgent go under $(HOME)', () => {
     const u = generate('ins', ['--init', 'systemd,launchd', '--scope', 'user']);
     buildDaemon(u);
     const stage = join(tempDir('cd-install-'), 'stage');
-    makeInstall(u, [`DESTDIR=${stage}`, 'HOME=/home/alice']);
+    makeInstall(u, [`DESTDIR=${stage}`, 'HOME=/home/alice', 'INIT_SYSTEMS=systemd launchd']);
     const got = [...files(stage).keys()].filter((f) => !f.startsWith('/usr/local/sbin/') && !f.endsWith('.conf'));
     expect(got.sort()).toEqual([
       '/home/alice/.config/systemd/user/ins.service',
@@ -101,3 +115,84 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
     ]);
   });
 });
+
+// Plain `make install` (INIT_SYSTEMS=auto) installs what this machine can use. What it looks at is
+// staged: a fresh tmpfs on /run in a private mount namespace, holding (or not) the marks of a
+// running systemd (/run/systemd/system) or OpenRC (/run/openrc/softlevel), and a `uname` first in
+// PATH for another kernel's name.
+describeWith(['make', 'unshare'], () => noDaemonReason() ?? (isRoot ? undefined : 'needs root, for a mount namespace'))(
+  'plain make install picks the init system this machine uses',
+  () => {
+    let all: Project;
+    let some: Project;
+    let mac: Project;
+    beforeAll(() => {
+      all = generate('ins', ['--init', ALL]);
+      some = generate('ins', ['--init', 'launchd,runit']);
+      mac = generate('ins', ['--init', 'launchd']);
+      for (const q of [all, some, mac]) buildDaemon(q);
+    });
+
+    /** The init files plain make install stages, with /run holding `marks` and uname saying `os`. */
+    function installed(
+      q: Project,
+      marks: readonly string[],
+      os?: string,
+    ): { files: string[]; out: string; stage: string } {
+      const work = tempDir('cd-detect-');
+      const stage = join(work, 'stage');
+      const bin = join(work, 'bin');
+      mkdirSync(bin);
+      if (os) {
+        writeFileSync(join(bin, 'uname'), `#!/bin/sh\necho ${os}\n`);
+        chmodSync(join(bin, 'uname'), 0o755);
+      }
+      const mk = marks.map((m) => (m.endsWith('/') ? `mkdir -p ${m}` : `mkdir -p $(dirname ${m}) && : >${m}`));
+      const script = ['set -e', 'mount -t tmpfs tmpfs /run', ...mk, `exec make -s install DESTDIR=${stage}`].join('\n');
+      const r = sh('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], {
+        cwd: q.dir,
+        env: { PATH: `${bin}:${process.env.PATH}` },
+      });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      const got = existsSync(stage) ? [...files(stage).keys()] : [];
+      const init = got.filter((f) => !f.startsWith('/usr/local/sbin/') && f !== '/etc/ins.conf').sort();
+      return { files: init, out: r.stdout, stage };
+    }
+
+    itWith([])('systemd running: only the unit', () => {
+      const r = installed(all, ['/run/systemd/system/']);
+      expect(r.files).toEqual(['/etc/systemd/system/ins.service']);
+      expect(r.out).toMatch(/^installing the systemd files \(this machine runs systemd;/m);
+    });
+
+    itWith([])('OpenRC running: only the OpenRC script, as /etc/init.d/<name>', () => {
+      const r = installed(all, ['/run/openrc/softlevel']);
+      expect(r.files).toEqual(['/etc/init.d/ins']);
+      expect(readFileSync(join(r.stage, 'etc/init.d/ins'), 'utf8').split('\n')[0]).toBe('#!/sbin/openrc-run');
+    });
+
+    itWith([], () => (existsSync('/etc/init.d') ? undefined : 'this machine has no /etc/init.d'))(
+      'neither, with /etc/init.d: the SysV script and its defaults',
+      () => {
+        expect(installed(all, []).files).toEqual(['/etc/default/ins', '/etc/init.d/ins']);
+      },
+    );
+
+    itWith([])('the running system not chosen: the first chosen one Linux can run (runit, not launchd)', () => {
+      expect(installed(some, ['/run/openrc/softlevel']).files).toEqual(['/etc/sv/ins/log/run', '/etc/sv/ins/run']);
+    });
+
+    itWith([])('macOS: the LaunchDaemon only; FreeBSD: the rc.d script only', () => {
+      expect(installed(all, ['/run/systemd/system/'], 'Darwin').files).toEqual([
+        '/Library/LaunchDaemons/local.ins.plist',
+      ]);
+      expect(installed(all, ['/run/systemd/system/'], 'FreeBSD').files).toEqual(['/usr/local/etc/rc.d/ins']);
+    });
+
+    itWith([])('nothing chosen runs here: no init file, and it says so', () => {
+      const r = installed(mac, ['/run/systemd/system/']);
+      expect(r.files).toEqual([]);
+      expect(r.out).toMatch(/^installing no init file: none of launchd runs on Linux/m);
+    });
+  },
+);

@@ -79,7 +79,7 @@ describe('create-daemon units', () => {
     expect(saved(p).systemdType).toBe('forking');
     expect(saved(p).init).toEqual(['systemd', 'runit']);
     expect(file(p, 'init/systemd/un.service')).toMatch(/^Type=forking$/m);
-    expect(file(p, 'init/install.mk')).toMatch(/^INIT_SYSTEMS = systemd runit$/m);
+    expect(file(p, 'init/install.mk')).toMatch(/^INIT_CHOSEN = systemd runit$/m);
     expect(existsSync(join(p.dir, 'init/runit/un/run'))).toBe(true);
     // Everything outside init/ (but the answers) is untouched.
     const after = snapshotTree(p.dir);
