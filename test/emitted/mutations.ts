@@ -243,6 +243,26 @@ export const MUTATIONS: readonly Mutation[] = [
     also: [/^FAIL its syslog priority is facility daemon plus the severity/],
     root: true,
   },
+  // Detached with nothing on /dev/log, the start says nothing: every line goes nowhere, unseen.
+  {
+    title: 'no word on stderr when syslog cannot be reached',
+    file: 'src/main.c',
+    from: '\t\t(void)log_syslog_check(MYD_NAME);\n',
+    to: '',
+    fails: /^FAIL a start with nothing on \/dev\/log says so once on stderr, before detaching/m,
+    rule: /detached, stderr is \/dev\/null: say where the logs \(do not\) go/,
+    root: true,
+  },
+  // The reachability test asks the wrong socket: it warns although a receiver listens.
+  {
+    title: 'syslog reported unreachable although a receiver listens (the wrong path tried)',
+    file: 'helper/log.c',
+    from: 'if (unix_addr(LOG_SOCKET, &sun, &len) == 0 &&',
+    to: 'if (unix_addr(LOG_SOCKET ".none", &sun, &len) == 0 &&',
+    fails: /^FAIL a start with a syslog receiver says nothing about syslog on stderr/m,
+    rule: /stderr before detaching is for what the starter must know/,
+    root: true,
+  },
   // Run as root: --user nobody. The starter's groups (root's) stay; nobody's are never set.
   {
     title: 'the supplementary groups kept (no setgroups)',

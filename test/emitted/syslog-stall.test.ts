@@ -70,7 +70,7 @@ receiver() {
 ms() { date +%s%3N; }
 start() {
 	t0=$(ms); rc=0
-	timeout 10 "$P/myd" -c "$W/test.conf" -p "$W/test.pid" || rc=$?
+	timeout 10 "$P/myd" -c "$W/test.conf" -p "$W/test.pid" 2>"$W/start.err" || rc=$?
 	echo "$rc $(($(ms) - t0))" >"$W/start"
 	[ "$rc" = 0 ] || fail "start exited $rc"
 	pid=$(cat "$W/test.pid"); echo "$pid" >"$W/daemon.pid"
@@ -131,7 +131,8 @@ function scenario(reload: string, name: Scenario) {
   const [rc, msec] = readFileSync(join(work, 'start'), 'utf8').trim().split(' ').map(Number);
   const pid = readFileSync(join(work, 'daemon.pid'), 'utf8').trim();
   const ours = log.split('\n').filter((l) => l.includes(`myd[${pid}]: `));
-  return { rc, msec: msec!, pid, ours, log };
+  const startErr = readFileSync(join(work, 'start.err'), 'utf8');
+  return { rc, msec: msec!, pid, ours, log, startErr };
 }
 
 const noRoot = () => (isRoot ? undefined : 'needs root for unshare --mount');
@@ -164,6 +165,8 @@ for (const reload of ['single', 'multi']) {
 
     it('the datagram format is "<PRI>Mmm dd hh:mm:ss myd[PID]: text", through a syslogd restart', () => {
       const s = scenario(reload, 'format');
+      // A receiver listens: the start says nothing.
+      expect(s.startErr).toBe('');
       const stamp = '[A-Z][a-z]{2} [ 1-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9]';
       expect(s.ours[0], s.log).toMatch(new RegExp(`^<158>${stamp} myd\\[${s.pid}\\]: started \\(version `));
       expect(
@@ -173,9 +176,14 @@ for (const reload of ['single', 'multi']) {
       expect(s.ours.at(-1)).toMatch(/^<158>.*: stopped$/);
     });
 
-    it('with no /dev/log the daemon starts and serves; a receiver that appears later gets its lines', () => {
+    it('with no /dev/log the daemon starts and serves, having said once on stderr where its lines go; a receiver that appears later gets them', () => {
       const s = scenario(reload, 'missing');
       expect(s.rc).toBe(0);
+      // Detached, stderr is /dev/null: the start command is the last chance to say it.
+      expect(s.startErr).toBe(
+        'myd: cannot reach syslog at /dev/log (No such file or directory): once detached, its log lines are ' +
+          'lost until a syslog daemon listens there (-f shows them on stderr)\n',
+      );
       expect(
         s.ours.find((l) => l.includes('dropped')),
         s.log,

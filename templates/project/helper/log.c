@@ -170,6 +170,38 @@ log_open(const char *ident, int facility, int to_stderr)
 <% } -%>
 }
 
+/*
+ * Detached, the daemon's stderr is /dev/null and the syslog socket is the only place its lines
+ * go. When nothing listens there (no syslogd, as in many containers), say so once on stderr,
+ * before detaching, so that a start that prints nothing never means lines are being lost
+ * unseen. A socket of its own, closed at once: log_open()'s is unaffected. 0 when a receiver
+ * listens; -1 when not, said.
+ */
+int
+log_syslog_check(const char *ident)
+{
+	struct sockaddr_un	sun;
+	socklen_t		len;
+	int			fd, rc = -1, saved = errno;
+	char			why[128];
+
+	if (unix_addr(LOG_SOCKET, &sun, &len) == 0 &&
+	    (fd = socket_cloexec(SOCK_DGRAM, 0)) != -1) {
+		rc = connect(fd, (struct sockaddr *)&sun, len);
+		if (rc == -1)
+			(void)errstr(errno, why, sizeof(why));
+		(void)close(fd);
+	} else {
+		(void)errstr(errno, why, sizeof(why));
+	}
+	if (rc == -1)
+		(void)fprintf(stderr, "%s: cannot reach syslog at %s (%s): once detached, its log "
+		    "lines are lost until a syslog daemon listens there (-f shows them on stderr)\n",
+		    ident, LOG_SOCKET, why);
+	errno = saved;
+	return rc;
+}
+
 void
 log_reopen(void)
 {

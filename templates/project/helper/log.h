@@ -19,6 +19,7 @@ void	log_open(const char *ident, int facility, int to_stderr);
 void	log_reopen(void);
 void	log_close(void);
 void	log_stderr(int on);
+int	log_syslog_check(const char *ident);
 void	log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 void	log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
 void	log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,29 @@ static const char *const config_keys[] = {
 <% } -%>
 };
 #define CONFIG_NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
+<% if (payload === 'echo') { -%>
+
+/*
+ * The socket when the file sets none: beside the pid file (config_socket_beside()), so that
+ * `-p "$PWD/<%- name %>.pid"` keeps both in one directory; the chosen default until main() says
+ * where the pid file is (and in the fuzzer, which never does).
+ */
+static char	socket_default[PATH_MAX] = <%- IDENT %>_SOCKET;
+
+void
+config_socket_beside(const char *pidfile)
+{
+	const char	*slash = strrchr(pidfile, '/');
+	int		 n;
+
+	if (slash == NULL)
+		return;
+	n = snprintf(socket_default, sizeof(socket_default), "%.*s/%s.sock",
+	    (int)(slash - pidfile), pidfile, <%- IDENT %>_NAME);
+	if (n < 0 || (size_t)n >= sizeof(socket_default))
+		(void)snprintf(socket_default, sizeof(socket_default), "%s", <%- IDENT %>_SOCKET);
+}
+<% } -%>
 
 void
 config_defaults(struct config *cf)
@@ -316,8 +340,9 @@ config_parse(const char *file, const char *buf, size_t len, struct config *cf,
 	}
 <% if (payload === 'echo') { -%>
 	/* The default may need $XDG_RUNTIME_DIR, which only now is known to be needed. */
-	if (seen[0] == 0 && config_set(&tmp, 0, <%- IDENT %>_SOCKET, why, sizeof(why)) == -1) {
-		(void)snprintf(err, errlen, "%s: %s", file, why);
+	if (seen[0] == 0 && config_set(&tmp, 0, socket_default, why, sizeof(why)) == -1) {
+		(void)snprintf(err, errlen, "%s: sets no socket, and the default beside the pid file "
+		    "cannot be used: %s", file, why);
 		return -1;
 	}
 	/* Each client's share of the budget must hold a useful piece of a line. */

@@ -43,5 +43,8 @@ int	config_parse(const char *file, const char *buf, size_t len, struct config *c
 	    char *err, size_t errlen);
 int	config_load(const char *path, struct config *cf, char *err, size_t errlen);
 void	config_describe(const struct config *cf, char *buf, size_t len);
+<% if (payload === 'echo') { -%>
+void	config_socket_beside(const char *pidfile);
+<% } -%>
 
 #endif /* CONFIG_H */

@@ -247,6 +247,11 @@ main(int argc, char *argv[])
 		}
 		return query(d.pidfile);
 	}
+<% if (payload === 'echo') { -%>
+	/* A file that sets no socket gets one beside the pid file; a bad -p is reported below. */
+	if (path_expand(pidarg, d.pidfile, sizeof(d.pidfile), err, sizeof(err)) == 0)
+		config_socket_beside(d.pidfile);
+<% } -%>
 	/*
 	 * Absolute now: the daemon runs in "/" and re-reads the config from there. The config is
 	 * checked before anything else, so a bad one never half-starts a daemon.
@@ -267,6 +272,8 @@ main(int argc, char *argv[])
 
 	log_open(<%- IDENT %>_NAME, <%- IDENT %>_FACILITY, 1);
 	if (!foreground) {
+		/* Detached, syslog is all there is: say now if it cannot be reached. */
+		(void)log_syslog_check(<%- IDENT %>_NAME);
 		/* daemonize() puts /dev/null on 0-2: name it if it is missing, before any fork. */
 		if (access("/dev/null", R_OK | W_OK) == -1)
 			startup_fail(EXIT_OSERR, "cannot open /dev/null: %s", strerror(errno));

@@ -961,19 +961,22 @@ section syslog "syslog (APUE 13.4): the datagrams on /dev/log"
 # mount namespace (unshare -m) with a tmpfs on /dev, the devices a daemon opens bound back in, and
 # probe notify-recv on /dev/log. The daemon starts detached in it: the socket it opened before
 # detaching is closed with every inherited descriptor: its lines must arrive all the same.
+# RECV=no leaves /dev/log out, for a start with nothing to log to.
 # shellcheck disable=SC2016 # expanded by the namespace's shell
-SYSLOG_NS='T=$1 PROBE=$2
-shift 2
-mkdir "$T/olddev" && mount --bind /dev "$T/olddev" && mount -t tmpfs -o mode=0755 tmpfs /dev ||
+SYSLOG_NS='T=$1 PROBE=$2 RECV=$3
+shift 3
+mkdir "$T/olddev.$RECV" && mount --bind /dev "$T/olddev.$RECV" && mount -t tmpfs -o mode=0755 tmpfs /dev ||
     { echo "cannot set up a private /dev"; exit 99; }
 for n in null zero full random urandom; do
-	if [ -e "$T/olddev/$n" ]; then
-		: >"/dev/$n" && mount --bind "$T/olddev/$n" "/dev/$n" || { echo "cannot bind /dev/$n"; exit 99; }
+	if [ -e "$T/olddev.$RECV/$n" ]; then
+		: >"/dev/$n" && mount --bind "$T/olddev.$RECV/$n" "/dev/$n" || { echo "cannot bind /dev/$n"; exit 99; }
 	fi
 done
-"$PROBE" notify-recv /dev/log "$T/syslog.log" </dev/null >"$T/syslog.recv.err" 2>&1 &
-echo $! >"$T/syslog.recv"
-"$PROBE" wait-text "$T/syslog.log" LISTENING 3000 || { cat "$T/syslog.recv.err"; exit 99; }
+if [ "$RECV" = yes ]; then
+	"$PROBE" notify-recv /dev/log "$T/syslog.log" </dev/null >"$T/syslog.recv.err" 2>&1 &
+	echo $! >"$T/syslog.recv"
+	"$PROBE" wait-text "$T/syslog.log" LISTENING 3000 || { cat "$T/syslog.recv.err"; exit 99; }
+fi
 exec "$@"'
 slog=$T/syslog.log
 : >"$slog"
@@ -991,7 +994,7 @@ else
 <% } else { -%>
 	write_conf "$SCONF" "$T/syslog.sock"
 <% } -%>
-	timed "$T/syslog.err" unshare --mount --propagation private sh -c "$SYSLOG_NS" sh "$T" "$PROBE" \
+	timed "$T/syslog.err" unshare --mount --propagation private sh -c "$SYSLOG_NS" sh "$T" "$PROBE" yes \
 	    "$PROG" -c "$SCONF" -p "$T/syslog.pid"
 	[ "$rc" -eq 99 ] && slog_skip="no private /dev/log: $(cat "$T/syslog.err")"
 fi
@@ -1023,6 +1026,31 @@ else
 	    cond 'grep -F " ${NAME}[" "$slog" | grep -F "]: started" | grep -q "^<$pinfo>" &&
 	        { ! grep -qF "]: reload failed" "$slog" ||
 	        grep -F " ${NAME}[" "$slog" | grep -F "]: reload failed" | grep -q "^<$pwarn>"; }'
+
+	# Detached, its stderr is /dev/null and syslog is the only place its lines go: a start that
+	# cannot reach /dev/log says so, once, while the starter still listens; one that can, nothing.
+	NCONF=$T/nolog.conf
+<% if (payload === 'tick') { -%>
+	write_conf "$NCONF" "nolog tick" 3600
+<% } else { -%>
+	write_conf "$NCONF" "$T/nolog.sock"
+<% } -%>
+	timed "$T/nolog.err" unshare --mount --propagation private sh -c "$SYSLOG_NS" sh "$T" "$PROBE" no \
+	    "$PROG" -c "$NCONF" -p "$T/nolog.pid"
+	npid=$(daemon_pid "$T/nolog.pid" "$NCONF")
+	if [ -n "$npid" ]; then
+		spawned="$spawned $npid"
+		kill -TERM "$npid" 2>/dev/null
+		"$PROBE" wait-dead "$npid" 3000
+	fi
+	hint "log_syslog_check() in helper/log.c, called by main() before daemonize()"
+	expect "a start with nothing on /dev/log says so once on stderr, before detaching" \
+	    "exit $rc: $(cat "$T/nolog.err")" \
+	    "detached, stderr is /dev/null: say where the logs (do not) go while the starter can read it" \
+	    cond '[ "$rc" -eq 0 ] && [ "$(grep -c "cannot reach syslog at /dev/log" "$T/nolog.err")" -eq 1 ]'
+	expect "a start with a syslog receiver says nothing about syslog on stderr" "$(cat "$T/syslog.err")" \
+	    "stderr before detaching is for what the starter must know" \
+	    cond '[ -n "$spid" ] && ! grep -q "syslog" "$T/syslog.err"'
 fi
 
 if [ "$(uname -s)" = Linux ]; then
