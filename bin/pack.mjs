@@ -50,7 +50,7 @@ const args = process.argv.slice(2);
 if (args.includes('--refuse')) {
   console.error(
     'create-daemon: `npm pack` here would ship the development package.json; run `npm run package`, which packs ' +
-      'the package with the manifest a user needs (README.md, "Packing and publishing")',
+      'the package with the manifest a user needs (README.md, "Development")',
   );
   process.exit(1);
 }

@@ -20,6 +20,19 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) 
 const npmEnv = (dir: string): NodeJS.ProcessEnv => ({ ...process.env, npm_config_cache: join(dir, 'npm-cache') });
 
 describe("a fresh clone's npm install", () => {
+  // The set-up command writes ./myd inside the clone; git ignores it, so `git status` stays clean.
+  const notAClone = () =>
+    spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: ROOT }).status === 0
+      ? undefined
+      : 'the package is not a git clone here';
+  itWith(['git'], notAClone)("ignores the directory the README's set-up command writes", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const name = /^npm install && npx create-daemon (\w+) --yes/m.exec(readme)?.[1];
+    expect(name, 'the set-up line').toBeDefined();
+    const r = spawnSync('git', ['check-ignore', '-q', `${name}/`], { cwd: ROOT });
+    expect(r.status, `${name}/ is not ignored by .gitignore`).toBe(0);
+  });
+
   // An unmet peer range is what npm's `warn ERESOLVE overriding peer dependency` reports (vite wants
   // esbuild ^0.27 || ^0.28); the lock file alone says whether one is left, without installing.
   itWith(['npm'])('meets every peer dependency range (no ERESOLVE warning)', () => {
@@ -105,15 +118,33 @@ describe('the packed package', () => {
       execFileSync('make', ['-s', '-C', join(app, 'myd')], { stdio: 'pipe' });
       expect(execFileSync(join(app, 'myd/myd'), ['-V'], { encoding: 'utf8' })).toMatch(/^myd /);
 
-      // The README's command for running a tarball before the package is published.
-      const exec = spawnSync(
+      // The README's own line for running a tarball before the package is published, as printed
+      // (with this tarball's path, --offline, and --yes for the generator's questions).
+      const line = readFileSync(join(ROOT, 'README.md'), 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('npm exec '));
+      expect(line, 'README.md has an `npm exec --package=...tgz` line').toBeDefined();
+      const words = line!.replace(/#.*/, '').trim().split(/\s+/);
+      expect(words).toEqual([
         'npm',
-        ['exec', '--yes', '--offline', `--package=./${packed!.filename}`, '--', 'create-daemon', 'other', '--yes'],
-        { cwd: out, encoding: 'utf8', env },
-      );
+        'exec',
+        '--yes',
+        `--package=/path/to/${packed!.filename}`,
+        '--',
+        'create-daemon',
+        'myd',
+      ]);
+      const elsewhere = join(out, 'elsewhere');
+      execFileSync('mkdir', [elsewhere]);
+      const args = words.slice(1).map((w) => w.replace('/path/to/', `${out}/`));
+      const exec = spawnSync('npm', ['exec', '--offline', ...args.slice(1), '--yes'], {
+        cwd: elsewhere,
+        encoding: 'utf8',
+        env,
+      });
       expect(exec.stderr).toBe('');
       expect(exec.status).toBe(0);
-      expect(existsSync(join(out, 'other/src/main.c'))).toBe(true);
+      expect(existsSync(join(elsewhere, 'myd/src/main.c'))).toBe(true);
     },
   );
 

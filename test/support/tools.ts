@@ -37,6 +37,8 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   file: 'file',
   cc: 'gcc',
   npm: 'npm',
+  git: 'git',
+  tar: 'tar',
 };
 
 const cache = new Map<string, boolean>();
