@@ -75,12 +75,10 @@ cleanup() {
 	done
 	# A broken daemon can outlive its pid file (a second instance that overwrote it): on Linux,
 	# also stop every process whose command line names this run's directory.
-	for c in /proc/[0-9]*/cmdline; do
-		[ -r "$c" ] || continue
-		if tr '\0' ' ' <"$c" 2>/dev/null | grep -qF "$T/"; then
-			p=${c#/proc/}
-			kill -KILL "${p%/cmdline}" 2>/dev/null
-		fi
+	# One grep reads them all (-a: the arguments are NUL-separated).
+	for c in $(grep -alF "$T/" /proc/[0-9]*/cmdline 2>/dev/null); do
+		p=${c#/proc/}
+		kill -KILL "${p%/cmdline}" 2>/dev/null
 	done
 	rm -rf "$T"
 	[ -n "${CHECK_STAGE:-}" ] && rm -rf "$CHECK_STAGE"
