@@ -2,7 +2,7 @@
 // Flags arrive already validated as `given`; prompts ask only for what no flag gave.
 import { resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { completeAnswers, describeProblem, type Given, ordered, problems } from '../core/answers.js';
+import { completeAnswers, describeProblem, type Given, ordered, problems, promptProblem } from '../core/answers.js';
 import { type Answers } from '../core/conventions.js';
 import { questionsFor } from '../core/prompts.js';
 import { renderFiles } from '../core/render.js';
@@ -12,6 +12,9 @@ import { CONFIG_KEY, loadSaved, writeSaved } from '../core/saved.js';
 import { applyPlan, commitFiles, diskAt, pruneEmptyDirs, report } from '../core/apply.js';
 import { askAboutConflicts, plan, type Step } from '../core/plan.js';
 import { CancelError, UsageError } from '../core/errors.js';
+
+/** Rounds of re-asking answers that a later answer broke, before giving up with the list. */
+const MAX_REASKS = 3;
 
 export interface AppOptions {
   /** Answers given as flags (and the positional name), already validated one by one. */
@@ -51,15 +54,34 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   async prompting(): Promise<void> {
-    const given: Given = { ...this.options.given };
+    const flags: Given = { ...this.options.given };
+    let given: Given = { ...flags };
     if (!this.options.yes) {
-      const asked = await this.prompt<Given>(questionsFor(given) as never);
-      Object.assign(given, asked);
+      Object.assign(given, await this.prompt<Given>(questionsFor(flags) as never));
+      // Each prompt checks its answer against the answers before it; a later answer can still break an
+      // earlier one (a config file at the lock/PID file's path). Re-check them all, and ask again for
+      // each answer that is now wrong, saying why in the prompt's words.
+      for (let round = 0; round < MAX_REASKS; round++) {
+        const wrong = problems(ordered(completeAnswers(given))).filter((p) => flags[p.row.key] === undefined);
+        if (wrong.length === 0) break;
+        for (const p of wrong) this.log(`${promptProblem(p, flags)}; asking again.`);
+        const keys = new Set(wrong.map((p) => p.row.key));
+        given = Object.fromEntries(Object.entries(given).filter(([k]) => !keys.has(k as never))) as Given;
+        Object.assign(given, await this.prompt<Given>(questionsFor(given) as never));
+      }
     }
     this.answers = ordered(completeAnswers(given));
-    // Cross-field rules (for example --user with --scope user) once every answer is known.
+    // Cross-field rules (for example --user with --scope user) once every answer is known: what is
+    // still wrong was given as a flag (or --yes took a default that a flag rules out).
     const found = problems(this.answers);
-    if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+    if (found.length > 0)
+      throw new UsageError(
+        found
+          .map((p) =>
+            flags[p.row.key] === undefined && !this.options.yes ? promptProblem(p, flags) : describeProblem(p),
+          )
+          .join('\n'),
+      );
   }
 
   async configuring(): Promise<void> {

@@ -71,6 +71,28 @@ describe('interactive runs', () => {
     );
   });
 
+  itWith(['tmux'])('an earlier answer that a later one breaks is asked again, in the prompt’s words', async () => {
+    const cwd = tempDir();
+    const t = open(cwd, 'myd --description d --payload tick --reload single --scope system --init systemd');
+    await t.answer(/systemd service Type/, 'Enter');
+    await t.answer(/Unprivileged account/, 'Enter');
+    await t.answer(/Lock\/PID file/, 'C-u', '/run/myd.pid', 'Enter');
+    // The config prompt comes after the pid file's, and a config at the same path breaks the pid file.
+    await t.answer(/Config file/, 'C-u', '/run/myd.pid', 'Enter');
+    await t.answer(/syslog facility/, 'Enter');
+    await t.answer(/File mode creation mask/, 'Enter');
+    await t.answer(/Course-assignment starter/, 'Enter');
+    await t.waitFor(
+      /The lock\/PID file and the config file must be different files, both are "\/run\/myd\.pid"; asking again\./,
+    );
+    // The only "? Lock/PID file" on screen now is the question asked again.
+    await t.answer(/Lock\/PID file/, 'C-u', '/run/myd2.pid', 'Enter');
+    expect(await t.exitStatus()).toBe(0);
+    expect(t.screen()).not.toMatch(/--pidfile|--config/);
+    const saved = JSON.parse(readFileSync(join(cwd, 'myd', '.yo-rc.json'), 'utf8'))['create-daemon'];
+    expect(saved).toMatchObject({ pidfile: '/run/myd2.pid', config: '/run/myd.pid' });
+  });
+
   itWith(['tmux'])('a per-user service is offered only the init systems that can run one', async () => {
     const cwd = tempDir();
     const t = open(cwd, 'myd --scope user --description d --payload tick --reload single');
