@@ -5,10 +5,10 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { completeAnswers, describeProblem, type Given, ordered, problems, promptProblem } from '../core/answers.js';
 import { type Answers } from '../core/conventions.js';
 import { questionsFor } from '../core/prompts.js';
-import { renderFiles } from '../core/render.js';
+import { type RenderedFile, renderFiles } from '../core/render.js';
 import { directoryState, refuseKernelTarget, refuseTarget } from '../core/target.js';
 import { nextSteps } from './next-steps.js';
-import { CONFIG_KEY, loadSaved, writeSaved } from '../core/saved.js';
+import { CONFIG_KEY, loadSaved, loadSources, writeSaved } from '../core/saved.js';
 import { applyPlan, commitFiles, diskAt, pruneEmptyDirs, report } from '../core/apply.js';
 import { askAboutConflicts, plan, type Step } from '../core/plan.js';
 import { CancelError, UsageError } from '../core/errors.js';
@@ -92,7 +92,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     // What the answers saved there before would generate: files still as generated from them may be
     // replaced or removed without asking; anything else that differs is an edit, settled up front.
     const previous = previousAnswers(dir);
-    const [before, next] = await Promise.all([previous ? renderFiles(previous) : [], renderFiles(this.answers)]);
+    const [before, next] = await Promise.all([previous ? asGenerated(previous, dir) : [], renderFiles(this.answers)]);
     this.steps = await askAboutConflicts(this, plan(before, next, diskAt(dir)), this.options);
   }
 
@@ -126,6 +126,20 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     });
     if (!go) throw new CancelError();
   }
+}
+
+/**
+ * The files as generated: init/ from the saved answers, the rest from what it was generated from, which
+ * differs where `units` changed answers since (the sources record, core/saved.ts).
+ */
+async function asGenerated(saved: Answers, dir: string): Promise<RenderedFile[]> {
+  const record = loadSources(dir);
+  if (Object.keys(record).length === 0) return renderFiles(saved);
+  const sources = ordered(completeAnswers({ ...saved, ...record }));
+  if (problems(sources).length > 0) return renderFiles(saved);
+  const init = await renderFiles(saved, ['init']);
+  const rest = (await renderFiles(sources, ['project'])).filter((f) => !init.some((i) => i.path === f.path));
+  return [...rest, ...init];
 }
 
 /** The valid create-daemon answers saved in dir, if any: the baseline for "as generated". */

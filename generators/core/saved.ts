@@ -21,13 +21,37 @@ export function newSavedText(answers: Answers): string {
 }
 
 /**
- * Store the answers through yeoman's config, then format the file like every other emitted JSON.
- * Returns the step to report for it (nothing is on disk before the commit, so the disk is the before).
+ * Beside the answers, in .yo-rc.json: the values that answers changed by `units` had when the rest of the
+ * project (the C sources, the Makefile, the README) was generated, since `units` re-renders init/ only.
+ * The app's regenerating run takes those files as generated from them, not from the saved answers, so
+ * that it overwrites them without asking while they are unedited; it then drops the record.
  */
-export async function writeSaved(generator: Generator, answers: Answers): Promise<Step> {
+export const SOURCES_KEY = 'create-daemon-sources';
+
+/** The record in dir's .yo-rc.json; empty when there is none (or it is not an object). */
+export function loadSources(dir: string): Given {
+  try {
+    const record = (JSON.parse(readFileSync(join(dir, YO_RC), 'utf8')) as Record<string, unknown>)[SOURCES_KEY];
+    return typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as Given) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Store the answers through yeoman's config, and the sources record (dropped when empty), then format
+ * the file like every other emitted JSON. Returns the step to report for it (nothing is on disk before
+ * the commit, so the disk is the before).
+ */
+export async function writeSaved(generator: Generator, answers: Answers, sources: Given = {}): Promise<Step> {
   const path = generator.destinationPath(YO_RC);
   const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   generator.config.set(answers as never);
+  const stored = generator.fs.readJSON(path) as Record<string, unknown> | undefined;
+  if (stored && (SOURCES_KEY in stored || Object.keys(sources).length > 0)) {
+    const { [SOURCES_KEY]: _dropped, ...rest } = stored;
+    generator.fs.writeJSON(path, Object.keys(sources).length > 0 ? { ...rest, [SOURCES_KEY]: sources } : rest);
+  }
   const text = generator.fs.read(path);
   const after = text === undefined ? undefined : await formatIfPretty(path, text);
   if (after !== undefined) generator.fs.write(path, after);

@@ -9,8 +9,8 @@ import type { Answers } from '../core/conventions.js';
 import { FailError } from '../core/errors.js';
 import { askAboutConflicts, describe, drift, plan, type Step } from '../core/plan.js';
 import { renderFiles } from '../core/render.js';
-import { CONFIG_KEY, loadSaved, writeSaved } from '../core/saved.js';
-import { applyFlags, savedAnswers } from './regenerate.js';
+import { CONFIG_KEY, loadSaved, loadSources, writeSaved } from '../core/saved.js';
+import { applyFlags, savedAnswers, sourcesRecord } from './regenerate.js';
 
 export interface UnitsOptions {
   given?: Given;
@@ -33,6 +33,8 @@ const say = (line: string): void => {
 export default class UnitsGenerator extends Generator<Record<string, unknown>, UnitsOptions & BaseOptions> {
   answers!: Answers;
   saved!: Answers;
+  /** What the project outside init/ was generated from, where the saved answers differ (saved.ts). */
+  sources: Given = {};
   steps: Step[] = [];
   exitCode = 0;
 
@@ -53,6 +55,7 @@ export default class UnitsGenerator extends Generator<Record<string, unknown>, U
 
   async initializing(): Promise<void> {
     this.saved = savedAnswers(loadSaved(this.destinationRoot()));
+    this.sources = loadSources(this.destinationRoot());
     const { answers, note } = applyFlags(this.saved, this.options.given ?? {});
     if (note !== undefined) process.stderr.write(`create-daemon: note: ${note}\n`);
     this.answers = answers;
@@ -77,7 +80,7 @@ export default class UnitsGenerator extends Generator<Record<string, unknown>, U
       );
     }
     applyPlan(this, this.steps);
-    this.steps.push(await writeSaved(this, this.answers));
+    this.steps.push(await writeSaved(this, this.answers, sourcesRecord(this.saved, this.answers, this.sources)));
   }
 
   end(): void {

@@ -81,3 +81,17 @@ export function applyFlags(savedAnswers: Answers, flags: Given): { answers: Answ
     note: `${what}, which units leaves alone; to regenerate the whole project, run: ${regenerate} ${ASKS}`,
   };
 }
+
+/**
+ * The sources record to save with `answers` (core/saved.ts): for each answer that differs from what the
+ * project outside init/ was generated from, that value. `prior` is the record already saved, which
+ * holds what an earlier `units` changed; an answer changed back to its generated value leaves it.
+ */
+export function sourcesRecord(saved: Answers, answers: Answers, prior: Given): Given {
+  const out: Given = {};
+  for (const row of CONVENTIONS) {
+    const generated = row.key in prior ? prior[row.key] : saved[row.key];
+    if (JSON.stringify(generated) !== JSON.stringify(answers[row.key])) out[row.key] = generated;
+  }
+  return out;
+}

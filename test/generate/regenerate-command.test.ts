@@ -28,6 +28,8 @@ function editedProject(): { root: string; command: string } {
     / run: (create-daemon .*) \(in a terminal; it asks before overwriting each file you edited\)\n$/.exec(r.stderr);
   expect(suggested, r.stderr).not.toBeNull();
   expect(suggested![1]).toBe("create-daemon myd --dir . --payload 'echo' --user 'daemon' --pidfile '/run/myd/myd.pid'");
+  // What the project outside init/ was generated from, where the saved answers now differ.
+  expect(JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'))['create-daemon-sources']).toEqual({ user: '' });
   return { root, command: suggested![1]!.replace(/^create-daemon /, '') };
 }
 
@@ -54,9 +56,9 @@ describe('the regenerating command that units suggests, run as printed', () => {
       const t = new Terminal(root, `${process.execPath} ${cliBin()} ${command}`);
       terminals.push(t);
       await t.answer(/.* is not empty\. Write into it/, 'y', 'Enter');
-      // Every convention question keeps its default. The files the answers changed are asked about too,
-      // since units already saved --user (they no longer match what the saved answers render): "y" for
-      // those, "n" for the one really edited by hand.
+      // Every convention question keeps its default. Only the file edited by hand is asked about ("n"):
+      // the files that --user changes (Makefile, src/main.c, ...) are as generated from the answers
+      // before units saved --user, which units recorded beside them (create-daemon-sources).
       const asked: string[] = [];
       for (;;) {
         expect(asked.length, t.screen()).toBeLessThan(40);
@@ -69,12 +71,14 @@ describe('the regenerating command that units suggests, run as printed', () => {
         // Answered once its line turns into "✔ ..." (the default hint after the words is replaced then).
         await t.waitFor(new RegExp(`✔ ${question.slice(0, 12).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       }
-      expect(asked).toContain('src/echo.c');
+      expect(asked).toEqual(['src/echo.c']);
       expect(await t.exitStatus(), t.screen()).toBe(0);
       rmSync(join(root, '.exit-status'));
       expect(readFileSync(join(root, 'src/echo.c'), 'utf8')).toContain(EDIT);
       expect(t.screen()).toMatch(/^ +skip src\/echo\.c \(edited; kept as you asked\)$/m);
-      expect(JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'))['create-daemon'].user).toBe('daemon');
+      const saved = JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'));
+      expect(saved['create-daemon'].user).toBe('daemon');
+      expect(saved).not.toHaveProperty('create-daemon-sources'); // the whole project follows the answers again
       expect(existsSync(join(root, 'helper/privdrop.c'))).toBe(true);
     },
   );
