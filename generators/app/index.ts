@@ -67,7 +67,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
         for (const p of wrong) this.log(`${promptProblem(p, flags)}; asking again.`);
         const keys = new Set(wrong.map((p) => p.row.key));
         given = Object.fromEntries(Object.entries(given).filter(([k]) => !keys.has(k as never))) as Given;
-        Object.assign(given, await this.prompt<Given>(questionsFor(given) as never));
+        Object.assign(given, await this.prompt<Given>(questionsFor(given, flags) as never));
       }
     }
     this.answers = ordered(completeAnswers(given));
@@ -78,7 +78,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       throw new UsageError(
         found
           .map((p) =>
-            flags[p.row.key] === undefined && !this.options.yes ? promptProblem(p, flags) : describeProblem(p),
+            flags[p.row.key] === undefined && !this.options.yes ? promptProblem(p, flags) : describeProblem(p, flags),
           )
           .join('\n'),
       );

@@ -108,7 +108,7 @@ export function parse(argv: readonly string[]): Parsed {
 export function checkGiven(given: Given): void {
   const answers = completeAnswers(given);
   const found = problems(answers, new Set(Object.keys(given) as Key[]));
-  if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+  if (found.length > 0) throw new UsageError(found.map((p) => describeProblem(p, given)).join('\n'));
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -144,7 +144,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Everything is known now: refuse before loading yeoman, with nothing written.
       const answers = completeAnswers(given);
       const found = problems(answers);
-      if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+      if (found.length > 0) throw new UsageError(found.map((p) => describeProblem(p, given)).join('\n'));
       refuseTarget(resolve(dir ?? answers.name), Boolean(flags.force));
       warnUnused(answers, given);
       prefetch.prefetchApp(answers);

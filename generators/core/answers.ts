@@ -35,11 +35,23 @@ export function problems(answers: Answers, only?: ReadonlySet<Key>): Problem[] {
   return found;
 }
 
-/** "--pidfile must be ...": the validator's message with the flag that carried the value. */
-export function describeProblem(p: Problem): string {
+/**
+ * "--pidfile must be ...": the validator's message with the flag that carried the value. With `given`
+ * (the flags of the run), another convention that no flag gave is named as its default: "--pidfile and
+ * the default config file (--config) must be different files".
+ */
+export function describeProblem(p: Problem, given?: Given): string {
   const label = labelOf(p.row);
   const bare = p.row.flag ?? p.row.key;
-  return p.message.startsWith(`${bare} `) ? `${label}${p.message.slice(bare.length)}` : `${label}: ${p.message}`;
+  const text = p.message.startsWith(`${bare} `) ? `${label}${p.message.slice(bare.length)}` : `${label}: ${p.message}`;
+  if (given === undefined) return text;
+  // Only a partner of the sentence ("and --config must ..."): "with --scope user" says what to give.
+  return text.replace(/(?<=.)--([a-z][a-z-]*)(?= must )/g, (flag, name: string) => {
+    const row = CONVENTIONS.find((r) => r.flag === name);
+    return row && row !== p.row && given[row.key] === undefined
+      ? `${row.noun.replace(/^(the|a|an) /, '$1 default ')} (${flag})`
+      : flag;
+  });
 }
 
 /**

@@ -16,7 +16,11 @@ const values = (v: unknown): string[] =>
 /** Answers so far (flags + earlier prompts) with defaults filled, for `when`, `default` and `validate`. */
 const soFar = (given: Given, asked: Asked): Partial<Answers> => completeAnswers({ ...given, ...(asked as Given) });
 
-export function questionsFor(given: Given) {
+/**
+ * The questions for what `given` lacks. A message names another convention by its flag only when
+ * `flags` (the command line's) gave it: answers from earlier prompts are named in words.
+ */
+export function questionsFor(given: Given, flags: Given = given) {
   return CONVENTIONS.filter((row) => given[row.key] === undefined).map((row) => ({
     type: row.kind === 'text' ? 'input' : row.kind,
     name: row.key,
@@ -37,7 +41,7 @@ export function questionsFor(given: Given) {
       const value =
         row.kind === 'checkbox' ? values(input) : row.kind === 'confirm' ? Boolean(input) : String(input ?? '').trim();
       const result = row.validate(value, { ...soFar(given, asked), [row.key]: value });
-      return result === true ? true : promptProblem({ row, message: result }, given);
+      return result === true ? true : promptProblem({ row, message: result }, flags);
     },
   }));
 }

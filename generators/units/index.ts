@@ -84,6 +84,8 @@ export default class UnitsGenerator extends Generator<Record<string, unknown>, U
   }
 
   end(): void {
+    // --check printed its plan in writing(), and changed nothing.
+    if (this.options.check) return;
     pruneEmptyDirs(this.destinationRoot(), this.steps);
     for (const line of report(this.destinationRoot(), this.steps)) say(line);
   }

@@ -72,7 +72,7 @@ export function applyFlags(savedAnswers: Answers, flags: Given): { answers: Answ
         `units cannot change that; regenerate the project with: ${regenerate} ${ASKS}`,
     );
   }
-  if (found.length > 0) throw new UsageError(found.map(describeProblem).join('\n'));
+  if (found.length > 0) throw new UsageError(found.map((p) => describeProblem(p)).join('\n'));
   const changed = (Object.keys(SOURCE_SHAPING) as Key[]).filter((k) => savedAnswers[k] !== answers[k]);
   if (changed.length === 0) return { answers };
   const what = changed.map((k) => `--${k} also shapes ${SOURCE_SHAPING[k]}`).join('; ');

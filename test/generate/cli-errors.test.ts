@@ -159,8 +159,13 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
     /^create-daemon: --config may use only letters, digits/,
   ],
   [
-    'pid file and config the same file',
+    'pid file at the default config file: named as the default, since no --config was given',
     ['myd', '--pidfile', '/etc/myd.conf'],
+    /^create-daemon: --pidfile and the default config file \(--config\) must be different files, both are "\/etc\/myd\.conf"$/m,
+  ],
+  [
+    'pid file and config given as the same file',
+    ['myd', '--pidfile', '/etc/x.conf', '--config', '/etc/x.conf'],
     /^create-daemon: --pidfile and --config must be different files/,
   ],
   [

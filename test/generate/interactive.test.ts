@@ -85,8 +85,13 @@ describe('interactive runs', () => {
     await t.waitFor(
       /The lock\/PID file and the config file must be different files, both are "\/run\/myd\.pid"; asking again\./,
     );
-    // The only "? Lock/PID file" on screen now is the question asked again.
-    await t.answer(/Lock\/PID file/, 'C-u', '/run/myd2.pid', 'Enter');
+    // The only "? Lock/PID file" on screen now is the question asked again; the same answer is
+    // refused there, still naming the config file in words, since it came from a prompt.
+    await t.waitFor(/\? Lock\/PID file/);
+    t.send('C-u', '/run/myd.pid', 'Enter');
+    await t.waitFor(/> The lock\/PID file and the config file must be different files/);
+    for (let i = 0; i < 12; i++) t.send('BSpace');
+    t.send('/run/myd2.pid', 'Enter');
     expect(await t.exitStatus()).toBe(0);
     expect(t.screen()).not.toMatch(/--pidfile|--config/);
     const saved = JSON.parse(readFileSync(join(cwd, 'myd', '.yo-rc.json'), 'utf8'))['create-daemon'];

@@ -149,6 +149,11 @@ describe('create-daemon units', () => {
     const r = units(p, '--check');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
+    // Each init file once (the plan was printed a second time by the report).
+    const out = linesOf(r.stdout);
+    expect(out.length).toBeGreaterThanOrEqual(5);
+    expect(out.every((l) => /^ *identical init\//.test(l)), r.stdout).toBe(true);
+    expect(new Set(out).size).toBe(out.length);
     expect(snapshotTree(p.dir)).toEqual(before);
   });
 
