@@ -59,8 +59,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     title: 'SIGHUP parses but never applies',
     file: 'src/reload.c',
-    from: 'apply(&cf, err, sizeof(err), arg) == -1',
-    to: '(arg == NULL && apply(&cf, err, sizeof(err), arg) == -1)',
+    from: 'in_loop(loop, apply_change, &c, err, sizeof(err)) == -1',
+    to: '(loop == &c && in_loop(loop, apply_change, &c, err, sizeof(err)) == -1)',
     fails: /^FAIL SIGHUP applies the changed config/m,
     rule: /APUE 13\.6/,
     // The config it "still runs on" after a broken reload is the one the reload never applied.
@@ -174,8 +174,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     title: 'multi model: the sigwait thread ignores SIGHUP',
     file: 'helper/signals.c',
-    from: '\t\tif (sig == SIGHUP)\n\t\t\t(void)reload_config(',
-    to: '\t\tif (sig == SIGHUP && sig == 0)\n\t\t\t(void)reload_config(',
+    from: '\t\tif (sig == SIGHUP)\n\t\t\t(void)src->reload(',
+    to: '\t\tif (sig == SIGHUP && sig == 0)\n\t\t\t(void)src->reload(',
     fails: /^FAIL SIGHUP applies the changed config/m,
     rule: /APUE 13\.6/,
     // A reload that never happens sends no RELOADING=1, logs no broken config, and applies nothing.
@@ -518,16 +518,16 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     title: 'a broken config on SIGHUP stops the daemon',
     file: 'helper/signals.c',
-    from: '\t\t\t(void)reload_config(config_path, apply_here, p);',
-    to: '\t\t\tif (reload_config(config_path, apply_here, p) == -1)\n\t\t\t\tgot_stop = 1;',
+    from: '\t\t\t(void)src->reload(src->arg, in_loop_here, NULL);',
+    to: '\t\t\tif (src->reload(src->arg, in_loop_here, NULL) == -1)\n\t\t\t\tgot_stop = 1;',
     fails: /^FAIL it is alive and still runs on the old config/m,
     rule: /a failed reload keeps the previous configuration in force/,
   },
   {
     title: 'a broken config on SIGHUP stops the echo daemon',
     file: 'helper/signals.c',
-    from: '\t\t\t(void)reload_config(config_path, apply_here, p);',
-    to: '\t\t\tif (reload_config(config_path, apply_here, p) == -1)\n\t\t\t\tgot_stop = 1;',
+    from: '\t\t\t(void)src->reload(src->arg, in_loop_here, NULL);',
+    to: '\t\t\tif (src->reload(src->arg, in_loop_here, NULL) == -1)\n\t\t\t\tgot_stop = 1;',
     fails: /^FAIL it is alive and still serves the old config's socket/m,
     rule: /a failed reload keeps the previous configuration in force/,
     flags: ['--reload', 'single', '--payload', 'echo'],

@@ -33,8 +33,6 @@
 #include "fd.h"
 #include "log.h"
 #include "notify.h"
-#include "payload.h"
-#include "reload.h"
 #include "signals.h"
 #include "timespec.h"
 
@@ -42,8 +40,9 @@ struct mailbox {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 done_cv;
 	int			 wake[2];	/* [1] written by the signal thread, [0] polled */
-	struct payload		*payload;
-	const struct config	*pending;	/* a config waiting to be put in force */
+	const struct signals_source *src;	/* the payload */
+	signals_change_fn	*pending;	/* a change waiting to be put in force */
+	void			*change;	/* its argument (a new config) */
 	char			*err;
 	size_t			 errlen;
 	int			 result;
@@ -132,10 +131,10 @@ payload_thread(void *arg)
 	int		 timed;
 
 	for (;;) {
-		fds = payload_pollfds(mb->payload, &n);
+		fds = mb->src->pollfds(mb->src->arg, &n);
 		fds[0].fd = mb->wake[0];
 		fds[0].events = POLLIN;
-		timed = payload_timeout(mb->payload, &left);
+		timed = mb->src->timeout(mb->src->arg, &left);
 		if (payload_wait(fds, n, timed ? &left : NULL) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -150,8 +149,7 @@ payload_thread(void *arg)
 				return NULL;
 			}
 			if (mb->pending != NULL) {
-				mb->result = payload_apply(mb->payload, mb->pending, mb->err,
-				    mb->errlen);
+				mb->result = mb->pending(mb->change, mb->err, mb->errlen);
 				mb->pending = NULL;
 				mb->done = 1;
 				(void)pthread_cond_signal(&mb->done_cv);
@@ -159,7 +157,7 @@ payload_thread(void *arg)
 			(void)pthread_mutex_unlock(&mb->lock);
 			continue;	/* the descriptors may have changed */
 		}
-		payload_dispatch(mb->payload);
+		mb->src->dispatch(mb->src->arg);
 	}
 	/* Give up: tell the signal thread, which then shuts the daemon down. */
 	(void)pthread_mutex_lock(&mb->lock);
@@ -170,15 +168,20 @@ payload_thread(void *arg)
 	return NULL;
 }
 
-/* reload_config()'s apply step, run in the signal thread: hand over, wait for the verdict. */
+/*
+ * signals_in_loop_fn, called by the reload in the signal thread: hand the change over to the
+ * payload thread, which runs it between two events, and wait for the verdict.
+ */
 static int
-apply_in_payload_thread(const struct config *cf, char *err, size_t errlen, void *arg)
+apply_in_payload_thread(void *loop, signals_change_fn *fn, void *change, char *err,
+    size_t errlen)
 {
-	struct mailbox	*mb = arg;
+	struct mailbox	*mb = loop;
 	int		 rc;
 
 	(void)pthread_mutex_lock(&mb->lock);
-	mb->pending = cf;
+	mb->pending = fn;
+	mb->change = change;
 	mb->err = err;
 	mb->errlen = errlen;
 	mb->done = 0;
@@ -203,7 +206,7 @@ apply_in_payload_thread(const struct config *cf, char *err, size_t errlen, void 
  * joins the thread. Returns 0, or -1 with errno set if the thread could not start or failed.
  */
 int
-signals_run(struct payload *p, const char *config_path, void (*ready)(void *), void *arg)
+signals_run(const struct signals_source *src)
 {
 <% if (starter) { -%>
 	/*
@@ -211,12 +214,13 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	 * one at a time with sigwait(3), and stop cleanly. Return 0, or -1 with errno set if the
 	 * thread could not start or failed.
 	 *
-	 * 1. Zero a struct mailbox, set its payload; create its wake-up pair with wakeup_pair()
+	 * src (signals.h) is the payload; each of its functions takes src->arg.
+	 * 1. Zero a struct mailbox, set its src; create its wake-up pair with wakeup_pair()
 	 *    (before pthread_create), then init its mutex and condition variable;
 	 * 2. pthread_create() payload_thread() with the mailbox (on failure: close the pair, set
-	 *    errno from the returned number, return -1); then call ready(arg);
+	 *    errno from the returned number, return -1); then call src->ready;
 	 * 3. loop on sigwait(&handled, &sig): SIGHUP re-reads the config in this thread with
-	 *    reload_config(config_path, apply_in_payload_thread, &mailbox), which hands the new
+	 *    src->reload(src->arg, apply_in_payload_thread, &mailbox), which hands the new
 	 *    config to the payload thread; SIGTERM or SIGINT ends the loop; a spare signal is
 	 *    logged as ignored (signals_spare_name());
 	 * 4. notify_stopping(); set the mailbox's stop under its lock, poke it (mailbox_poke()),
@@ -227,10 +231,7 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	 * "a broken config on SIGHUP is logged as file:line, and the previous one kept",
 	 * "it sends STOPPING=1", "SIGTERM in the foreground: exit status 0".
 	 */
-	(void)p;
-	(void)config_path;
-	(void)ready;
-	(void)arg;
+	(void)src;
 	(void)handled;
 	(void)payload_thread;
 	(void)apply_in_payload_thread;
@@ -241,7 +242,7 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	int		e, sig;
 
 	memset(&mb, 0, sizeof(mb));
-	mb.payload = p;
+	mb.src = src;
 	/* Before pthread_create: no other thread can fork while wakeup_pair's fallback runs. */
 	if (wakeup_pair(mb.wake) == -1)
 		return -1;
@@ -253,14 +254,14 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 		errno = e;
 		return -1;
 	}
-	ready(arg);
+	src->ready(src->arg);
 	for (;;) {
 		if (sigwait(&handled, &sig) != 0)
 			continue;	/* only EINVAL, for a bad set: cannot happen */
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
 		if (sig == SIGHUP)
-			(void)reload_config(config_path, apply_in_payload_thread, &mb);
+			(void)src->reload(src->arg, apply_in_payload_thread, &mb);
 		else
 			log_info("ignoring %s: it has no meaning for this daemon",
 			    signals_spare_name(sig));

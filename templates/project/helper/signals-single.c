@@ -28,8 +28,6 @@
 #include "fd.h"
 #include "log.h"
 #include "notify.h"
-#include "payload.h"
-#include "reload.h"
 #include "signals.h"
 #include "timespec.h"
 
@@ -153,7 +151,7 @@ signals_init(void)
 
 /*
  * Sleeps until a descriptor is ready, the deadline passes or a signal arrives: returns 1 when
- * the payload has something to dispatch, 0 for a signal, -1 with errno set on failure.
+ * the source has something to dispatch, 0 for a signal, -1 with errno set on failure.
  */
 static int
 signals_wait(struct pollfd *fds, nfds_t n, const struct timespec *left)
@@ -186,46 +184,46 @@ signals_wait(struct pollfd *fds, nfds_t n, const struct timespec *left)
 #endif
 }
 
+/* signals_in_loop_fn: in this model the reload already runs in the loop, between two events. */
 static int
-apply_here(const struct config *cf, char *err, size_t errlen, void *arg)
+in_loop_here(void *loop, signals_change_fn *fn, void *change, char *err, size_t errlen)
 {
-	return payload_apply(arg, cf, err, errlen);
+	(void)loop;
+	return fn(change, err, errlen);
 }
 
-/* Runs until SIGTERM or SIGINT: 0, or -1 with errno set if waiting itself failed. */
+/* Runs src until SIGTERM or SIGINT: 0, or -1 with errno set if waiting itself failed. */
 int
-signals_run(struct payload *p, const char *config_path, void (*ready)(void *), void *arg)
+signals_run(const struct signals_source *src)
 {
 <% if (starter) { -%>
 	/*
 	 * TODO (APUE 13.6): the main loop; return 0 after SIGTERM or SIGINT, or -1 with errno set
 	 * if waiting itself failed.
 	 *
-	 * First call ready(arg): start-up is complete (daemon(7) step 14, sd_notify READY=1).
+	 * src (signals.h) is the payload; each of its functions takes src->arg. First call
+	 * src->ready: start-up is complete (daemon(7) step 14, sd_notify READY=1).
 	 * Then, until got_stop is set:
-	 * 1. ask the payload what to wait for: payload_pollfds(p, &n) (entry 0 is yours, set by
-	 *    signals_wait()) and payload_timeout(p, &left) (non-zero when there is a deadline);
+	 * 1. ask the payload what to wait for: src->pollfds (&n of them; entry 0 is yours, set
+	 *    by signals_wait()) and src->timeout (non-zero, with left set, for a deadline);
 	 * 2. sleep in signals_wait(); -1 ends the loop with an error, 1 means call
-	 *    payload_dispatch(p), 0 means a signal arrived;
+	 *    src->dispatch, 0 means a signal arrived;
 	 * 3. for each signal whose got_spare[] flag is set, clear it and log that it was
 	 *    ignored (signals_spare_name());
 	 * 4. if got_reload is set (and got_stop is not), clear it and re-read the config here,
-	 *    outside any handler: reload_config(config_path, apply_here, p).
+	 *    outside any handler: src->reload(src->arg, in_loop_here, NULL).
 	 * After the loop, tell the service manager with notify_stopping().
 	 *
 	 * make check: "it sends READY=1 once started", "SIGHUP applies the changed config",
 	 * "a broken config on SIGHUP is logged as file:line, and the previous one kept",
 	 * "it sends STOPPING=1", "SIGTERM in the foreground: exit status 0".
 	 */
-	(void)p;
-	(void)config_path;
-	(void)ready;
-	(void)arg;
+	(void)src;
 	(void)got_reload;
 	(void)got_stop;
 	(void)got_spare;
 	(void)signals_wait;
-	(void)apply_here;
+	(void)in_loop_here;
 	return todo("signals_run", "helper/signals.c");
 <% } else { -%>
 	struct pollfd	*fds;
@@ -233,14 +231,14 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 	nfds_t		 n;
 	int		 timed, rc, sig;
 
-	ready(arg);
+	src->ready(src->arg);
 	while (!got_stop) {
-		fds = payload_pollfds(p, &n);
-		timed = payload_timeout(p, &left);
+		fds = src->pollfds(src->arg, &n);
+		timed = src->timeout(src->arg, &left);
 		if ((rc = signals_wait(fds, n, timed ? &left : NULL)) == -1)
 			return -1;
 		if (rc == 1)
-			payload_dispatch(p);
+			src->dispatch(src->arg);
 		for (sig = 1; sig < SIGNALS_MAX; sig++) {
 			if (got_spare[sig]) {
 				got_spare[sig] = 0;
@@ -250,7 +248,7 @@ signals_run(struct payload *p, const char *config_path, void (*ready)(void *), v
 		}
 		if (got_reload && !got_stop) {
 			got_reload = 0;
-			(void)reload_config(config_path, apply_here, p);
+			(void)src->reload(src->arg, in_loop_here, NULL);
 		}
 	}
 	(void)notify_stopping();

@@ -18,9 +18,42 @@
 #ifndef SIGNALS_H
 #define SIGNALS_H
 
+#include <poll.h>
 #include <signal.h>
+#include <stddef.h>
+#include <time.h>
 
-struct payload;
+/* A change to put in force where the source's events are handled: 0, or -1 with err filled. */
+typedef int	signals_change_fn(void *change, char *err, size_t errlen);
+
+/*
+ * Runs fn(change, err, errlen) where the source's events are handled, between two of them (the
+ * loop itself, or the payload thread of the multithreaded model), and returns its result.
+ */
+typedef int	signals_in_loop_fn(void *loop, signals_change_fn *fn, void *change, char *err,
+		    size_t errlen);
+
+/*
+ * What signals_run() drives: an event source that never blocks and never sleeps (the daemon's
+ * payload). The helper knows nothing else of it, so it serves any daemon main. Each function
+ * gets arg.
+ * - pollfds: the descriptors to wait for, *n of them; entry 0 belongs to the loop (its own
+ *   wake-up descriptor, or fd -1), the source's own start at 1;
+ * - timeout: non-zero, with *left set, when the source has a deadline;
+ * - dispatch: handle what is ready (or the deadline that passed);
+ * - ready: start-up is complete (daemon(7) step 14), called once, before the first wait;
+ * - reload: SIGHUP, called outside any handler; it puts a new config in force through
+ *   in_loop(loop, ...), which runs the change where dispatch runs. -1: the reload failed,
+ *   and the previous config is still in force (the loop goes on either way).
+ */
+struct signals_source {
+	void		*arg;
+	struct pollfd	*(*pollfds)(void *arg, nfds_t *n);
+	int		 (*timeout)(void *arg, struct timespec *left);
+	void		 (*dispatch)(void *arg);
+	void		 (*ready)(void *arg);
+	int		 (*reload)(void *arg, signals_in_loop_fn *in_loop, void *loop);
+};
 
 /* Above every signal of signals_set(): the classic numbers, which every system shares. */
 #define SIGNALS_MAX	32
@@ -46,7 +79,7 @@ signals_spare_name(int sig)
 }
 
 int	signals_init(void);
-int	signals_run(struct payload *p, const char *config_path, void (*ready)(void *),
-	    void *arg);
+/* Runs src until SIGTERM or SIGINT: 0, or -1 with errno set if waiting itself failed. */
+int	signals_run(const struct signals_source *src);
 
 #endif /* SIGNALS_H */

@@ -32,6 +32,7 @@
 <% if (user) { -%>
 #include "privdrop.h"
 <% } -%>
+#include "reload.h"
 #include "signals.h"
 
 /* What the pre-ready failure path must undo, and where "ready" goes. */
@@ -183,11 +184,10 @@ pidfile_fail(const struct pidfile_holder *held)
 
 /* Called by the loop once it serves: daemon(7) step 14, then the new-style READY=1. */
 static void
-report_ready(void *arg)
+report_ready(void)
 {
 	char	what[CONFIG_ERR_MAX + 64];
 
-	(void)arg;
 	config_describe(&d.cf, what, sizeof(what));
 	/* Reported first: nothing that can wait (a log line) stands before the start's verdict. */
 	if (d.ready_fd != -1) {
@@ -203,6 +203,7 @@ main(int argc, char *argv[])
 {
 	struct pidfile_holder	 held = { .pid = 0, .reader = 0 };
 	struct payload		*p;
+	struct reload_source	 rs;
 	const char		*cfgarg = <%- IDENT %>_CONFIG, *pidarg = <%- IDENT %>_PIDFILE;
 	char			 config[PATH_MAX], err[CONFIG_ERR_MAX];
 	int			 ch, foreground = 0, test = 0, status = 0, rc;
@@ -324,7 +325,8 @@ main(int argc, char *argv[])
 		startup_fail(EXIT_OSERR, "cannot set up signals: %s", strerror(errno));
 	}
 
-	rc = signals_run(p, config, report_ready, NULL);
+	reload_source(&rs, p, config, report_ready);
+	rc = signals_run(&rs.src);
 	if (rc == -1 && d.ready_fd != -1) {
 		payload_close(p);
 		startup_fail(EXIT_OSERR, "cannot start: %s", strerror(errno));

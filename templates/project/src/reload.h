@@ -1,16 +1,26 @@
 /*
- * reload.h: what SIGHUP does, whichever thread runs it.
+ * reload.h: the daemon as the signal loop (helper/signals.h) drives it: the payload's events,
+ * and SIGHUP, which re-reads the config whichever thread the loop runs it in.
  */
 #ifndef RELOAD_H
 #define RELOAD_H
 
-#include <stddef.h>
+#include "payload.h"
+#include "signals.h"
 
-#include "config.h"
+struct reload_source {
+	struct signals_source	 src;		/* what signals_run() takes */
+	struct payload		*p;
+	const char		*path;		/* the config file, re-read on SIGHUP */
+	void			(*ready)(void);
+};
 
-/* Puts a freshly parsed config in force; -1 with err filled leaves the old one in force. */
-typedef int	reload_apply_fn(const struct config *cf, char *err, size_t errlen, void *arg);
+/* Fills rs so that signals_run(&rs->src) drives p, re-reads path on SIGHUP and calls ready. */
+void	reload_source(struct reload_source *rs, struct payload *p, const char *path,
+	    void (*ready)(void));
 
-int	reload_config(const char *path, reload_apply_fn *apply, void *arg);
+/* Re-reads path and puts it in force in p through in_loop; -1 leaves the old config in force. */
+int	reload_config(const char *path, struct payload *p, signals_in_loop_fn *in_loop,
+	    void *loop);
 
 #endif /* RELOAD_H */

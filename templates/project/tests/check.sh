@@ -75,8 +75,8 @@ cleanup() {
 	done
 	# A broken daemon can outlive its pid file (a second instance that overwrote it): on Linux,
 	# also stop every process whose command line names this run's directory.
-	# One grep reads them all (-a: the arguments are NUL-separated).
-	for c in $(grep -alF "$T/" /proc/[0-9]*/cmdline 2>/dev/null); do
+	# One grep reads them all (-a: the arguments are NUL-separated); it names each file once.
+	grep -alF "$T/" /proc/[0-9]*/cmdline 2>/dev/null | while IFS= read -r c; do
 		p=${c#/proc/}
 		kill -KILL "${p%/cmdline}" 2>/dev/null
 	done

@@ -1,8 +1,8 @@
 /*
  * step-signals.c, multithreaded model: the functions of helper/signals.c, each on its own. It
- * includes signals.c itself, to see the set signals_init() fills. The payload, the reload and
- * the notification signals_run() calls are small fakes here, which record their calls and the
- * thread each ran in.
+ * includes signals.c itself, to see the set signals_init() fills. The source (signals.h), its
+ * reload and the notification signals_run() calls are small fakes here, which record their
+ * calls and the thread each ran in.
  *
  *   step-signals init DIR  signals_init() fills `handled` with the daemon's signals and blocks
  *                          exactly those, installing no handler
@@ -20,46 +20,50 @@
 
 #include "step.h"
 
-#define CONFIG_PATH	"/step/config/path"
 /* 20 ms a turn; a payload thread still running after this many was never stopped. */
 #define TURN_NS		20000000L
 #define TURNS_MAX	150
 
-struct payload {
+struct fake {
 	struct pollfd	fds[1];
 	atomic_int	dispatched;
 	int		applied;	/* in the payload thread only */
 };
 
-static struct payload	fake;
-static struct config	fake_cf;
+static struct fake	fake;
+static int		fake_change;	/* the change the fake reload hands to in_loop */
+/* The arguments the source's functions were last called with. */
+static void		*ready_arg, *reload_arg, *applied_change;
 static pthread_t	main_thread, payload_tid;
 static atomic_int	ready_calls, ready_late, reload_calls, apply_calls, stopping_calls;
 static atomic_int	wrong_thread, sent_term;
 static char		errpath[PATH_MAX];
 
-struct pollfd *
-payload_pollfds(struct payload *p, nfds_t *n)
+static struct pollfd *
+fake_pollfds(void *arg, nfds_t *n)
 {
+	struct fake	*p = arg;
+
 	p->fds[0].revents = 0;
 	*n = 1;
 	return p->fds;
 }
 
-int
-payload_timeout(const struct payload *p, struct timespec *left)
+static int
+fake_timeout(void *arg, struct timespec *left)
 {
-	(void)p;
+	(void)arg;
 	left->tv_sec = 0;
 	left->tv_nsec = TURN_NS;
 	return 1;
 }
 
 /* In the payload thread, each turn: sends the daemon a signal, as an administrator would. */
-void
-payload_dispatch(struct payload *p)
+static void
+fake_dispatch(void *arg)
 {
-	int	turn = ++p->dispatched;
+	struct fake	*p = arg;
+	int		 turn = ++p->dispatched;
 
 	if (turn == 1) {
 		payload_tid = pthread_self();
@@ -81,33 +85,35 @@ payload_dispatch(struct payload *p)
 	}
 }
 
-int
-payload_apply(struct payload *p, const struct config *cf, char *err, size_t errlen)
+/* The change the reload puts in force through in_loop: in the payload thread. */
+static int
+fake_apply(void *change, char *err, size_t errlen)
 {
 	(void)err;
 	(void)errlen;
 	apply_calls++;
-	p->applied++;
-	if (p != &fake || cf != &fake_cf)
-		step_bad("the new config was applied to another payload than signals_run()'s");
+	fake.applied++;
+	applied_change = change;
+	if (applied_change != &fake_change)
+		step_bad("in_loop ran another change than the one the reload handed it");
 	if (!pthread_equal(pthread_self(), payload_tid))
 		step_bad("the new config was put in force outside the payload thread: hand it "
-		    "over (reload_config() with apply_in_payload_thread)");
+		    "over (src->reload with apply_in_payload_thread)");
 	return 0;
 }
 
-int
-reload_config(const char *path, reload_apply_fn *apply, void *arg)
+static int
+fake_reload(void *arg, signals_in_loop_fn *in_loop, void *loop)
 {
-	char	err[CONFIG_ERR_MAX];
+	char	err[128];
 
 	reload_calls++;
+	reload_arg = arg;
+	if (reload_arg != &fake)
+		step_bad("src->reload got another argument than src->arg");
 	if (!pthread_equal(pthread_self(), main_thread))
 		step_bad("the config was re-read outside the signal thread");
-	if (strcmp(path, CONFIG_PATH) != 0)
-		step_bad("reload_config() got the path \"%s\", want signals_run()'s \"%s\"", path,
-		    CONFIG_PATH);
-	return apply(&fake_cf, err, sizeof(err), arg);
+	return in_loop(loop, fake_apply, &fake_change, err, sizeof(err));
 }
 
 int
@@ -120,9 +126,20 @@ notify_stopping(void)
 static void
 on_ready(void *arg)
 {
-	(void)arg;
+	ready_arg = arg;
+	if (ready_arg != &fake)
+		step_bad("src->ready got another argument than src->arg");
 	ready_calls++;
 }
+
+static const struct signals_source	source = {
+	.arg = &fake,
+	.pollfds = fake_pollfds,
+	.timeout = fake_timeout,
+	.dispatch = fake_dispatch,
+	.ready = on_ready,
+	.reload = fake_reload,
+};
 
 static void
 check_init(void)
@@ -168,7 +185,7 @@ check_run(void)
 	/* What signals_init() sets up, so that signals_run() is tested on its own. */
 	signals_set(&handled);
 	(void)pthread_sigmask(SIG_BLOCK, &handled, NULL);
-	rc = signals_run(&fake, CONFIG_PATH, on_ready, NULL);
+	rc = signals_run(&source);
 	turns = fake.dispatched;
 	step_nap(100);
 	if (rc != 0)

@@ -1,9 +1,9 @@
 /*
  * step-signals.c, single-threaded model: the functions of helper/signals.c, each on its own.
  * It includes signals.c itself, so that the handler and the flags can be reached without the
- * others: the handler is called directly, the loop is driven by a fake payload that sets the
- * flags a handler would. The payload, the reload and the notification it calls are small fakes
- * here, which count their calls.
+ * others: the handler is called directly, the loop is driven by a fake source (signals.h)
+ * whose dispatch sets the flags a handler would. The source, its reload and the notification
+ * are small fakes here, which count their calls.
  *
  *   step-signals handler DIR  on_signal() sets the right flag, wakes the loop, keeps errno
  *   step-signals init DIR     signals_init() installs on_signal() for the daemon's signals,
@@ -25,19 +25,20 @@
 #define NSIG		65
 #endif
 
-#define CONFIG_PATH	"/step/config/path"
 /* 20 ms a turn; a loop that is still going after this many has missed the stop flag. */
 #define TURN_NS		20000000L
 #define TURNS_MAX	150
 
-struct payload {
+struct fake {
 	struct pollfd	fds[1];
 	int		dispatched;
 	int		applied;
 };
 
-static struct payload	fake;
-static struct config	fake_cf;
+static struct fake	fake;
+static int		fake_change;	/* the change the fake reload hands to in_loop */
+/* The arguments the source's functions were last called with. */
+static void		*ready_arg, *reload_arg, *applied_change;
 static int		ready_calls, ready_late, reload_calls, apply_calls, stopping_calls;
 static char		errpath[PATH_MAX];
 /* When the first and the third dispatch came: a loop that waits takes a turn between each. */
@@ -50,27 +51,31 @@ ns_between(const struct timespec *a, const struct timespec *b)
 }
 
 
-struct pollfd *
-payload_pollfds(struct payload *p, nfds_t *n)
+static struct pollfd *
+fake_pollfds(void *arg, nfds_t *n)
 {
+	struct fake	*p = arg;
+
 	p->fds[0].revents = 0;
 	*n = 1;
 	return p->fds;
 }
 
-int
-payload_timeout(const struct payload *p, struct timespec *left)
+static int
+fake_timeout(void *arg, struct timespec *left)
 {
-	(void)p;
+	(void)arg;
 	left->tv_sec = 0;
 	left->tv_nsec = TURN_NS;
 	return 1;
 }
 
 /* Each turn of the loop: sets the flag a signal would have, one per turn. */
-void
-payload_dispatch(struct payload *p)
+static void
+fake_dispatch(void *arg)
 {
+	struct fake	*p = arg;
+
 	if (ready_calls == 0)
 		ready_late = 1;
 	switch (++p->dispatched) {
@@ -103,28 +108,30 @@ payload_dispatch(struct payload *p)
 	}
 }
 
-int
-payload_apply(struct payload *p, const struct config *cf, char *err, size_t errlen)
+/* The change the reload puts in force through in_loop. */
+static int
+fake_apply(void *change, char *err, size_t errlen)
 {
 	(void)err;
 	(void)errlen;
 	apply_calls++;
-	p->applied++;
-	if (p != &fake || cf != &fake_cf)
-		step_bad("the new config was applied to another payload than signals_run()'s");
+	fake.applied++;
+	applied_change = change;
+	if (applied_change != &fake_change)
+		step_bad("in_loop ran another change than the one the reload handed it");
 	return 0;
 }
 
-int
-reload_config(const char *path, reload_apply_fn *apply, void *arg)
+static int
+fake_reload(void *arg, signals_in_loop_fn *in_loop, void *loop)
 {
-	char	err[CONFIG_ERR_MAX];
+	char	err[128];
 
 	reload_calls++;
-	if (strcmp(path, CONFIG_PATH) != 0)
-		step_bad("reload_config() got the path \"%s\", want signals_run()'s \"%s\"", path,
-		    CONFIG_PATH);
-	return apply(&fake_cf, err, sizeof(err), arg);
+	reload_arg = arg;
+	if (reload_arg != &fake)
+		step_bad("src->reload got another argument than src->arg");
+	return in_loop(loop, fake_apply, &fake_change, err, sizeof(err));
 }
 
 int
@@ -137,9 +144,20 @@ notify_stopping(void)
 static void
 on_ready(void *arg)
 {
-	(void)arg;
+	ready_arg = arg;
+	if (ready_arg != &fake)
+		step_bad("src->ready got another argument than src->arg");
 	ready_calls++;
 }
+
+static const struct signals_source	source = {
+	.arg = &fake,
+	.pollfds = fake_pollfds,
+	.timeout = fake_timeout,
+	.dispatch = fake_dispatch,
+	.ready = on_ready,
+	.reload = fake_reload,
+};
 
 /* One signal through the handler; want names the flag it must set, and only that one. */
 static void
@@ -304,7 +322,7 @@ check_run(void)
 	char	buf[4096];
 	int	rc;
 
-	rc = signals_run(&fake, CONFIG_PATH, on_ready, NULL);
+	rc = signals_run(&source);
 	if (rc != 0)
 		step_bad("signals_run() returned %d (%s), want 0 after the stop flag", rc,
 		    strerror(errno));
@@ -314,7 +332,7 @@ check_run(void)
 		step_bad("ready() was called after the payload's first dispatch: first thing");
 	if (fake.dispatched < 3)
 		step_bad("the payload was dispatched %d times, want a dispatch each time its "
-		    "deadline passes (payload_timeout())", fake.dispatched);
+		    "deadline passes (src->timeout)", fake.dispatched);
 	if (reload_calls != 1 || apply_calls != 1)
 		step_bad("%d reloads (%d applied), want 1: one for got_reload, none when got_stop "
 		    "is set too", reload_calls, apply_calls);
