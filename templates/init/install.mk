@@ -8,8 +8,9 @@
 # INIT_SYSTEMS="systemd sysv", or INIT_SYSTEMS= for none. Left at auto, install-init picks the
 # one this machine can use, among the chosen ones (INIT_CHOSEN): launchd on macOS, rc.d on
 # FreeBSD; elsewhere the one that runs (systemd when /run/systemd/system exists, OpenRC when
-# /run/openrc/softlevel does, runit when it is PID 1, else SysV when /etc/init.d exists), and if
-# that one was not chosen, the first chosen one that can run there. Staging a package
+# /run/openrc/softlevel does, runit when it is PID 1, SysV when PID 1 is init and /etc/init.d
+# exists: a container's /etc/init.d alone says nothing), and if that one was not chosen, or none
+# of them runs, the first chosen one that can run there. Staging a package
 # (DESTDIR=...), name the systems: auto looks at the machine that runs make. uninstall-init,
 # left at auto, removes the files of every chosen system.
 #
@@ -65,8 +66,13 @@ RCDDIR = $(PREFIX)/etc/rc.d
 <% } -%>
 
 # One inner make runs the picked systems' rules (MAKELEVEL= spares GNU make's "Entering directory").
+# A name that is not among INIT_CHOSEN is refused, saying what there is.
+INIT_KNOWN = for s in $$pick; do case ' $(INIT_CHOSEN) ' in *" $$s "*) ;; *) \
+		echo "make: INIT_SYSTEMS names $$s, which this project has no files for; it has: $(INIT_CHOSEN) (create-daemon units --init adds one)" >&2; \
+		exit 2 ;; esac; done
+
 install-init:
-	@if [ '$(INIT_SYSTEMS)' != auto ]; then pick='$(INIT_SYSTEMS)'; else \
+	@if [ '$(INIT_SYSTEMS)' != auto ]; then pick='$(INIT_SYSTEMS)'; $(INIT_KNOWN); else \
 		case `uname -s` in \
 		Darwin) run=launchd can=launchd ;; \
 		FreeBSD) run=rcd can=rcd ;; \
@@ -74,7 +80,7 @@ install-init:
 		   if [ -d /run/systemd/system ]; then run=systemd; \
 		   elif [ -f /run/openrc/softlevel ]; then run=openrc; \
 		   elif [ "`cat /proc/1/comm 2>/dev/null`" = runit ]; then run=runit; \
-		   elif [ -d /etc/init.d ]; then run=sysv; fi ;; \
+		   elif [ "`cat /proc/1/comm 2>/dev/null`" = init ] && [ -d /etc/init.d ]; then run=sysv; fi ;; \
 		esac; \
 		pick=; for s in $(INIT_CHOSEN); do [ "$$s" = "$$run" ] && pick=$$s; done; \
 		if [ -z "$$pick" ]; then for s in $(INIT_CHOSEN); do \
@@ -88,7 +94,7 @@ install-init:
 	t=; for s in $$pick; do t="$$t install-init-$$s"; done; \
 	[ -z "$$t" ] || MAKELEVEL= $(MAKE) $$t
 uninstall-init:
-	@pick='$(INIT_SYSTEMS)'; [ "$$pick" != auto ] || pick='$(INIT_CHOSEN)'; \
+	@pick='$(INIT_SYSTEMS)'; [ "$$pick" != auto ] || pick='$(INIT_CHOSEN)'; $(INIT_KNOWN); \
 	t=; for s in $$pick; do t="$$t uninstall-init-$$s"; done; \
 	[ -z "$$t" ] || MAKELEVEL= $(MAKE) $$t
 <% if (has.systemd) { -%>

@@ -138,6 +138,7 @@ describeWith(['make', 'unshare'], () => noDaemonReason() ?? (isRoot ? undefined 
       q: Project,
       marks: readonly string[],
       os?: string,
+      comm?: string,
     ): { files: string[]; out: string; stage: string } {
       const work = tempDir('cd-detect-');
       const stage = join(work, 'stage');
@@ -148,7 +149,16 @@ describeWith(['make', 'unshare'], () => noDaemonReason() ?? (isRoot ? undefined 
         chmodSync(join(bin, 'uname'), 0o755);
       }
       const mk = marks.map((m) => (m.endsWith('/') ? `mkdir -p ${m}` : `mkdir -p $(dirname ${m}) && : >${m}`));
-      const script = ['set -e', 'mount -t tmpfs tmpfs /run', ...mk, `exec make -s install DESTDIR=${stage}`].join('\n');
+      // PID 1's name, as make install reads it: a file bound over /proc/1/comm in this namespace.
+      if (comm) writeFileSync(join(work, 'comm'), `${comm}\n`);
+      const pid1 = comm ? [`mount --bind ${join(work, 'comm')} /proc/1/comm`] : [];
+      const script = [
+        'set -e',
+        'mount -t tmpfs tmpfs /run',
+        ...pid1,
+        ...mk,
+        `exec make -s install DESTDIR=${stage}`,
+      ].join('\n');
       const r = sh('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], {
         cwd: q.dir,
         env: { PATH: `${bin}:${process.env.PATH}` },
@@ -172,11 +182,33 @@ describeWith(['make', 'unshare'], () => noDaemonReason() ?? (isRoot ? undefined 
     });
 
     itWith([], () => (existsSync('/etc/init.d') ? undefined : 'this machine has no /etc/init.d'))(
-      'neither, with /etc/init.d: the SysV script and its defaults',
+      'neither, PID 1 is init and /etc/init.d exists: the SysV script and its defaults',
       () => {
-        expect(installed(all, []).files).toEqual(['/etc/default/ins', '/etc/init.d/ins']);
+        const r = installed(all, [], undefined, 'init');
+        expect(r.files).toEqual(['/etc/default/ins', '/etc/init.d/ins']);
+        expect(r.out).toMatch(/^installing the sysv files \(this machine runs sysv;/m);
       },
     );
+
+    // A container: /etc/init.d exists, but PID 1 is no init system (here, a shell).
+    itWith([])('none known runs (PID 1 is a shell): the first chosen one Linux can run, saying so', () => {
+      const r = installed(all, [], undefined, 'sh');
+      expect(r.files).toEqual(['/etc/systemd/system/ins.service']);
+      expect(r.out).toMatch(/^installing the systemd files \(this machine runs no init system known here;/m);
+    });
+
+    itWith([])('INIT_SYSTEMS naming a system the project lacks: refused before anything is installed', () => {
+      const stage = join(tempDir('cd-unknown-'), 'stage');
+      const r = sh('make', ['-s', 'install', `DESTDIR=${stage}`, 'INIT_SYSTEMS=systemd runit'], { cwd: mac.dir });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain(
+        'make: INIT_SYSTEMS names systemd, which this project has no files for; it has: launchd (create-daemon units --init adds one)',
+      );
+      expect(existsSync(stage)).toBe(false);
+      const u = sh('make', ['-s', 'uninstall', `DESTDIR=${stage}`, 'INIT_SYSTEMS=bogus'], { cwd: mac.dir });
+      expect(u.status).not.toBe(0);
+      expect(u.stderr).toContain('INIT_SYSTEMS names bogus');
+    });
 
     itWith([])('the running system not chosen: the first chosen one Linux can run (runit, not launchd)', () => {
       expect(installed(some, ['/run/openrc/softlevel']).files).toEqual(['/etc/sv/ins/log/run', '/etc/sv/ins/run']);
