@@ -218,6 +218,32 @@ function lifecycle(name: string, shell: readonly string[], opts: { fallback: boo
         expect(pid()).toBe(first);
       });
 
+      // An account that cannot read the pid file (root's, 0600) cannot know: every action says so
+      // and fails, and none reports "not running" (stop used to say so and exit 0).
+      itWith(['setpriv'])(
+        'run by an account that cannot query the lock: status 4, every action 1, nothing done',
+        () => {
+          const asNobody = (action: string) =>
+            ns.run(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...shell, init(), action]);
+          const s = asNobody('status');
+          expect(s.status, s.out).toBe(4);
+          expect(s.out).toMatch(
+            new RegExp(
+              `^${name}: cannot tell whether it runs, so nothing was done: cannot query .*: Permission denied$`,
+              'm',
+            ),
+          );
+          expect(s.out).not.toMatch(/not running/);
+          for (const action of ['stop', 'start', 'reload', 'try-restart']) {
+            const r = asNobody(action);
+            expect(r.status, `${action}: ${r.out}`).toBe(1);
+            expect(r.out, action).toContain('cannot tell whether it runs');
+          }
+          expect(alive(first)).toBe(true);
+          expect(pid()).toBe(first);
+        },
+      );
+
       itWith([])('reload is 0, keeps the pid and applies the changed config', async () => {
         writeFileSync(conf(), 'interval = 1\nmessage = beta-tick\n');
         const r = act('reload');

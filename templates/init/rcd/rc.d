@@ -47,28 +47,39 @@ status_cmd="${name}_status"
 stop_cmd="${name}_stop"
 reload_cmd="${name}_reload"
 
-# The pid that holds the lock, on stdout; non-zero when no process holds it.
+# The pid that holds the lock, on stdout; 3 when no process holds it, another status when that
+# cannot be known (<%- ident %>_unknown says why).
 <%- ident %>_pid()
 {
 	"${command}" -s -p "${pidfile}" 2>/dev/null
 }
 
+# Why the state cannot be known (the daemon's own message), and that nothing was done.
+<%- ident %>_unknown()
+{
+	rc_why=$("${command}" -s -p "${pidfile}" 2>&1 >/dev/null)
+	rc_why=${rc_why#"${name}: "}
+	echo "${name}: cannot tell whether it runs, so nothing was done: ${rc_why}"
+}
+
 <%- ident %>_status()
 {
-	if rc_pid=$(<%- ident %>_pid); then
-		echo "${name} is running as pid ${rc_pid}."
-	else
-		echo "${name} is not running."
-		return 1
-	fi
+	rc_pid=$(<%- ident %>_pid)
+	case $? in
+	0) echo "${name} is running as pid ${rc_pid}." ;;
+	3) echo "${name} is not running." ; return 1 ;;
+	*) <%- ident %>_unknown ; return 1 ;;
+	esac
 }
 
 <%- ident %>_stop()
 {
-	if ! rc_pid=$(<%- ident %>_pid); then
-		echo "${name} not running? (check ${pidfile})."
-		return 1
-	fi
+	rc_pid=$(<%- ident %>_pid)
+	case $? in
+	0) ;;
+	3) echo "${name} not running? (check ${pidfile})." ; return 1 ;;
+	*) <%- ident %>_unknown ; return 1 ;;
+	esac
 	echo "Stopping ${name}."
 	kill -TERM "${rc_pid}" && wait_for_pids "${rc_pid}"
 }

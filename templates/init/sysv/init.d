@@ -46,7 +46,7 @@ else
 fi
 
 # Prints the pid and returns 0 when the daemon runs, 1 when only a stale pid file is
-# left, 3 when it is stopped, 4 when that cannot be known.
+# left, 3 when it is stopped, 4 when that cannot be known (status_unknown says why).
 daemon_status() {
 	ds_pid=$("$DAEMON" -s -p "$PIDFILE" 2>/dev/null)
 	case $? in
@@ -54,6 +54,14 @@ daemon_status() {
 	3) [ -e "$PIDFILE" ] && return 1 ; return 3 ;;
 	*) return 4 ;;
 	esac
+}
+
+# Says why the state cannot be known (the daemon's own message: a pid file this account cannot
+# read, a lock held from another host), and that nothing was done.
+status_unknown() {
+	su_why=$("$DAEMON" -s -p "$PIDFILE" 2>&1 >/dev/null)
+	su_why=${su_why#"$NAME: "}
+	echo "$NAME: cannot tell whether it runs, so nothing was done: ${su_why:-$DAEMON -s failed}"
 }
 
 # Sends signal $1 to the running daemon: the process that holds the lock.
@@ -73,10 +81,11 @@ do_configtest() {
 }
 
 do_start() {
-	if st_pid=$(daemon_status); then
-		echo "$NAME is already running (pid $st_pid)"
-		return 0
-	fi
+	st_pid=$(daemon_status)
+	case $? in
+	0) echo "$NAME is already running (pid $st_pid)" ; return 0 ;;
+	4) status_unknown ; return 1 ;;
+	esac
 	st_dir=${PIDFILE%/*}
 	if [ -n "$st_dir" ] && [ ! -d "$st_dir" ]; then
 		# The pid directory lives on a tmpfs and vanishes at reboot.
@@ -105,7 +114,8 @@ do_start() {
 do_stop() {
 	daemon_status >/dev/null
 	case $? in
-	3 | 4) echo "$NAME is not running" ; return 0 ;;
+	3) echo "$NAME is not running" ; return 0 ;;
+	4) status_unknown ; return 1 ;;
 	1) echo "$NAME is not running; removing stale $PIDFILE" ; rm -f "$PIDFILE" ; return 0 ;;
 	esac
 	printf 'Stopping %s: ' "$NAME"
@@ -128,10 +138,12 @@ do_stop() {
 }
 
 do_reload() {
-	if ! daemon_status >/dev/null; then
-		echo "$NAME is not running"
-		return 7
-	fi
+	daemon_status >/dev/null
+	case $? in
+	0) ;;
+	4) status_unknown ; return 1 ;;
+	*) echo "$NAME is not running" ; return 7 ;;
+	esac
 	# A bad config would be refused by the daemon (it keeps the old one); say so here.
 	do_configtest >/dev/null || { echo "$NAME: not reloading: configuration error (see: $0 configtest)"; return 6; }
 	printf 'Reloading %s: ' "$NAME"
@@ -160,11 +172,12 @@ restart)
 	do_stop && do_start
 	;;
 try-restart)
-	if daemon_status >/dev/null; then
-		do_stop && do_start
-	else
-		echo "$NAME is not running"
-	fi
+	daemon_status >/dev/null
+	case $? in
+	0) do_stop && do_start ;;
+	4) status_unknown ; exit 1 ;;
+	*) echo "$NAME is not running" ;;
+	esac
 	;;
 reload | force-reload)
 	do_reload
@@ -176,6 +189,8 @@ status)
 		echo "$NAME is running (pid $sa_pid)"
 	elif [ "$sa_rc" -eq 1 ]; then
 		echo "$NAME is not running, but $PIDFILE exists"
+	elif [ "$sa_rc" -eq 4 ]; then
+		status_unknown
 	else
 		echo "$NAME is not running"
 	fi
