@@ -94,6 +94,11 @@ export function nextSteps(answers: Answers, dir: string): string {
     ...cd,
     `  make             # build ./${answers.name}`,
     '  make check       # prove it behaves like a daemon',
+    ...(answers.user
+      ? [
+          `  sudo useradd --system --no-create-home --shell /usr/sbin/nologin ${answers.user}   # the account it drops to, unless it exists`,
+        ]
+      : []),
     `  ./${answers.name} -f -c etc/${answers.name}.conf -p "$PWD/${answers.name}.pid"   # try it in the foreground; Ctrl-C stops it`,
     '',
     'Install on this machine, for its init system (init/README.md has enable, reload and stop for each):',

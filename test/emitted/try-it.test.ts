@@ -39,6 +39,26 @@ describeWith(['make', 'gcc'])('the README try-it lines', () => {
       expect(readme).not.toMatch(/-p \/tmp\//);
     });
 
+  // --user names an account that need not exist yet: the README and the next steps say how to make
+  // it, and the foreground line fails the way the README says until it exists.
+  itWith([], () => (isRoot ? undefined : 'needs root: only root drops privileges'))(
+    'with --user, says the account must exist and how to create it; until then the try-it line says "no account"',
+    () => {
+      const account = 'cdnosuchacct';
+      expect(run(['id', '-u', account]).status).not.toBe(0);
+      const { dir, stdout } = scaffold(['--payload', 'tick', '--user', account, '--pidfile', '/run/myd/myd.pid']);
+      const create = `sudo useradd --system --no-create-home --shell /usr/sbin/nologin ${account}`;
+      expect(commandLine(stdout, 'the account it drops to')).toBe(create);
+      const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+      expect(commandLine(readme, '# Linux')).toBe(create);
+      expect(readme).toContain(`stop at once with \`no account ${account}\``);
+      make(dir, [WERROR, 'myd']);
+      const r = run(['sh', '-c', commandLine(readme, 'run in the foreground')], { cwd: dir, timeout: 10_000 });
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain(`no account ${account}`);
+    },
+  );
+
   const cases: [string, readonly string[], 'self' | 'nobody'][] = [
     ['echo, as the invoking user', [], 'self'],
     ['echo --user nobody, as the invoking user', ['--user', 'nobody'], 'self'],
