@@ -114,6 +114,51 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
       '/home/alice/Library/LaunchAgents/local.ins.plist',
     ]);
   });
+
+  // init/README.md's install row for a per-user unit, run as written: the binary and config by root
+  // (sudo), the unit by the user, into that user's home. Plain `make install` as the user failed at
+  // the binary, and as root put the unit in root's home.
+  itWith(['setpriv'], () => (isRoot ? undefined : 'needs root, to run the user part as nobody'))(
+    "--scope user: init/README.md's install row works as written, root's part then the user's",
+    () => {
+      const u = generate('ins', ['--init', 'systemd', '--scope', 'user']);
+      buildDaemon(u);
+      const row = /^\| install \| `(.*)` \|$/m.exec(readFileSync(join(u.dir, 'init/README.md'), 'utf8'))?.[1];
+      expect(row).toBe(
+        'sudo make install INIT_SYSTEMS= && make install-init INIT_SYSTEMS=systemd && systemctl --user daemon-reload',
+      );
+      const [asRoot, asUser] = row!.split(' && ');
+      const work = tempDir('cd-userrow-');
+      chmodSync(work, 0o755);
+      const stage = join(work, 'stage');
+      const home = join(work, 'home');
+      mkdirSync(home);
+      sh('chown', ['nobody', home]);
+      chmodSync(u.dir, 0o755);
+      const root = sh('sh', ['-c', `${asRoot!.replace(/^sudo /, '')} DESTDIR=${stage}`], { cwd: u.dir });
+      expect(root.status, root.stdout + root.stderr).toBe(0);
+      const user = sh(
+        'setpriv',
+        ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'sh', '-c', `${asUser} HOME=${home}`],
+        { cwd: u.dir },
+      );
+      expect(user.status, user.stdout + user.stderr).toBe(0);
+      expect([...files(stage).keys()].sort()).toEqual(['/etc/ins.conf', '/usr/local/sbin/ins']);
+      expect(statSync(join(home, '.config/systemd/user/ins.service')).uid).toBe(statSync(home).uid);
+    },
+  );
+
+  itWith([])("init/README.md's install rows install that system's files only", () => {
+    const all = generate('ins', ['--init', 'systemd,sysv,launchd']);
+    const rows = [
+      ...readFileSync(join(all.dir, 'init/README.md'), 'utf8').matchAll(/^\| install +\| `([^`]*)` +\|$/gm),
+    ].map((m) => m[1]);
+    expect(rows).toEqual([
+      'make install INIT_SYSTEMS=systemd && systemctl daemon-reload',
+      'make install INIT_SYSTEMS=sysv',
+      'sudo make install INIT_SYSTEMS=launchd',
+    ]);
+  });
 });
 
 // Plain `make install` (INIT_SYSTEMS=auto) installs what this machine can use. What it looks at is
