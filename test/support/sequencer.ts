@@ -1,32 +1,32 @@
 // The order test files start in: longest first, so that the two workers end together. Vitest's own
 // order puts files it has no timings for (every file, on CI's clean clone) by size, which started
 // the two 10-minute mutation suites (4-line files) last and left one worker idle for 10 minutes.
-// The seconds are from one CI run (2026-12-05) and only rank the files; a file missing here starts
+// The seconds are from one CI run (2026-12-05, session 8; cross-musl with zig's cache warm) and only rank the files; a file missing here starts
 // after the listed ones, in vitest's order. test/unit/sequencer.test.ts keeps the names real.
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 export const SECONDS: Readonly<Record<string, number>> = {
-  'test/emitted/mutations.test.ts': 640,
-  'test/emitted/mutations-nobody.test.ts': 630,
-  'test/emitted/cross-musl.test.ts': 340,
-  'test/emitted/starter-single.test.ts': 220,
-  'test/emitted/starter-multi.test.ts': 210,
-  'test/emitted/step-mutations.test.ts': 160,
-  'test/emitted/portable.test.ts': 140,
-  'test/emitted/cross-macos.test.ts': 160,
-  'test/emitted/build-multi.test.ts': 80,
-  'test/emitted/behaviour.test.ts': 80,
-  'test/emitted/build-single.test.ts': 75,
-  'test/emitted/fuzz.test.ts': 75,
-  'test/emitted/analysis.test.ts': 65,
-  'test/init/systemd.test.ts': 65,
-  'test/emitted/sanitizers.test.ts': 60,
-  'test/init/systemd-live.test.ts': 55,
-  'test/emitted/echo-bounds.test.ts': 55,
-  'test/emitted/syslog-stall.test.ts': 55,
-  'test/emitted/mutation-coverage.test.ts': 45,
-  'test/emitted/echo-limits.test.ts': 45,
+  'test/emitted/mutations.test.ts': 585,
+  'test/emitted/mutations-nobody.test.ts': 470,
+  'test/emitted/starter-single.test.ts': 310,
+  'test/emitted/starter-multi.test.ts': 285,
+  'test/emitted/step-mutations.test.ts': 165,
+  'test/emitted/portable.test.ts': 130,
+  'test/emitted/cross-musl.test.ts': 110,
+  'test/emitted/build-single.test.ts': 91,
+  'test/emitted/analysis.test.ts': 88,
+  'test/emitted/build-multi.test.ts': 82,
+  'test/emitted/behaviour.test.ts': 81,
+  'test/emitted/cross-macos.test.ts': 80,
+  'test/init/systemd.test.ts': 76,
+  'test/emitted/sanitizers.test.ts': 75,
+  'test/emitted/fuzz.test.ts': 70,
+  'test/emitted/echo-bounds.test.ts': 56,
+  'test/init/systemd-live.test.ts': 53,
+  'test/emitted/syslog-stall.test.ts': 53,
+  'test/emitted/echo-limits.test.ts': 46,
+  'test/emitted/mutation-coverage.test.ts': 41,
 };
 
 export class LongestFirst extends BaseSequencer {

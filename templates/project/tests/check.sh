@@ -264,19 +264,20 @@ with_tty() {
 	exec "$@"
 }
 
-# reap PID FILE [SECONDS]: wait at most SECONDS (10) for the background command PID (a start
-# command must return), else kill it and say so in FILE; sets rc.
+# reap PID FILE [SECONDS]: wait at most SECONDS (5) for the background command PID (a start
+# command must return: a working one does in milliseconds, ready or failed), else kill it and say
+# so in FILE; sets rc.
 reap() {
-	if ! "$PROBE" wait-dead "$1" "$((${3:-10} * 1000))"; then
+	if ! "$PROBE" wait-dead "$1" "$((${3:-5} * 1000))"; then
 		kill -KILL "$1" 2>/dev/null
-		printf '(the command was still running after %s s, and was killed)\n' "${3:-10}" >>"$2"
+		printf '(the command was still running after %s s, and was killed)\n' "${3:-5}" >>"$2"
 	fi
 	# The shell's own "Killed" notice is noise: the FILE says it already.
 	{ wait "$1"; } 2>/dev/null
 	rc=$?
 }
 
-# timed FILE COMMAND...: runs COMMAND with its output in FILE, for at most 10 s; sets rc.
+# timed FILE COMMAND...: runs COMMAND with its output in FILE, for at most 5 s; sets rc.
 timed() {
 	t_out=$1
 	shift
