@@ -36,22 +36,41 @@ export function problems(answers: Answers, only?: ReadonlySet<Key>): Problem[] {
 }
 
 /**
+ * Each `--flag` in text, where `pattern` finds it, that names a convention (other than `self`, if given)
+ * which no flag in `given` gave, renamed by `words(row, flag)`: a message names values by their flag only when a flag
+ * carried them.
+ */
+function nameUngiven(
+  text: string,
+  pattern: RegExp,
+  self: Convention | undefined,
+  given: Given,
+  words: (row: Convention, flag: string) => string,
+): string {
+  return text.replace(pattern, (flag, name: string) => {
+    const row = CONVENTIONS.find((r) => r.flag === name);
+    return row && row !== self && given[row.key] === undefined ? words(row, flag) : flag;
+  });
+}
+
+/**
  * "--pidfile must be ...": the validator's message with the flag that carried the value. With `given`
  * (the flags of the run), another convention that no flag gave is named as its default: "--pidfile and
- * the default config file (--config) must be different files".
+ * the default config file (--config) must be different files". Only such a partner of the sentence
+ * ("and --config must ..."): "with --scope user" says what to give.
  */
 export function describeProblem(p: Problem, given?: Given): string {
   const label = labelOf(p.row);
   const bare = p.row.flag ?? p.row.key;
   const text = p.message.startsWith(`${bare} `) ? `${label}${p.message.slice(bare.length)}` : `${label}: ${p.message}`;
   if (given === undefined) return text;
-  // Only a partner of the sentence ("and --config must ..."): "with --scope user" says what to give.
-  return text.replace(/(?<=.)--([a-z][a-z-]*)(?= must )/g, (flag, name: string) => {
-    const row = CONVENTIONS.find((r) => r.flag === name);
-    return row && row !== p.row && given[row.key] === undefined
-      ? `${row.noun.replace(/^(the|a|an) /, '$1 default ')} (${flag})`
-      : flag;
-  });
+  return nameUngiven(
+    text,
+    /(?<=.)--([a-z][a-z-]*)(?= must )/g,
+    p.row,
+    given,
+    (row, flag) => `${row.noun.replace(/^(the|a|an) /, '$1 default ')} (${flag})`,
+  );
 }
 
 /**
@@ -72,10 +91,7 @@ export function promptProblem(p: Problem, given: Given): string {
   const bare = p.row.flag ?? p.row.key;
   const subject = p.message.startsWith(`${bare} `) || p.message.startsWith(`${bare}'s `);
   const text = subject ? `${p.row.noun}${p.message.slice(bare.length)}` : p.message;
-  const worded = text.replace(/--([a-z][a-z-]*)/g, (flag, name: string) => {
-    const row = CONVENTIONS.find((r) => r.flag === name);
-    return row && given[row.key] === undefined ? row.noun : flag;
-  });
+  const worded = nameUngiven(text, /--([a-z][a-z-]*)/g, undefined, given, (row) => row.noun);
   return worded.charAt(0).toUpperCase() + worded.slice(1);
 }
 

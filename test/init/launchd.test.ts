@@ -139,7 +139,10 @@ describe('launchd plist', () => {
     expect(stat.stdout.trim()).toBe('daemon 755');
     // Another PREFIX moves the directory, and the plist names it; uninstall removes it again.
     const other = tempDir('cd-launchd-stage-');
-    expect(sh('make', ['-s', 'install-init', 'INIT_SYSTEMS=launchd', `DESTDIR=${other}`, 'PREFIX=/opt/ld'], { cwd: p.dir }).status).toBe(0);
+    expect(
+      sh('make', ['-s', 'install-init', 'INIT_SYSTEMS=launchd', `DESTDIR=${other}`, 'PREFIX=/opt/ld'], { cwd: p.dir })
+        .status,
+    ).toBe(0);
     expect(sh('stat', ['-c', '%U', join(other, 'opt/ld/var/run/ld')]).stdout.trim()).toBe('daemon');
     expect(readFileSync(join(other, 'Library/LaunchDaemons/local.ld.plist'), 'utf8')).toContain(
       '<string>/opt/ld/var/run/ld/ld.pid</string>',
@@ -191,7 +194,9 @@ describe('launchd plist', () => {
         expect(sock.startsWith('/run/')).toBe(false);
         expect(sock).toBe(`${dir}/ld.sock`);
         const stage = tempDir('cd-launchd-stage-');
-        const r = sh('make', ['-s', 'install-init', 'INIT_SYSTEMS=launchd', `DESTDIR=${stage}`, ...makeArgs], { cwd: p.dir });
+        const r = sh('make', ['-s', 'install-init', 'INIT_SYSTEMS=launchd', `DESTDIR=${stage}`, ...makeArgs], {
+          cwd: p.dir,
+        });
         expect(r.status, r.stdout + r.stderr).toBe(0);
         const installed = join(stage, 'Library/LaunchDaemons/local.ld.plist');
         // Beside the pid file launchd's job is given, and no installed file names /run.

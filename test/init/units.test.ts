@@ -152,7 +152,10 @@ describe('create-daemon units', () => {
     // Each init file once (the plan was printed a second time by the report).
     const out = linesOf(r.stdout);
     expect(out.length).toBeGreaterThanOrEqual(5);
-    expect(out.every((l) => /^ *identical init\//.test(l)), r.stdout).toBe(true);
+    expect(
+      out.every((l) => /^ *identical init\//.test(l)),
+      r.stdout,
+    ).toBe(true);
     expect(new Set(out).size).toBe(out.length);
     expect(snapshotTree(p.dir)).toEqual(before);
   });
