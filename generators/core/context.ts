@@ -3,6 +3,7 @@
 import { posix } from 'node:path';
 import { type Answers, type InitSystem, INIT_SYSTEMS } from './conventions.js';
 import { cString, dqText, mdText, oneLine, shWord, unitValue, xmlText } from './escape.js';
+import { TS_SOURCES } from './ts-sources.js';
 import { socketPath, XDG_PREFIX } from './validate.js';
 
 export const DAEMON_VERSION = '0.1.0';
@@ -54,6 +55,11 @@ export function buildContext(a: Answers) {
     ...text,
     ident,
     IDENT: ident.toUpperCase(),
+    lang: a.lang,
+    ts: a.lang === 'typescript',
+    tsSources: TS_SOURCES,
+    // The file with main(): the C daemon's, or the TypeScript daemon's helper program.
+    mainC: a.lang === 'typescript' ? 'native/main.c' : 'src/main.c',
     reload: a.reload,
     payload: a.payload,
     pidfileXdg,
@@ -85,6 +91,8 @@ export function buildContext(a: Answers) {
     // Inside "..." in a shell script, for example rc.d's : "${x:=value}" defaults.
     dq: mapValues(text, dqText),
     xml: mapValues(text, xmlText),
+    // A JavaScript/JSON string literal (the TypeScript daemon's src/defaults.ts).
+    js: mapValues(text, (s) => JSON.stringify(s)),
     unit: {
       description: unitValue(a.description),
       // systemd's %t is the runtime directory ($XDG_RUNTIME_DIR for a user manager, /run for the system one).

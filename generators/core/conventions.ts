@@ -2,6 +2,7 @@
 // --help, the .yo-rc.json keys, the README's options table and the test matrix all derive from it.
 import * as v from './validate.js';
 
+export const LANGS = ['c', 'typescript'] as const;
 export const RELOAD = ['single', 'multi'] as const;
 export const PAYLOAD = ['tick', 'echo'] as const;
 export const INIT_SYSTEMS = ['systemd', 'sysv', 'launchd', 'openrc', 'runit', 'rcd'] as const;
@@ -41,6 +42,7 @@ const RELOAD_WORDS = {
   'single-threaded': 'single',
   singlethreaded: 'single',
 } as const;
+const LANG_WORDS = { ts: 'typescript', node: 'typescript', nodejs: 'typescript', javascript: 'typescript', js: 'typescript' } as const;
 const PAYLOAD_WORDS = { server: 'echo', socket: 'echo', timer: 'tick', periodic: 'tick' } as const;
 const INIT_WORDS = {
   systemv: 'sysv',
@@ -52,6 +54,7 @@ const INIT_WORDS = {
   runsv: 'runit',
 } as const;
 
+export type Lang = (typeof LANGS)[number];
 export type Reload = (typeof RELOAD)[number];
 export type Payload = (typeof PAYLOAD)[number];
 export type InitSystem = (typeof INIT_SYSTEMS)[number];
@@ -63,6 +66,7 @@ export type Facility = (typeof FACILITIES)[number];
 export interface Answers {
   name: string;
   description: string;
+  lang: Lang;
   payload: Payload;
   reload: Reload;
   init: InitSystem[];
@@ -136,6 +140,18 @@ export const CONVENTIONS: readonly Convention[] = [
     defaultHelp: '"<name> daemon"',
     default: (a) => `${a.name ?? 'mydaemon'} daemon`,
     validate: (value) => v.description(str(value)),
+  },
+  {
+    key: 'lang',
+    flag: 'lang',
+    arg: '<c|typescript>',
+    kind: 'select',
+    choices: LANGS,
+    message: 'Language of the daemon: C, or TypeScript on Node.js behind the same C helper',
+    noun: 'the language',
+    help: 'the daemon in C, or in TypeScript on Node.js, started and supervised by the same small C helper',
+    default: () => 'c',
+    validate: (value) => v.oneOf('lang', LANGS, str(value), LANG_WORDS),
   },
   {
     key: 'payload',
@@ -293,7 +309,13 @@ export const CONVENTIONS: readonly Convention[] = [
     help: 'emit an exercise: the plumbing functions have guided TODO bodies, and make check grades them',
     defaultHelp: 'off',
     default: () => false,
-    validate: (value) => (typeof value === 'boolean' ? true : 'starter is a yes/no flag'),
+    validate: (value, a) =>
+      typeof value !== 'boolean'
+        ? 'starter is a yes/no flag'
+        : value && a.lang === 'typescript'
+          ? 'the starter is a C exercise (the daemon plumbing in C, graded function by function): drop --starter, or use --lang c'
+          : true,
+    when: (a) => a.lang !== 'typescript',
   },
 ];
 

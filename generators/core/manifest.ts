@@ -3,6 +3,7 @@
 // tick.c / echo.c) are picked by `when`, small differences are ejs ifs inside one template.
 import type { Answers } from './conventions.js';
 import type { FileEntry } from './manifest-types.js';
+import { TS_SOURCES } from './ts-sources.js';
 
 const single = (a: Answers): boolean => a.reload === 'single';
 const multi = (a: Answers): boolean => a.reload === 'multi';
@@ -10,6 +11,13 @@ const tick = (a: Answers): boolean => a.payload === 'tick';
 const echo = (a: Answers): boolean => a.payload === 'echo';
 const dropsPrivileges = (a: Answers): boolean => a.user !== '';
 const starter = (a: Answers): boolean => a.starter;
+const c = (a: Answers): boolean => a.lang === 'c';
+const ts = (a: Answers): boolean => a.lang === 'typescript';
+/** Both conditions. */
+const and =
+  (...fs: ((a: Answers) => boolean)[]) =>
+  (a: Answers): boolean =>
+    fs.every((f) => f(a));
 
 /** A template emitted under its own name. */
 const same = (path: string, extra: Partial<FileEntry> = {}): FileEntry => ({
@@ -18,8 +26,16 @@ const same = (path: string, extra: Partial<FileEntry> = {}): FileEntry => ({
   ...extra,
 });
 
+/** A template of the TypeScript flavour (templates/project/ts/), emitted at `path`. */
+const tsSame = (path: string, extra: Partial<FileEntry> = {}): FileEntry => ({
+  template: `project/ts/${path}`,
+  destination: path,
+  when: ts,
+  ...extra,
+});
+
 export const PROJECT_FILES: readonly FileEntry[] = [
-  same('Makefile'),
+  same('Makefile', { when: c }),
   // A course-assignment starter gets a README written for students; the C templates hold
   // both the reference and the TODO bodies (<% if (starter) %>), so they cannot diverge.
   same('README.md', { when: (a) => !starter(a) }),
@@ -29,7 +45,7 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   { template: 'project/_clang-format', destination: '.clang-format' },
   { template: 'project/etc/daemon.conf', destination: 'etc/{name}.conf' },
 
-  // The native helper: one concern per file.
+  // The native helper: one concern per file. The same library for both languages.
   same('helper/compat.h'),
   same('helper/daemonize.c'),
   same('helper/daemonize.h'),
@@ -45,25 +61,42 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   same('helper/notify.h'),
   same('helper/pidfile.c'),
   same('helper/pidfile.h'),
-  { template: 'project/helper/signals-single.c', destination: 'helper/signals.c', when: single },
-  { template: 'project/helper/signals-multi.c', destination: 'helper/signals.c', when: multi },
+  // The TypeScript flavour's helper waits for signals and for Node in one thread: --reload
+  // chooses how the Node side handles a reload (docs/ARCHITECTURE.md).
+  { template: 'project/helper/signals-single.c', destination: 'helper/signals.c', when: (a) => single(a) || ts(a) },
+  { template: 'project/helper/signals-multi.c', destination: 'helper/signals.c', when: and(multi, c) },
   same('helper/signals.h'),
   same('helper/timespec.h'),
   same('helper/privdrop.c', { when: dropsPrivileges }),
   same('helper/privdrop.h', { when: dropsPrivileges }),
 
-  // The daemon: main, config, reload and the chosen payload.
-  same('src/config.c'),
-  same('src/config.h'),
-  same('src/defaults.h'),
-  same('src/main.c'),
-  same('src/path.c'),
-  same('src/path.h'),
-  same('src/payload.h'),
-  same('src/reload.c'),
-  same('src/reload.h'),
-  same('src/tick.c', { when: tick }),
-  same('src/echo.c', { when: echo }),
+  // The C daemon: main, config, reload and the chosen payload.
+  same('src/config.c', { when: c }),
+  same('src/config.h', { when: c }),
+  same('src/defaults.h', { when: c }),
+  same('src/main.c', { when: c }),
+  same('src/path.c', { when: c }),
+  same('src/path.h', { when: c }),
+  same('src/payload.h', { when: c }),
+  same('src/reload.c', { when: c }),
+  same('src/reload.h', { when: c }),
+  same('src/tick.c', { when: and(c, tick) }),
+  same('src/echo.c', { when: and(c, echo) }),
+
+  // The TypeScript daemon: the helper's program (native/: the same main.c as the C daemon's,
+  // with Node as its payload), the daemon in src/*.ts and its unit tests.
+  tsSame('Makefile'),
+  tsSame('package.json'),
+  tsSame('tsconfig.json'),
+  { template: 'project/src/main.c', destination: 'native/main.c', when: ts },
+  { template: 'project/src/defaults.h', destination: 'native/defaults.h', when: ts },
+  { template: 'project/src/path.c', destination: 'native/path.c', when: ts },
+  { template: 'project/src/path.h', destination: 'native/path.h', when: ts },
+  tsSame('native/child.c'),
+  tsSame('native/child.h'),
+  tsSame('native/paths.sh'),
+  tsSame('native/script.c'),
+  ...TS_SOURCES.map((f) => tsSame(`src/${f}`)),
 
   // The self-test (make check) and the config parser's fuzzer (make fuzz).
   same('tests/check.sh', { mode: 0o755 }),
@@ -84,9 +117,9 @@ export const PROJECT_FILES: readonly FileEntry[] = [
     destination: 'tests/step-signals.c',
     when: (a) => starter(a) && multi(a),
   },
-  same('fuzz/config-fuzz.c'),
-  same('fuzz/corpus/default.conf'),
-  same('fuzz/corpus/tricky.conf'),
-  same('fuzz/corpus/errors.conf'),
-  same('fuzz/corpus/crlf.conf'),
+  same('fuzz/config-fuzz.c', { when: c }),
+  same('fuzz/corpus/default.conf', { when: c }),
+  same('fuzz/corpus/tricky.conf', { when: c }),
+  same('fuzz/corpus/errors.conf', { when: c }),
+  same('fuzz/corpus/crlf.conf', { when: c }),
 ];

@@ -1,3 +1,19 @@
+<% if (ts) { -%>
+/*
+ * main.c: the <%- name %> program, which the init system sees: the command line, the start-up order
+ * and the exit path. The same file as a C daemon's main.c; its payload is the Node process.
+ *
+ * The start-up order (APUE 13.3, daemon(7)): descriptors 0-2 made safe; options; the log; in
+ * daemon mode, detach (daemonize.c); the pid-file lock, in the final process, held for life
+ * here (Node never opens the pid file: any close of a descriptor on it drops an fcntl lock)<% if (user) { %>;
+ * the privilege drop, so that Node and every module it loads never run as root<% } %>; the
+ * signals; then Node, started with the control channel (child.c), which reads the config and
+ * says when it serves: "ready" then goes through the readiness pipe or sd_notify. Any failure
+ * before "ready", the config's included, reaches the starter's stderr and exit status. Then the
+ * loop (signals.c) relays Node's messages and forwards SIGHUP, until SIGTERM or SIGINT, which
+ * it forwards too, or until Node dies, which stops this process non-zero.
+ */
+<% } else { -%>
 /*
  * main.c: <%- name %>'s entry point: the command line, the start-up order and the exit path.
  *
@@ -8,6 +24,7 @@
  * the readiness pipe or sd_notify. Any failure before "ready" reaches the starter's stderr and
  * exit status. Then the loop (signals.c) runs until SIGTERM or SIGINT.
  */
+<% } -%>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -20,27 +37,44 @@
 #include <string.h>
 #include <unistd.h>
 
+<% if (ts) { -%>
+#include "child.h"
+<% } else { -%>
 #include "config.h"
+<% } -%>
 #include "daemonize.h"
 #include "defaults.h"
 #include "fd.h"
 #include "log.h"
 #include "notify.h"
 #include "path.h"
+<% if (!ts) { -%>
 #include "payload.h"
+<% } -%>
 #include "pidfile.h"
 <% if (user) { -%>
 #include "privdrop.h"
 <% } -%>
+<% if (!ts) { -%>
 #include "reload.h"
+<% } -%>
 #include "signals.h"
+<% if (ts) { -%>
+
+/* Room for one message: "file:line: reason" from Node, or a reason of the helper's own. */
+#define CONFIG_ERR_MAX	CHILD_LINE_MAX
+<% } -%>
 
 /* What the pre-ready failure path must undo, and where "ready" goes. */
 static struct {
 	char		 pidfile[PATH_MAX];
 	int		 pidfd;		/* the locked pid file, or -1 */
 	int		 ready_fd;	/* the readiness pipe in daemon mode, or -1 */
+<% if (ts) { -%>
+	struct child	 ch;		/* the Node process and its control channel */
+<% } else { -%>
 	struct config	 cf;		/* the config at start-up, for the "started" line */
+<% } -%>
 } d = { .pidfd = -1, .ready_fd = -1 };
 
 static void
@@ -76,6 +110,9 @@ startup_fail(int status, const char *fmt, ...)
 	log_warnx("%s", msg);
 	if (d.ready_fd != -1)
 		(void)daemon_report(d.ready_fd, status, msg);
+<% if (ts) { -%>
+	(void)child_stop(&d.ch);
+<% } -%>
 	if (d.pidfd != -1)
 		(void)pidfile_remove(d.pidfile, d.pidfd);
 	exit(status);
@@ -182,6 +219,12 @@ pidfile_fail(const struct pidfile_holder *held)
 	startup_fail(EXIT_RUNNING, "already running (pid %ld)", (long)held->pid);
 }
 
+<% if (ts) { -%>
+/* Called when Node says it serves: daemon(7) step 14, then the new-style READY=1. */
+static void
+report_ready(const char *what)
+{
+<% } else { -%>
 /* Called by the loop once it serves: daemon(7) step 14, then the new-style READY=1. */
 static void
 report_ready(void)
@@ -189,6 +232,7 @@ report_ready(void)
 	char	what[CONFIG_ERR_MAX + 64];
 
 	config_describe(&d.cf, what, sizeof(what));
+<% } -%>
 	/* Reported first: nothing that can wait (a log line) stands before the start's verdict. */
 	if (d.ready_fd != -1) {
 		(void)daemon_report(d.ready_fd, 0, "");
@@ -202,8 +246,10 @@ int
 main(int argc, char *argv[])
 {
 	struct pidfile_holder	 held = { .pid = 0, .reader = 0 };
+<% if (!ts) { -%>
 	struct payload		*p;
 	struct reload_source	 rs;
+<% } -%>
 	const char		*cfgarg = <%- IDENT %>_CONFIG, *pidarg = <%- IDENT %>_PIDFILE;
 	char			 config[PATH_MAX], err[CONFIG_ERR_MAX];
 	int			 ch, foreground = 0, test = 0, status = 0, rc;
@@ -248,6 +294,35 @@ main(int argc, char *argv[])
 		}
 		return query(d.pidfile);
 	}
+<% if (ts) { -%>
+	/*
+	 * Absolute now: the daemon runs in "/". Node reads and checks the config (src/config.ts), at
+	 * start-up through the control channel, so that a bad one still reaches this stderr and exit
+	 * status, and with -t here, in the foreground.
+	 */
+	if (path_expand(cfgarg, config, sizeof(config), err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "%s: %s\n", <%- IDENT %>_NAME, err);
+		return EXIT_CONFIG;
+	}
+	if (path_expand(pidarg, d.pidfile, sizeof(d.pidfile), err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "%s: pid file %s\n", <%- IDENT %>_NAME, err);
+		return EXIT_CONFIG;
+	}
+	if (test) {
+<% if (user) { -%>
+		/* Node never runs as root, not even to check the config: as the daemon reads it. */
+		if (privdrop(<%- IDENT %>_USER, NULL, err, sizeof(err)) == -1) {
+			(void)fprintf(stderr, "%s: %s\n", <%- IDENT %>_NAME, err);
+			return EXIT_OSERR;
+		}
+<% } -%>
+		/* Returns only if Node cannot be started; its status is -t's. */
+		(void)child_test(config, d.pidfile, err, sizeof(err));
+		(void)fprintf(stderr, "%s: %s\n", <%- IDENT %>_NAME, err);
+		return EXIT_OSERR;
+	}
+
+<% } else { -%>
 <% if (payload === 'echo') { -%>
 	/* A file that sets no socket gets one beside the pid file; a bad -p is reported below. */
 	if (path_expand(pidarg, d.pidfile, sizeof(d.pidfile), err, sizeof(err)) == 0)
@@ -271,6 +346,7 @@ main(int argc, char *argv[])
 		return EXIT_CONFIG;
 	}
 
+<% } -%>
 	log_open(<%- IDENT %>_NAME, <%- IDENT %>_FACILITY, 1);
 	if (!foreground) {
 		/* Detached, syslog is all there is: say now if it cannot be reached. */
@@ -301,6 +377,42 @@ main(int argc, char *argv[])
 		pidfile_fail(&held);
 	if (pidfile_write(d.pidfd) == -1)
 		startup_fail(EXIT_OSERR, "cannot write %s: %s", d.pidfile, strerror(errno));
+<% if (ts) { -%>
+<% if (user) { -%>
+	/* daemon(7) step 13: after the lock, and before Node: it never runs as root. */
+	if ((rc = privdrop(<%- IDENT %>_USER, NULL, err, sizeof(err))) == -1)
+		startup_fail(EXIT_OSERR, "%s", err);
+	if (rc == 1)
+		log_info("not started as root: running as uid %ld, no privileges to drop",
+		    (long)getuid());
+	/* Every SIGHUP re-reads the config as the account: find out now if it cannot. */
+	if (rc == 0 && access(config, R_OK) == -1)
+		startup_fail(EXIT_CONFIG, "cannot read %s as %s: %s; every reload would fail",
+		    config, <%- IDENT %>_USER, strerror(errno));
+<% } -%>
+	if (signals_init() == -1)
+		startup_fail(EXIT_OSERR, "cannot set up signals: %s", strerror(errno));
+	/* Node, with the signals still blocked here: child.c gives it a clean mask. */
+	if (child_start(&d.ch, config, d.pidfile, report_ready, startup_fail, err,
+	    sizeof(err)) == -1)
+		startup_fail(EXIT_OSERR, "%s", err);
+
+	rc = signals_run(child_source(&d.ch));
+	if (rc == -1 && d.ready_fd != -1)
+		startup_fail(EXIT_OSERR, "cannot start: %s", strerror(errno));
+	if (rc == -1)
+		log_warn("stopping after an error");
+	/* SIGTERM and SIGINT end the loop, and so does Node's end: its status becomes ours. */
+	status = child_stop(&d.ch);
+	if (rc == -1 && status == 0)
+		status = EXIT_OSERR;
+	if (pidfile_remove(d.pidfile, d.pidfd) == -1)
+		log_warn("cannot remove %s", d.pidfile);
+	log_info("stopped");
+	log_close();
+	return status;
+}
+<% } else { -%>
 	if (payload_open(&p, &d.cf, err, sizeof(err)) == -1)
 		startup_fail(EXIT_OSERR, "%s", err);
 <% if (user) { -%>
@@ -340,3 +452,4 @@ main(int argc, char *argv[])
 	log_close();
 	return rc == -1 ? EXIT_OSERR : 0;
 }
+<% } -%>

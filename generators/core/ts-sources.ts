@@ -1,0 +1,4 @@
+// The TypeScript daemon's sources (templates/project/ts/src/), every one emitted into src/: the
+// payload and the reload model are chosen at run time from src/defaults.ts, so that the files of
+// one project are the files of every project.
+export const TS_SOURCES: readonly string[] = [];
