@@ -60,6 +60,9 @@ export function buildContext(a: Answers) {
     tsSources: TS_SOURCES,
     // The file with main(): the C daemon's, or the TypeScript daemon's helper program.
     mainC: a.lang === 'typescript' ? 'native/main.c' : 'src/main.c',
+    // The helper's signal model: the TypeScript daemon's helper always waits in one thread (--reload
+    // is then Node's model: its event loop alone, or a worker thread).
+    helperReload: a.lang === 'typescript' ? 'single' : a.reload,
     reload: a.reload,
     payload: a.payload,
     pidfileXdg,

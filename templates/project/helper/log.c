@@ -25,7 +25,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
-<% if (reload === 'multi') { -%>
+<% if (helperReload === 'multi') { -%>
 #include <pthread.h>
 <% } -%>
 #include <stdarg.h>
@@ -63,7 +63,7 @@ static int		 log_facility = LOG_DAEMON;
 static int		 log_tostderr = 1;
 static int		 log_fd = -1;		/* the datagram socket to LOG_SOCKET, or -1 */
 static unsigned long	 log_dropped;		/* lines syslog did not get since the last report */
-<% if (reload === 'multi') { -%>
+<% if (helperReload === 'multi') { -%>
 /*
  * The payload thread and the signal thread both log: the lock makes each line's check of
  * log_dropped, its sends and a reconnect one step. It is held only around non-blocking calls,

@@ -1,6 +1,6 @@
 /*
  * signals.h: the signals the daemon takes, and the loop that waits for them and for the payload.
-<% if (reload === 'single') { -%>
+<% if (helperReload === 'single') { -%>
  * This project uses the single-threaded model: handlers set flags, the loop does the work.
 <% } else { -%>
  * This project uses the multithreaded model: one sigwait thread, the payload in its own thread.

@@ -291,6 +291,69 @@ readpid() {
 	printf '%s' "$r_pid"
 }
 
+<% if (ts) { -%>
+# node_pid PID: the Node process that the helper PID runs (its only child), or nothing.
+node_pid() {
+	[ -n "$1" ] || return 0
+	ps -A -o pid= -o ppid= 2>/dev/null | awk -v p="$1" '$2 == p { print $1; exit }'
+}
+
+# node_checks PID SID (Linux): the Node process of the detached helper PID, in session SID, is as
+# much a daemon as the helper, and never touches the pid file; with no PID, each check fails.
+node_checks() {
+	hint "child_start() and exec_node() in native/child.c"
+	h_sid=$2
+	n_pid=$(node_pid "$1")
+	if [ -z "$n_pid" ]; then
+		n_why="no Node process: the helper ${1:-(none)} has no child"
+		bad "Node runs as the helper's child, in its session, with no controlling terminal" "$n_why" \
+		    "the helper starts Node after detaching: Node inherits the session and no terminal"
+		bad "Node's working directory is / and its umask $UMASK" "$n_why" \
+		    "APUE 13.3 rules 1 and 4: inherited from the helper"
+		bad "Node holds 0 on /dev/null and 3 on the channel, and nothing on the pid file" "$n_why" \
+		    "any close of a descriptor on the pid file drops the helper's fcntl lock (APUE 13.5)"
+		bad "Node starts with the daemon's signals unblocked" "$n_why" \
+		    "exec keeps the signal mask: the helper's blocked set must not reach Node"
+<% if (user) { -%>
+		[ "$AS_USER" = yes ] && bad "Node runs as $DAEMON_USER: it never runs as root" "$n_why" \
+		    "daemon(7) step 13: the privileges are dropped before Node starts"
+<% } -%>
+		return 0
+	fi
+	spawned="$spawned $n_pid"
+	# shellcheck disable=SC2046 # split on purpose: one positional parameter per field
+	set -- $(sed 's/.*) //' "/proc/$n_pid/stat")
+	n_ppid=$2 n_sid=$4 n_tty=$5
+	expect "Node runs as the helper's child (pid $n_pid), in its session, with no controlling terminal" \
+	    "parent $n_ppid, session $n_sid (the helper's $h_sid), tty_nr $n_tty" \
+	    "the helper starts Node after detaching: Node inherits the session and no terminal" \
+	    cond '[ "$n_sid" = "$h_sid" ] && [ "$n_tty" = 0 ]'
+	n_cwd=$(cd "/proc/$n_pid/cwd" 2>/dev/null && pwd -P)
+	n_um=$(sed -n 's/^Umask:[[:space:]]*//p' "/proc/$n_pid/status")
+	expect "Node's working directory is / and its umask $UMASK" "cwd \"$n_cwd\", umask ${n_um:-unknown}" \
+	    "APUE 13.3 rules 1 and 4: inherited from the helper" \
+	    cond '[ "$n_cwd" = / ] && { [ -z "$n_um" ] || [ "$((0$n_um))" -eq "$((UMASK))" ]; }'
+	"$PROBE" fds "$n_pid" >"$T/nfds"
+	n_seen=$(tr '\n' ';' <"$T/nfds")
+	expect "Node holds 0 on /dev/null and 3 on the channel, and nothing on the pid file" "$n_seen" \
+	    "any close of a descriptor on the pid file drops the helper's fcntl lock (APUE 13.5)" \
+	    cond 'grep -qx "0 /dev/null" "$T/nfds" && grep -q "^3 socket:" "$T/nfds" && ! grep -qF " $PIDF" "$T/nfds"'
+	n_blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$n_pid/status" | cut -c9-16)
+	# SIGHUP 1, SIGINT 2, SIGTERM 15: 0x4003.
+	expect "Node starts with the daemon's signals unblocked" "SigBlk ${n_blk:-unknown}" \
+	    "exec keeps the signal mask: the helper's blocked set must not reach Node" \
+	    cond '[ -n "$n_blk" ] && [ "$((0x$n_blk & 0x4003))" -eq 0 ]'
+<% if (user) { -%>
+	if [ "$AS_USER" = yes ]; then
+		n_uids=$(sed -n 's/^Uid:[[:space:]]*//p' "/proc/$n_pid/status" | tr -s ' \t' '  ')
+		expect "Node runs as $DAEMON_USER: it never runs as root" "Uid: $n_uids" \
+		    "daemon(7) step 13: the privileges are dropped before Node starts" \
+		    cond '[ "$n_uids" = "$want_uid $want_uid $want_uid $want_uid" ]'
+	fi
+<% } -%>
+}
+
+<% } -%>
 : >"$T/stdin"
 CONF=$T/$NAME.conf
 PIDF=$T/$NAME.pid
@@ -410,7 +473,7 @@ expect "daemonize(): the caller exits only once the daemon has reported, with it
     "ready: $sd_seen; failing: exit $rc: $(cat "$st_dir.out")" \
     "daemon(7) step 15: the original process exits only once the daemon reports, with its status" \
     cond '[ "$sd_ok" = yes ] && [ "$rc" -eq 3 ] && grep -qs "boom: the daemon failed" "$st_dir.out"'
-<% if (reload === 'single') { -%>
+<% if (helperReload === 'single') { -%>
 hint "on_signal() in helper/signals.c"
 step signals handler "on_signal() sets only its signal's flag, keeps errno, and wakes the loop" \
     "signal-safety(7): a handler only sets a volatile sig_atomic_t flag (and writes a byte), saving errno"
@@ -487,7 +550,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	fi
 	"$PROBE" fds "$pid" >"$T/fds"
 	canary_sock=$(cat "$T/canary250" 2>/dev/null)
-	null=yes leaks='' noexec='' strange='' nunbound=0 nlisten=0
+	null=yes leaks='' noexec='' strange='' nunbound=0 nlisten=0<% if (ts) { %> npipe=0<% } %>
 	while read -r fd target; do
 		case $fd in
 		0 | 1 | 2) [ "$target" = /dev/null ] || null="fd $fd is $target" ;;
@@ -514,15 +577,25 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 				*) strange="$strange fd $fd -> $target (bound to ${u#unix:});" ;;
 				esac
 				;;
+<% if (ts) { -%>
+			pipe:*) npipe=$((npipe + 1)) ;;
+<% } -%>
 			*) leaks="$leaks fd $fd -> $target;" ;;
 			esac
 			;;
 		esac
 	done <"$T/fds"
+<% if (ts) { -%>
+	# Its own unbound sockets: the log socket (at most one), the control channel to Node, and the
+	# wake-up pair of the self-pipe, built where helper/have.h has no ppoll; one pipe, Node's
+	# output. Node holds the listener<%- payload === 'echo' ? ' (checked below)' : '' %>.
+	if grep -q '^#define HAVE_PPOLL' helper/have.h 2>/dev/null; then WAKE=1; else WAKE=3; fi
+<% } else { -%>
 	# Its own unbound sockets: the log socket (at most one), and the wake-up pair of the
-	# <%- reload === 'multi' ? 'sigwait thread' : 'self-pipe, built where helper/have.h has no ppoll' %>.
+	# <%- helperReload === 'multi' ? 'sigwait thread' : 'self-pipe, built where helper/have.h has no ppoll' %>.
 	LISTEN=<%- payload === 'echo' ? 1 : 0 %>
-<% if (reload === 'multi') { -%>
+<% } -%>
+<% if (helperReload === 'multi') { -%>
 	WAKE=2
 <% } else { -%>
 	if grep -q '^#define HAVE_PPOLL' helper/have.h 2>/dev/null; then WAKE=0; else WAKE=2; fi
@@ -536,11 +609,19 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	hint "the open(2), socket(2) and pipe calls in helper/fd.c, helper/pidfile.c and helper/log.c"
 	expect "every descriptor it holds beyond 0-2 is close-on-exec" "$noexec" \
 	    "O_CLOEXEC at creation: a descriptor must not leak into what the daemon runs" [ -z "$noexec" ]
-	hint "helper/log.c, <%- reload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' ? ' and src/echo.c' : '' %>"
-	expect "each socket it holds is its own: <%- payload === 'echo' ? 'the listener on its socket, ' : '' %>the log socket<%- reload === 'multi' ? ' and a wake-up pair' : ' (and the self-pipe pair without ppoll)' %>" \
+<% if (ts) { -%>
+	hint "helper/log.c, child_start() in native/child.c and wakeup_pair() in helper/fd.c"
+	expect "each socket and pipe it holds is its own: the log socket, the channel to Node and Node's output (and the self-pipe pair without ppoll)" \
+	    "$strange unbound: $nunbound (want $WAKE to $((WAKE + 1))); listeners: $nlisten (want 0); pipes: $npipe (want 1)" \
+	    "a daemon holds only the descriptors it needs" \
+	    cond '[ -z "$strange" ] && [ "$nunbound" -ge "$WAKE" ] && [ "$nunbound" -le "$((WAKE + 1))" ] && [ "$nlisten" -eq 0 ] && [ "$npipe" -eq 1 ]'
+<% } else { -%>
+	hint "helper/log.c, <%- helperReload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' ? ' and src/echo.c' : '' %>"
+	expect "each socket it holds is its own: <%- payload === 'echo' ? 'the listener on its socket, ' : '' %>the log socket<%- helperReload === 'multi' ? ' and a wake-up pair' : ' (and the self-pipe pair without ppoll)' %>" \
 	    "$strange unbound: $nunbound (want $WAKE to $((WAKE + 1))); listeners: $nlisten (want $LISTEN)" \
 	    "a daemon holds only the descriptors it needs" \
 	    cond '[ -z "$strange" ] && [ "$nunbound" -ge "$WAKE" ] && [ "$nunbound" -le "$((WAKE + 1))" ] && [ "$nlisten" -eq "$LISTEN" ]'
+<% } -%>
 	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
 	ign=$(sigmask SigIgn)
 	low=$(printf '%s' "$ign" | cut -c9-16)
@@ -579,6 +660,9 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 		skip "the drop to $DAEMON_USER (ids and supplementary groups)" \
 		    "make check is not running as root, so the daemon has no privileges to drop"
 	fi
+<% if (ts) { -%>
+	node_checks "$pid" "$sid"
+<% } -%>
 elif [ -n "$pid" ]; then
 	ps -o ppid= -o pgid= -o tty= -p "$pid" >"$T/ps" 2>/dev/null
 	read -r ppid pgid tty <"$T/ps"
@@ -613,7 +697,7 @@ else
 	hint "the open(2), socket(2) and pipe calls in helper/fd.c, helper/pidfile.c and helper/log.c"
 	unchecked "every descriptor it holds beyond 0-2 is close-on-exec" \
 	    "O_CLOEXEC at creation: a descriptor must not leak into what the daemon runs"
-	hint "helper/log.c, <%- reload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' ? ' and src/echo.c' : '' %>"
+	hint "helper/log.c, <%- helperReload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' ? ' and src/echo.c' : '' %>"
 	unchecked "each socket it holds is its own" "a daemon holds only the descriptors it needs"
 	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in src/main.c"
 	unchecked "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
@@ -627,6 +711,9 @@ else
 		unchecked "it dropped to $DAEMON_USER for good" \
 		    "daemon(7) step 13: drop privileges (real, effective and saved ids)"
 	fi
+<% if (ts) { -%>
+	node_checks "" ""
+<% } -%>
 fi
 
 section instance "single instance (APUE 13.5)"
@@ -659,9 +746,16 @@ fi
 
 section echo "echo payload"
 if [ -n "$pid" ]; then
-	hint "src/echo.c"
+	hint "<%- ts ? 'src/echo.ts' : 'src/echo.c' %>"
+<% if (ts) { -%>
+	# Node serves the socket: its descriptors are the ones counted.
+	serving=$(node_pid "$pid")
+	nfd0=
+	[ "$HAVE_PROC" = yes ] && [ -n "$serving" ] && nfd0=$("$PROBE" fds "$serving" | wc -l | tr -d ' ')
+<% } else { -%>
 	nfd0=
 	[ "$HAVE_PROC" = yes ] && nfd0=$("$PROBE" fds "$pid" | wc -l | tr -d ' ')
+<% } -%>
 	expect_run "a line sent to $SOCK comes back" \
 	    "the echo payload: each line is echoed" "$PROBE" echo "$SOCK" "hello $NAME"
 	expect_run "three lines in turn on one connection each come back (it stays open)" \
@@ -683,7 +777,7 @@ if [ -n "$pid" ]; then
 	if [ -n "$nfd0" ]; then
 		expect_run "every client's descriptor is closed once it has left (back to $nfd0 descriptors)" \
 		    "a server closes each connection its client ended: no leak, no busy loop on a dead socket" \
-		    "$PROBE" wait-fds "$pid" "$nfd0" 2000
+		    "$PROBE" wait-fds "<%- ts ? '$serving' : '$pid' %>" "$nfd0" 2000
 	else
 		skip "every client's descriptor is closed once it has left" "no /proc: it is checked on Linux"
 	fi
@@ -700,7 +794,7 @@ if [ -n "$pid" ]; then
 		"$PROBE" wait-dead "$other" 3000 || true
 	fi
 else
-	hint "src/echo.c"
+	hint "<%- ts ? 'src/echo.ts' : 'src/echo.c' %>"
 	unchecked "a line sent to $SOCK comes back" "the echo payload: each line is echoed"
 	unchecked "three lines in turn on one connection each come back (it stays open)" \
 	    "the echo payload: a connection lasts until the client closes it"
@@ -722,7 +816,7 @@ fi
 section stop "stop"
 if [ -n "$pid" ]; then
 	kill -TERM "$pid"
-	hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
+	hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	expect "SIGTERM stops it within 3 s" "still running" \
 	    "SIGTERM means a clean, prompt exit" "$PROBE" wait-dead "$pid" 3000
 	# One that did not must not hold the lock against the next section's start.
@@ -735,7 +829,7 @@ if [ -n "$pid" ]; then
 	    "a clean exit removes the socket" [ ! -e "$SOCK" ]
 <% } -%>
 else
-	hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
+	hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	unchecked "SIGTERM stops it within 3 s" "SIGTERM means a clean, prompt exit"
 	hint "pidfile_open() and pidfile_remove() in helper/pidfile.c"
 	unchecked "the pid file is removed at exit" "a clean exit removes the pid file"
@@ -749,8 +843,19 @@ start "$CONF" "$PIDF"
 pid=$(daemon_pid "$PIDF" "$CONF")
 [ -n "$pid" ] && spawned="$spawned $pid"
 if [ "$rc" -eq 0 ] && [ -n "$pid" ]; then
+<% if (ts) { -%>
+	orphan=$(node_pid "$pid")
+	[ -n "$orphan" ] && spawned="$spawned $orphan"
+<% } -%>
 	kill -KILL "$pid"
 	"$PROBE" wait-dead "$pid" 10000
+<% if (ts) { -%>
+	hint "exec_node() in native/child.c (PR_SET_PDEATHSIG) and the channel's end in src/control.ts"
+	expect "kill -9 of the helper takes Node down with it within 3 s (no orphan keeps serving)" \
+	    "Node (pid ${orphan:-none found}) still runs" \
+	    "a payload without its supervisor must not keep serving: PR_SET_PDEATHSIG, and end of file on the channel" \
+	    cond '[ -n "$orphan" ] && "$PROBE" wait-dead "$orphan" 3000'
+<% } -%>
 	start "$CONF" "$PIDF"
 	new=$(daemon_pid "$PIDF" "$CONF")
 	[ -n "$new" ] && spawned="$spawned $new"
@@ -768,6 +873,10 @@ else
 	hint "daemonize() in helper/daemonize.c, then pidfile_open() in helper/pidfile.c"
 	bad "a start for the kill -9 test" "exit $rc: $(cat "$T/start.err")" \
 	    "daemon(7) step 15: start must succeed when nothing runs"
+<% if (ts) { -%>
+	unchecked "kill -9 of the helper takes Node down with it within 3 s (no orphan keeps serving)" \
+	    "a payload without its supervisor must not keep serving: PR_SET_PDEATHSIG, and end of file on the channel"
+<% } -%>
 <% if (payload === 'echo') { -%>
 	unchecked "the restarted daemon serves the socket" "a stale socket (nobody listening) is replaced"
 <% } -%>
@@ -905,7 +1014,7 @@ kill -HUP "$fpid" 2>/dev/null
 seen "$fpid" "$NLOG" READY=1 5000 2
 t1=$("$PROBE" monotonic-usec)
 mono=$(sed -n 's/.*RELOADING=1 MONOTONIC_USEC=\([0-9][0-9]*\).*/\1/p' "$NLOG" | head -n 1)
-hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c, then src/reload.c"
+hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c, then src/reload.c"
 expect "SIGHUP sends RELOADING=1 with MONOTONIC_USEC, then READY=1" \
     "$(cat "$NLOG")" \
     "sd_notify(3): RELOADING=1 + MONOTONIC_USEC at the start of a reload, READY=1 at its end" \
@@ -943,7 +1052,7 @@ expect "it is alive and still serves the old config's socket" \
 <% } -%>
 kill -TERM "$fpid" 2>/dev/null
 reap "$fpid" "$FLOG"
-hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
+hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 expect "SIGTERM in the foreground: exit status 0" "exit $rc; $(tail -n 3 "$FLOG")" \
     "SIGTERM means a clean exit" [ "$rc" -eq 0 ]
 expect "it sends STOPPING=1" "$(cat "$NLOG")" "sd_notify(3): STOPPING=1 when shutting down" \
@@ -954,6 +1063,23 @@ if [ -z "$fg_pid" ]; then fg_gone="$FPID was never written"; else fg_gone="$FPID
 expect "the pid file it wrote is removed" "$fg_gone" "a clean exit removes the pid file" \
     cond '[ -n "$fg_pid" ] && [ ! -e "$FPID" ]'
 kill "$rpid" 2>/dev/null
+<% if (ts) { -%>
+
+# Node killed under the helper: the helper must not stay up serving nothing.
+: >"$FLOG"
+"$PROG" -f -c "$FCONF" -p "$FPID" 2>"$FLOG" &
+fpid=$!
+spawned="$spawned $fpid"
+"$PROBE" wait-text "$FLOG" "$NAME: started" 5000
+dead=$(node_pid "$fpid")
+[ -n "$dead" ] && kill -KILL "$dead"
+reap "$fpid" "$FLOG"
+hint "child_dispatch() and child_stop() in native/child.c"
+expect "kill -9 of Node makes the helper exit non-zero, saying so, and remove the pid file" \
+    "Node ${dead:-(not found)}; exit $rc; $(tail -n 2 "$FLOG")" \
+    "the init system must see the service fail and restart the pair" \
+    cond '[ -n "$dead" ] && [ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] && grep -q "node (pid $dead) was killed by signal 9" "$FLOG" && [ ! -e "$FPID" ]'
+<% } -%>
 
 section syslog "syslog (APUE 13.4): the datagrams on /dev/log"
 # Only root can give the daemon a /dev/log of the check's own without touching the system's: a
@@ -1084,7 +1210,7 @@ if [ "$(uname -s)" = Linux ]; then
 	    seen "$fpid" "$T/abstract.log" READY=1 5000
 	kill -INT "$fpid" 2>/dev/null
 	reap "$fpid" "$T/abstract.err"
-	hint "<%- reload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
+	hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	expect "SIGINT is a clean exit too: status 0, pid file removed" \
 	    "exit $rc; $(cat "$T/abstract.err")" "SIGINT, like SIGTERM, means a clean exit" \
 	    cond '[ "$rc" -eq 0 ] && [ ! -e "$T/abstract.pid" ]'

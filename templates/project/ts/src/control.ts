@@ -23,7 +23,6 @@ const FLUSH_MS = 1000;
 /* One protocol line: control characters (C0, DEL, C1, U+2028/9) folded to spaces. */
 export function encodeLine(kind: string, text?: string): string {
   const line = text === undefined ? kind : `${kind} ${text}`;
-  // eslint-disable-next-line no-control-regex
   return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ') + '\n';
 }
 
