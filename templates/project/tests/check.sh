@@ -76,10 +76,12 @@ cleanup() {
 	# A broken daemon can outlive its pid file (a second instance that overwrote it): on Linux,
 	# also stop every process whose command line names this run's directory.
 	# One grep reads them all (-a: the arguments are NUL-separated); it names each file once.
-	grep -alF "$T/" /proc/[0-9]*/cmdline 2>/dev/null | while IFS= read -r c; do
-		p=${c#/proc/}
-		kill -KILL "${p%/cmdline}" 2>/dev/null
-	done
+	# Its pattern is "$T" and then [/]: its own command line must not match it, or it kills itself.
+	grep -alE "$(printf '%s' "$T" | sed 's/[][\\.*^$+?(){}|]/\\&/g')[/]" /proc/[0-9]*/cmdline 2>/dev/null |
+		while IFS= read -r c; do
+			p=${c#/proc/}
+			kill -KILL "${p%/cmdline}" 2>/dev/null
+		done
 	rm -rf "$T"
 	[ -n "${CHECK_STAGE:-}" ] && rm -rf "$CHECK_STAGE"
 }
@@ -246,7 +248,7 @@ daemon_pid() {
 	if ! alive "$d_pid" && [ "$HAVE_PROC" = yes ]; then
 		d_pid=
 		for c in /proc/[0-9]*/cmdline; do
-			case $(tr '\0' ' ' <"$c" 2>/dev/null) in
+			case $(tr '\0' ' ' 2>/dev/null <"$c") in
 			"$PROG -c $2 -p $1 ") p=${c#/proc/} && d_pid=${p%/cmdline} && break ;;
 			esac
 		done
@@ -594,11 +596,11 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	# Its own unbound sockets: the log socket (at most one), and the wake-up pair of the
 	# <%- helperReload === 'multi' ? 'sigwait thread' : 'self-pipe, built where helper/have.h has no ppoll' %>.
 	LISTEN=<%- payload === 'echo' ? 1 : 0 %>
-<% } -%>
 <% if (helperReload === 'multi') { -%>
 	WAKE=2
 <% } else { -%>
 	if grep -q '^#define HAVE_PPOLL' helper/have.h 2>/dev/null; then WAKE=0; else WAKE=2; fi
+<% } -%>
 <% } -%>
 	hint "null_stdio() in helper/daemonize.c"
 	expect "fds 0, 1 and 2 are /dev/null" "$null" \
@@ -1066,6 +1068,11 @@ kill "$rpid" 2>/dev/null
 <% if (ts) { -%>
 
 # Node killed under the helper: the helper must not stay up serving nothing.
+<% if (payload === 'tick') { -%>
+write_conf "$FCONF" charlie 3600
+<% } else { -%>
+write_conf "$FCONF" "$T/c.sock"
+<% } -%>
 : >"$FLOG"
 "$PROG" -f -c "$FCONF" -p "$FPID" 2>"$FLOG" &
 fpid=$!
