@@ -21,6 +21,7 @@ describe('interactive runs', () => {
     const t = open(cwd, '--reload multi');
     await t.answer(/Daemon name/, 'myd', 'Enter');
     await t.answer(/One-line description/, 'C-u', 'Watches "things" & $stuff', 'Enter');
+    await t.answer(/Language of the daemon/, 'Enter'); // c
     await t.answer(/What the daemon does/, 'Down', 'Enter'); // echo
     // --reload was given as a flag, so its prompt never appears.
     await t.answer(/Service scope/, 'Enter');
@@ -45,6 +46,7 @@ describe('interactive runs', () => {
     expect(saved).toMatchObject({
       name: 'myd',
       description: 'Watches "things" & $stuff',
+      lang: 'c',
       payload: 'echo',
       reload: 'multi',
       init: ['systemd', 'sysv', 'launchd', 'openrc'],
@@ -57,7 +59,7 @@ describe('interactive runs', () => {
 
   itWith(['tmux'])('a flag that the answers leave without effect is warned about once they are known', async () => {
     const cwd = tempDir();
-    const t = open(cwd, 'myd --systemd-type forking --description d --payload tick --reload single --scope system');
+    const t = open(cwd, 'myd --systemd-type forking --description d --lang c --payload tick --reload single --scope system');
     await t.answer(/Init systems to support/, 'Space', 'Down', 'Down', 'Space', 'Enter'); // sysv only
     await t.answer(/Unprivileged account/, 'Enter');
     await t.answer(/Lock\/PID file/, 'Enter');
@@ -73,7 +75,7 @@ describe('interactive runs', () => {
 
   itWith(['tmux'])('an earlier answer that a later one breaks is asked again, in the prompt’s words', async () => {
     const cwd = tempDir();
-    const t = open(cwd, 'myd --description d --payload tick --reload single --scope system --init systemd');
+    const t = open(cwd, 'myd --description d --lang c --payload tick --reload single --scope system --init systemd');
     await t.answer(/systemd service Type/, 'Enter');
     await t.answer(/Unprivileged account/, 'Enter');
     await t.answer(/Lock\/PID file/, 'C-u', '/run/myd.pid', 'Enter');
@@ -100,7 +102,7 @@ describe('interactive runs', () => {
 
   itWith(['tmux'])('a per-user service is offered only the init systems that can run one', async () => {
     const cwd = tempDir();
-    const t = open(cwd, 'myd --scope user --description d --payload tick --reload single');
+    const t = open(cwd, 'myd --scope user --description d --lang c --payload tick --reload single');
     const screen = await t.waitFor(/\? Init systems to support[\s\S]*launchd/);
     expect(screen).toMatch(/systemd/);
     expect(screen).not.toMatch(/sysv|openrc|runit|rcd/);
@@ -112,6 +114,7 @@ describe('interactive runs', () => {
     const cwd = tempDir();
     const t = open(cwd, 'myd');
     await t.answer(/One-line description/, 'Enter');
+    await t.answer(/Language of the daemon/, 'Enter');
     await t.waitFor(/\? What the daemon does/);
     t.send('C-c');
     expect(await t.exitStatus()).toBe(130);

@@ -24,11 +24,20 @@ function expectedFiles(a: Answers): string[] {
     'helper/log.c',
     'helper/signals.c',
     'helper/notify.c',
-    'src/main.c',
-    'src/config.c',
-    `src/${a.payload}.c`,
     'init/install.mk',
   ];
+  if (a.lang === 'typescript')
+    files.push(
+      'package.json',
+      'tsconfig.json',
+      'native/main.c',
+      'native/child.c',
+      'src/main.ts',
+      'src/config.ts',
+      `src/${a.payload}.ts`,
+      'src/config.test.ts',
+    );
+  else files.push('src/main.c', 'src/config.c', `src/${a.payload}.c`);
   if (a.user) files.push('helper/privdrop.c');
   const byInit: Record<string, string[]> = {
     systemd: [`init/systemd/${n}.service`],
