@@ -42,7 +42,13 @@ const RELOAD_WORDS = {
   'single-threaded': 'single',
   singlethreaded: 'single',
 } as const;
-const LANG_WORDS = { ts: 'typescript', node: 'typescript', nodejs: 'typescript', javascript: 'typescript', js: 'typescript' } as const;
+const LANG_WORDS = {
+  ts: 'typescript',
+  node: 'typescript',
+  nodejs: 'typescript',
+  javascript: 'typescript',
+  js: 'typescript',
+} as const;
 const PAYLOAD_WORDS = { server: 'echo', socket: 'echo', timer: 'tick', periodic: 'tick' } as const;
 const INIT_WORDS = {
   systemv: 'sysv',

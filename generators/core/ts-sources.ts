@@ -14,6 +14,7 @@ export const TS_SOURCES: readonly string[] = [
   'main.test.ts',
   'main.ts',
   'path.ts',
+  'payload-thread.test.ts',
   'payload-thread.ts',
   'payload-worker.ts',
   'payload.ts',

@@ -21,6 +21,16 @@ test('newlines and other control characters are folded to spaces', () => {
   assert.equal(line.indexOf('\n'), line.length - 1);
 });
 
+test('a line is cut at 1023 bytes, between two characters', () => {
+  const line = encodeLine('LOG info', 'x'.repeat(2000));
+  assert.equal(Buffer.byteLength(line), 1024);
+  const wide = encodeLine('LOG info', 'é'.repeat(1000)); /* 9 + 2 * 507 = 1023 */
+  assert.equal(Buffer.byteLength(wide), 1024);
+  assert.ok(!wide.includes('\ufffd'));
+  const odd = encodeLine('LOG info ', 'é'.repeat(1000)); /* 10 + 2 * 506 = 1022 */
+  assert.equal(Buffer.byteLength(odd), 1023);
+});
+
 test('isSocketFd() tells a socket from a closed or other descriptor', () => {
   assert.equal(isSocketFd(999), false);
 });

@@ -14,16 +14,23 @@
 import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 
+import { clip } from './path.js';
 import type { Logger } from './payload.js';
 
 export const CONTROL_FD = 3;
 /* How long an exit waits for the launcher to take the last lines. */
 const FLUSH_MS = 1000;
 
-/* One protocol line: control characters (C0, DEL, C1, U+2028/9) folded to spaces. */
+/* The longest line the launcher reads whole, newline excluded (CHILD_LINE_MAX - 1). */
+export const LINE_MAX = 1023;
+
+/*
+ * One protocol line: control characters (C0, DEL, C1, U+2028/9) folded to spaces, and cut at
+ * LINE_MAX bytes (at a character boundary), as the C daemon's log lines are cut.
+ */
 export function encodeLine(kind: string, text?: string): string {
-  const line = text === undefined ? kind : `${kind} ${text}`;
-  return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ') + '\n';
+  const line = (text === undefined ? kind : `${kind} ${text}`).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  return clip(line, LINE_MAX) + '\n';
 }
 
 /* Whether fd is an open socket (the launcher's channel) rather than closed or something else. */

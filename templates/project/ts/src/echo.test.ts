@@ -236,3 +236,19 @@ test('close() lets a client take its echo, then ends it, within 2 s', async () =
   assert.ok(performance.now() - t0 < 2500);
   s.destroy();
 });
+
+test('close() ends a client that does not read after 2 s', async () => {
+  const path = sockPath();
+  const e = await Echo.open(cfg(path), log);
+  const s = await client(path);
+  s.pause(); /* never reads: its echo fills the socket buffers */
+  s.on('error', () => undefined);
+  const chunk = Buffer.alloc(64 * 1024, 'y');
+  for (let i = 0; i < 64; i++) s.write(chunk); /* 4 MiB of one line: echoed in pieces */
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = performance.now();
+  await e.close();
+  const took = performance.now() - t0;
+  assert.ok(took >= 1900 && took < 3000, `close() took ${Math.round(took)} ms`);
+  s.destroy();
+});

@@ -1,0 +1,107 @@
+// --lang typescript: every reload x payload x user cell is generated, its TypeScript compiled by tsc
+// in strict mode, its helper built with gcc and with clang at -Werror, and its own make check (the
+// node --test unit tests, then tests/check.sh from outside, helper and Node both) passes. Then the
+// same on Node 22 and 24, and once the way the README says, with npm installing the two dev
+// dependencies from the registry.
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/cli.js';
+import { daemonMatrix } from '../support/matrix.js';
+import { cellFlags, checkSummary, generateProject, make, run, WERROR } from '../support/project.js';
+import { describeWith, itWith } from '../support/tools.js';
+import { cli } from '../support/init-project.js';
+import { tempDir } from '../support/cli.js';
+
+/** Fewer checks than this means the self-test skipped a section it should have run. */
+const MIN_CHECKS = { tick: 50, echo: 60 } as const;
+
+/** A TypeScript project whose node_modules is this repository's (typescript and @types/node, the same versions). */
+function tsProject(flags: readonly string[]): string {
+  const dir = generateProject([...flags, '--lang', 'typescript']);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** make check's output, which must pass every check (and the unit tests before them). */
+function expectCheckPasses(dir: string, args: readonly string[], min: number): string {
+  const r = run(['make', 'check', ...args], { cwd: dir });
+  expect(r.out, r.out).not.toMatch(/^FAIL /m);
+  expect(r.status, r.out).toBe(0);
+  // node --test's summary (TAP's "# pass N" on Node 20, the spec reporter's "ℹ pass N" on 22 and
+  // later): at least one unit test ran, and none failed.
+  expect(r.out, r.out).toMatch(/^(# |ℹ )pass [1-9]\d*$/m);
+  expect(r.out, r.out).toMatch(/^(# |ℹ )fail 0$/m);
+  const summary = checkSummary(r.out);
+  expect(summary, r.out).toBeDefined();
+  expect(summary!.failed).toBe(0);
+  expect(summary!.passed).toBeGreaterThanOrEqual(min);
+  return r.out;
+}
+
+describe('--lang typescript', () => {
+  for (const cell of daemonMatrix()) {
+    const payload = cell.given.payload as 'tick' | 'echo';
+    describeWith(['make', 'gcc', 'clang'])(cell.title, () => {
+      it('tsc (strict) and gcc and clang at -Werror build it, and its make check passes', () => {
+        const dir = tsProject(cellFlags(cell));
+        const gcc = make(dir, ['CC=gcc', WERROR]);
+        expect(gcc).not.toMatch(/warning:|error:/);
+        expect(run([join(dir, 'node_modules/.bin/tsc'), '--noEmit', '-p', '.'], { cwd: dir }).status).toBe(0);
+        const out = expectCheckPasses(dir, ['CC=gcc', WERROR], MIN_CHECKS[payload]);
+        // The checks that only a TypeScript daemon has, each run.
+        expect(out).toMatch(/^ok +Node runs as the helper's child/m);
+        expect(out).toMatch(/^ok +kill -9 of the helper takes Node down with it/m);
+        expect(out).toMatch(/^ok +kill -9 of Node makes the helper exit non-zero/m);
+        if (cell.given.user && process.getuid?.() === 0) expect(out).toMatch(/^ok +Node runs as nobody/m);
+        // clang: the helper again, from scratch (helper/have.h names the compiler, so all of it).
+        const clang = make(dir, ['CC=clang', WERROR]);
+        expect(clang).toMatch(/clang .*native\/child\.c/);
+        expect(clang).not.toMatch(/warning:|error:/);
+      });
+    });
+  }
+
+  it('is refused with --starter, saying why', () => {
+    const r = cli(['myd', '--yes', '--lang', 'typescript', '--starter'], tempDir());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--starter: the starter is a C exercise .*use --lang c/);
+  });
+});
+
+const nodes = (process.env.CREATE_DAEMON_EXTRA_NODES ?? '').split(':').filter(Boolean);
+const needNodes = () =>
+  nodes.length > 0 ? undefined : 'needs CREATE_DAEMON_EXTRA_NODES=/path/to/node22:/path/to/node24 (.ci/run sets it)';
+
+describeWith(['make', 'gcc'], needNodes)('--lang typescript on Node 22 and 24', () => {
+  for (const flags of [
+    // No --user: these node binaries live under root's home (.ci/run), which nobody cannot enter.
+    ['--reload', 'single', '--payload', 'echo'],
+    ['--reload', 'multi', '--payload', 'tick'],
+  ]) {
+    it(`make check passes with NODE=each (${flags.join(' ')})`, () => {
+      const dir = tsProject(flags);
+      make(dir, ['CC=gcc', WERROR]);
+      for (const node of nodes) {
+        expectCheckPasses(dir, [`NODE=${node}`, 'CC=gcc', WERROR], flags.includes('echo') ? 60 : 50);
+        // The helper runs the node it was built with: its full path is compiled in.
+        expect(readFileSync(join(dir, 'native/paths.h'), 'utf8')).toContain(`"${node}"`);
+      }
+    });
+  }
+});
+
+describe('--lang typescript, set up as its README says', () => {
+  itWith(['make', 'cc', 'npm'])('make installs typescript and @types/node with npm, then builds and checks', () => {
+    const dir = generateProject(['--lang', 'typescript', '--payload', 'echo']);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(readme).toMatch(/^make +# npm install \(typescript, @types\/node\)/m);
+    make(dir, [], {}, 300_000);
+    expect(existsSync(join(dir, 'node_modules/.bin/tsc'))).toBe(true);
+    expect(existsSync(join(dir, 'dist/main.js'))).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.dependencies).toBeUndefined();
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'typescript']);
+    expectCheckPasses(dir, [], 60);
+  });
+});
