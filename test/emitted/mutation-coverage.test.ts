@@ -4,7 +4,7 @@
 // proves can fail, and so is a defect, like a test that asserts nothing.
 import { expect, it } from 'vitest';
 import { MUTATIONS } from './mutations.js';
-import { generateProject, run, WERROR } from '../support/project.js';
+import { generateProject, isTypeScript, linkNodeModules, run, WERROR } from '../support/project.js';
 import { describeWith, isRoot } from '../support/tools.js';
 
 const CELLS: readonly (readonly string[])[] = [
@@ -15,6 +15,9 @@ const CELLS: readonly (readonly string[])[] = [
   ['--reload', 'single', '--payload', 'tick', '--scope', 'user'],
   // The drop's checks run only as root.
   ...(isRoot ? [['--reload', 'multi', '--payload', 'echo', '--user', 'nobody']] : []),
+  // The TypeScript daemon: the same checks, and its own of Node.
+  ['--lang', 'typescript', '--reload', 'single', '--payload', 'tick'],
+  ...(isRoot ? [['--lang', 'typescript', '--reload', 'multi', '--payload', 'echo', '--user', 'nobody']] : []),
 ];
 
 /** The mutations that name a check as their target, by the check's FAIL line. */
@@ -27,6 +30,7 @@ describeWith(['make', 'gcc'])('every check has a killing mutation', () => {
   for (const flags of CELLS)
     it(`every check of ${flags.join(' ')} is a mutation's target`, () => {
       const dir = generateProject(flags);
+      if (isTypeScript(flags)) linkNodeModules(dir);
       const r = run(['make', 'check', WERROR], { cwd: dir });
       expect(r.status, r.out).toBe(0);
       const checks = [...r.out.matchAll(/^ok {3}(.*)$/gm)].map((c) => c[1]!);

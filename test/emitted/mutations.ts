@@ -6,6 +6,8 @@ export interface Mutation {
   readonly file: string;
   readonly from: string;
   readonly to: string;
+  /** Further edits of the same mutation, in the same file (one rule, broken in two places). */
+  readonly more?: readonly { readonly from: string; readonly to: string }[];
   /** The FAIL line make check must print, and the rule it must cite. */
   readonly fails: RegExp;
   readonly rule: RegExp;
@@ -19,6 +21,8 @@ export interface Mutation {
   readonly root?: boolean;
 }
 
+const TS_TICK = ['--lang', 'typescript', '--reload', 'single', '--payload', 'tick'] as const;
+const TS_ECHO = ['--lang', 'typescript', '--reload', 'single', '--payload', 'echo'] as const;
 export const MUTATIONS: readonly Mutation[] = [
   {
     title: 'no second fork',
@@ -683,5 +687,92 @@ export const MUTATIONS: readonly Mutation[] = [
       /^FAIL the socket file is removed at exit/,
     ],
     flags: ['--reload', 'single', '--payload', 'echo'],
+  },
+
+  // --lang typescript: the helper's part that only a TypeScript daemon has (native/child.c), each
+  // rule broken at a time, caught by the checks of Node from outside.
+  {
+    title: 'typescript: Node in a session of its own',
+    file: 'native/child.c',
+    from: '\t(void)unsetenv("NOTIFY_SOCKET");\n',
+    to: '\t(void)unsetenv("NOTIFY_SOCKET");\n\t(void)setsid();\n',
+    fails: /^FAIL Node runs as the helper's child .*, in its session/m,
+    rule: /Node inherits the session and no terminal/,
+    flags: TS_TICK,
+  },
+  {
+    title: 'typescript: Node in another working directory',
+    file: 'native/child.c',
+    from: '\t(void)unsetenv("NOTIFY_SOCKET");\n',
+    to: '\t(void)unsetenv("NOTIFY_SOCKET");\n\tif (chdir("/tmp") == -1)\n\t\treturn;\n',
+    fails: /^FAIL Node's working directory is \/ and its umask/m,
+    rule: /APUE 13\.3 rules 1 and 4/,
+    flags: TS_TICK,
+  },
+  {
+    title: 'typescript: the pid file not close-on-exec, so Node holds it',
+    file: 'helper/pidfile.c',
+    from: 'fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW',
+    to: 'fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW',
+    fails: /^FAIL Node holds 0 on \/dev\/null and 3 on the channel, and nothing on the pid file/m,
+    rule: /drops the helper's fcntl lock/,
+    also: [/^FAIL every descriptor it holds beyond 0-2 is close-on-exec/],
+    flags: TS_TICK,
+  },
+  {
+    title: "typescript: the helper keeps the channel's other end",
+    file: 'native/child.c',
+    from: '\t(void)close(chan[1]);\n\t(void)close(out[1]);\n\tc->fds[1].fd = chan[0];',
+    to: '\t(void)close(out[1]);\n\tc->fds[1].fd = chan[0];',
+    fails: /^FAIL each socket and pipe it holds is its own/m,
+    rule: /a daemon holds only the descriptors it needs/,
+    // Node's end of file never comes while the helper holds both ends: it learns of Node's death
+    // only when the stop reaps it.
+    also: [/^FAIL kill -9 of Node makes the helper exit non-zero/],
+    flags: TS_ECHO,
+  },
+  {
+    title: 'typescript: the helper does not stop when Node dies',
+    file: 'native/child.c',
+    from: '\t(void)raise(SIGTERM);\n',
+    to: '',
+    fails: /^FAIL kill -9 of Node makes the helper exit non-zero/m,
+    rule: /the init system must see the service fail/,
+    flags: TS_ECHO,
+  },
+  {
+    title: "typescript: Node outlives a killed helper (no PR_SET_PDEATHSIG, and it holds the channel's other end)",
+    file: 'native/child.c',
+    from: 'prctl(PR_SET_PDEATHSIG, SIGTERM)',
+    to: 'prctl(PR_SET_PDEATHSIG, 0)',
+    more: [
+      {
+        from: '\t\texec_node(config, pidfile, 0, chan[1], out[1], parent);',
+        to: '\t\t(void)dup2(chan[0], 9);\n\t\texec_node(config, pidfile, 0, chan[1], out[1], parent);',
+      },
+    ],
+    fails: /^FAIL kill -9 of the helper takes Node down with it/m,
+    rule: /PR_SET_PDEATHSIG, and end of file on the channel/,
+    // Node holds the channel's other end, so the helper never sees Node's end either; and the
+    // orphan keeps the socket the next start needs.
+    also: [
+      /^FAIL kill -9 of Node makes the helper exit non-zero/,
+      /^FAIL a new start takes over the stale pid file/,
+      /^FAIL the restarted daemon serves the socket/,
+      /^FAIL each socket and pipe it holds is its own/,
+    ],
+    flags: TS_ECHO,
+  },
+  {
+    title: 'typescript: Node started as root (no privilege drop before it)',
+    file: 'native/main.c',
+    from: '\tif ((rc = privdrop(MYD_USER, NULL, err, sizeof(err))) == -1)\n\t\tstartup_fail(EXIT_OSERR, "%s", err);\n\tif (rc == 1)',
+    to: '\trc = 1;\n\tif (rc == 1)',
+    fails: /^FAIL Node runs as nobody: it never runs as root/m,
+    rule: /the privileges are dropped before Node starts/,
+    kills: [/^FAIL it dropped to nobody/],
+    also: [/^FAIL its supplementary groups are nobody's/],
+    flags: [...TS_ECHO, '--user', 'nobody'],
+    root: true,
   },
 ];

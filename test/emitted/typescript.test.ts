@@ -3,12 +3,11 @@
 // node --test unit tests, then tests/check.sh from outside, helper and Node both) passes. Then the
 // same on Node 22 and 24, and once the way the README says, with npm installing the two dev
 // dependencies from the registry.
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/cli.js';
 import { daemonMatrix } from '../support/matrix.js';
-import { cellFlags, checkSummary, generateProject, make, run, WERROR } from '../support/project.js';
+import { cellFlags, checkSummary, generateProject, linkNodeModules, make, run, WERROR } from '../support/project.js';
 import { describeWith, itWith } from '../support/tools.js';
 import { cli } from '../support/init-project.js';
 import { tempDir } from '../support/cli.js';
@@ -19,7 +18,7 @@ const MIN_CHECKS = { tick: 50, echo: 60 } as const;
 /** A TypeScript project whose node_modules is this repository's (typescript and @types/node, the same versions). */
 function tsProject(flags: readonly string[]): string {
   const dir = generateProject([...flags, '--lang', 'typescript']);
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  linkNodeModules(dir);
   return dir;
 }
 

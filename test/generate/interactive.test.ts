@@ -59,7 +59,10 @@ describe('interactive runs', () => {
 
   itWith(['tmux'])('a flag that the answers leave without effect is warned about once they are known', async () => {
     const cwd = tempDir();
-    const t = open(cwd, 'myd --systemd-type forking --description d --lang c --payload tick --reload single --scope system');
+    const t = open(
+      cwd,
+      'myd --systemd-type forking --description d --lang c --payload tick --reload single --scope system',
+    );
     await t.answer(/Init systems to support/, 'Space', 'Down', 'Down', 'Space', 'Enter'); // sysv only
     await t.answer(/Unprivileged account/, 'Enter');
     await t.answer(/Lock\/PID file/, 'Enter');

@@ -80,9 +80,11 @@ describe('the packed package', () => {
         expect.arrayContaining(['bin/create-daemon.js', 'dist/cli.mjs', 'package.json', 'README.md']),
       );
       // The TypeScript under templates/ is what --lang typescript emits, not the package's own code.
-      expect(paths.filter((p) => /^(test|generators|bench|\.ci)\/|\.map$|^(?!templates\/).*\.ts$|^bin\/(build|pack)/.test(p))).toEqual(
-        [],
-      );
+      expect(
+        paths.filter((p) =>
+          /^(test|generators|bench|\.ci)\/|\.map$|^(?!templates\/).*\.ts$|^bin\/(build|pack)/.test(p),
+        ),
+      ).toEqual([]);
       expect(paths.some((p) => p.startsWith('templates/project/'))).toBe(true);
       expect(packed!.unpackedSize).toBeLessThan(10 * 1024 * 1024);
       expect(readdirSync(out).filter((f) => f.startsWith('create-daemon-pack-'))).toEqual([]); // the stage is gone

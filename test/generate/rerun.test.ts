@@ -62,7 +62,8 @@ describe('re-running into an existing project', () => {
     writeFileSync(join(root, 'Makefile'), 'edited\n');
     writeFileSync(join(root, 'README.md'), 'edited too\n');
     const before = snapshotTree(root);
-    const flags = '--lang c --payload tick --reload multi --description d --scope system --init systemd --systemd-type notify';
+    const flags =
+      '--lang c --payload tick --reload multi --description d --scope system --init systemd --systemd-type notify';
     const rest = "--user '' --pidfile /run/myd.pid --config /etc/myd.conf --facility daemon --umask 022";
     const t = new Terminal(join(root, '..'), `${process.execPath} ${cliBin()} myd ${flags} ${rest}`);
     terminals.push(t);

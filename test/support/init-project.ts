@@ -2,7 +2,7 @@
 // daemon in them. Tests that need the daemon skip (with the reason) until the emitted project has a
 // Makefile, exactly like a missing tool.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type CliResult, copyCli, ROOT, runCli, tempDir } from './cli.js';
 
@@ -88,6 +88,10 @@ export function must(cmd: string, args: readonly string[], opts: Parameters<type
 
 /** Builds the daemon with the project's own Makefile; returns the binary's path. */
 export function buildDaemon(p: Project): string {
+  // A --lang typescript project builds with tsc from node_modules: the repository's own, linked
+  // (its Makefile would otherwise run npm install).
+  const modules = join(p.dir, 'node_modules');
+  if (p.answers['lang'] === 'typescript' && !existsSync(modules)) symlinkSync(join(ROOT, 'node_modules'), modules);
   must('make', ['-s'], { cwd: p.dir, timeout: 170_000 });
   const bin = join(p.dir, p.name);
   if (!existsSync(bin)) throw new Error(`make did not produce ${bin}`);

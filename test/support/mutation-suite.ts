@@ -5,14 +5,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { MUTATIONS } from '../emitted/mutations.js';
-import { checkSummary, chownTree, prebuiltProject, run, WERROR, type RunResult } from './project.js';
+import { checkSummary, chownTree, isTypeScript, prebuiltProject, run, WERROR, type RunResult } from './project.js';
 import { describeWith, isRoot, itWith } from './tools.js';
 
 const asRoot = () => (isRoot ? undefined : 'needs root: make check reads syslog only from a private /dev/log');
 
-/** make check in dir: as the invoking user, or as nobody under umask 027 (which needs root to switch). */
-function makeCheck(dir: string, as: 'self' | 'nobody'): RunResult {
-  if (as === 'self') return run(['make', 'check', WERROR], { cwd: dir });
+/**
+ * make check in dir: as the invoking user, or as nobody under umask 027 (which needs root to switch). A
+ * TypeScript project's is make check-daemon: its unit tests (check-unit) do not run the C that the
+ * mutations break.
+ */
+function makeCheck(dir: string, as: 'self' | 'nobody', target = 'check'): RunResult {
+  if (as === 'self') return run(['make', target, WERROR], { cwd: dir });
   const uid = Number(run(['id', '-u', 'nobody']).out.trim());
   const gid = Number(run(['id', '-g', 'nobody']).out.trim());
   chownTree(dir, uid, gid);
@@ -24,7 +28,7 @@ function makeCheck(dir: string, as: 'self' | 'nobody'): RunResult {
       '--clear-groups',
       'sh',
       '-c',
-      `umask 027 && make check '${WERROR}'`,
+      `umask 027 && make ${target} '${WERROR}'`,
     ],
     { cwd: dir, env: { HOME: '/nonexistent' } },
   );
@@ -44,9 +48,13 @@ export function mutationSuite(as: 'self' | 'nobody'): void {
           const dir = prebuiltProject(m.flags ?? ['--reload', 'single', '--payload', 'tick']);
           const file = join(dir, m.file);
           const source = readFileSync(file, 'utf8');
-          expect(source, `the mutation no longer applies to ${m.file}`).toContain(m.from);
-          writeFileSync(file, source.replace(m.from, m.to));
-          const r = makeCheck(dir, as);
+          let mutated = source;
+          for (const e of [{ from: m.from, to: m.to }, ...(m.more ?? [])]) {
+            expect(mutated, `the mutation no longer applies to ${m.file}`).toContain(e.from);
+            mutated = mutated.replace(e.from, e.to);
+          }
+          writeFileSync(file, mutated);
+          const r = makeCheck(dir, as, isTypeScript(m.flags ?? []) ? 'check-daemon' : 'check');
           expect(r.status, r.out).not.toBe(0);
           expect(r.out).toMatch(m.fails);
           const failure = r.out.slice(r.out.search(m.fails)).split('\n').slice(0, 3).join('\n');

@@ -1,11 +1,22 @@
 // Generated projects for the emitted-daemon tests (test/emitted): the real CLI writes each one
 // into a fresh temporary directory; helpers build it, run its make targets and drive the daemon.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lchownSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { onTestFinished } from 'vitest';
 import { basename, dirname, join } from 'node:path';
 import type { Cell } from './matrix.js';
-import { keepTmp, tempDir } from './cli.js';
+import { keepTmp, ROOT, tempDir } from './cli.js';
 import { killUnder } from './processes.js';
 
 export { killUnder };
@@ -40,6 +51,18 @@ function scaffold(dir: string, flags: readonly string[]): void {
   if (r.status !== 0) throw new Error(`create-daemon ${name} ${flags.join(' ')} exited ${r.status}: ${r.stderr}`);
 }
 
+/** True for the flags of a --lang typescript project. */
+export const isTypeScript = (flags: readonly string[]): boolean =>
+  flags.some((f, i) => f === '--lang' && flags[i + 1] === 'typescript');
+
+/**
+ * A TypeScript project's node_modules, as this repository's (typescript and @types/node, the versions
+ * the emitted package.json asks for): make then runs no npm install. A symbolic link, never copied.
+ */
+export function linkNodeModules(dir: string): void {
+  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+}
+
 const built = new Map<string, string>();
 
 /**
@@ -55,6 +78,7 @@ export function prebuiltProject(flags: readonly string[], name = 'myd'): string 
     chmodSync(parent, 0o755);
     base = join(parent, name);
     scaffold(base, flags);
+    if (isTypeScript(flags)) linkNodeModules(base);
     make(base, ['all', 'tests/probe', WERROR]);
     built.set(key, base);
   }
@@ -63,12 +87,17 @@ export function prebuiltProject(flags: readonly string[], name = 'myd'): string 
   return dir;
 }
 
-/** chown -R to uid, so that make check can write helper/have.h and its scratch files as that account. */
+/**
+ * chown -R to uid, so that make check can write helper/have.h and its scratch files as that account. A
+ * symbolic link is changed itself, never followed (a TypeScript project's node_modules is this repository's).
+ */
 export function chownTree(dir: string, uid: number, gid: number): void {
   chownSync(dir, uid, gid);
   for (const e of readdirSync(dir)) {
     const p = join(dir, e);
-    if (statSync(p).isDirectory()) chownTree(p, uid, gid);
+    const st = lstatSync(p);
+    if (st.isSymbolicLink()) lchownSync(p, uid, gid);
+    else if (st.isDirectory()) chownTree(p, uid, gid);
     else chownSync(p, uid, gid);
   }
 }

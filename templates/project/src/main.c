@@ -408,7 +408,10 @@ main(int argc, char *argv[])
 		status = EXIT_OSERR;
 	if (pidfile_remove(d.pidfile, d.pidfd) == -1)
 		log_warn("cannot remove %s", d.pidfile);
-	log_info("stopped");
+	if (status != 0)
+		log_warnx("stopped, with exit status %d", status);
+	else
+		log_info("stopped");
 	log_close();
 	return status;
 }

@@ -314,8 +314,6 @@ node_checks() {
 		    "APUE 13.3 rules 1 and 4: inherited from the helper"
 		bad "Node holds 0 on /dev/null and 3 on the channel, and nothing on the pid file" "$n_why" \
 		    "any close of a descriptor on the pid file drops the helper's fcntl lock (APUE 13.5)"
-		bad "Node starts with the daemon's signals unblocked" "$n_why" \
-		    "exec keeps the signal mask: the helper's blocked set must not reach Node"
 <% if (user) { -%>
 		[ "$AS_USER" = yes ] && bad "Node runs as $DAEMON_USER: it never runs as root" "$n_why" \
 		    "daemon(7) step 13: the privileges are dropped before Node starts"
@@ -340,11 +338,6 @@ node_checks() {
 	expect "Node holds 0 on /dev/null and 3 on the channel, and nothing on the pid file" "$n_seen" \
 	    "any close of a descriptor on the pid file drops the helper's fcntl lock (APUE 13.5)" \
 	    cond 'grep -qx "0 /dev/null" "$T/nfds" && grep -q "^3 socket:" "$T/nfds" && ! grep -qF " $PIDF" "$T/nfds"'
-	n_blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$n_pid/status" | cut -c9-16)
-	# SIGHUP 1, SIGINT 2, SIGTERM 15: 0x4003.
-	expect "Node starts with the daemon's signals unblocked" "SigBlk ${n_blk:-unknown}" \
-	    "exec keeps the signal mask: the helper's blocked set must not reach Node" \
-	    cond '[ -n "$n_blk" ] && [ "$((0x$n_blk & 0x4003))" -eq 0 ]'
 <% if (user) { -%>
 	if [ "$AS_USER" = yes ]; then
 		n_uids=$(sed -n 's/^Uid:[[:space:]]*//p' "/proc/$n_pid/status" | tr -s ' \t' '  ')

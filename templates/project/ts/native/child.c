@@ -14,7 +14,8 @@
  *   syslog, not /dev/null;
  * - fd 0, /dev/null; no other descriptor (every one here is close-on-exec, APUE 13.7);
  * - an empty signal mask and SIGPIPE at its default (exec keeps both, and main.c blocks the
- *   daemon's signals), no NOTIFY_SOCKET (this process owns systemd's channel), and on Linux
+ *   daemon's signals; Node resets both itself at start, but the helper does not rely on what
+ *   one version of Node does), no NOTIFY_SOCKET (this process owns systemd's channel), and on Linux
  *   PR_SET_PDEATHSIG: if this process is killed, even by SIGKILL, Node gets SIGTERM, and the
  *   channel's end of file tells it too (everywhere), so that no orphan keeps serving.
  *
