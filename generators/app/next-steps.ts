@@ -92,8 +92,12 @@ export function nextSteps(answers: Answers, dir: string): string {
     `Created ${answers.name} in ${where}. Next steps:`,
     '',
     ...cd,
-    `  make             # build ./${answers.name}`,
-    '  make check       # prove it behaves like a daemon',
+    ...(answers.lang === 'typescript'
+      ? [
+          `  make             # npm install (typescript, @types/node) once, tsc, and the helper ./${answers.name}`,
+          '  make check       # node --test, then prove it behaves like a daemon',
+        ]
+      : [`  make             # build ./${answers.name}`, '  make check       # prove it behaves like a daemon']),
     ...(answers.user
       ? [
           `  sudo useradd --system --no-create-home --shell /usr/sbin/nologin ${answers.user}   # the account it drops to, unless it exists`,

@@ -31,3 +31,36 @@ for (const cell of daemonMatrix()) {
     );
   });
 }
+
+// The TypeScript daemon's helper (the helper library, native/main.c and native/child.c, which has a
+// Linux-only part): both shapes it comes in (with and without --user), both architectures, both ways.
+for (const flags of [
+  ['--lang', 'typescript', '--payload', 'echo'],
+  ['--lang', 'typescript', '--payload', 'tick', '--user', 'nobody'],
+]) {
+  describeWith(['make', 'file'], zigReason)(flags.join(' '), () => {
+    it(
+      'its helper builds for macOS x86_64 and arm64, with and without PORTABLE=1, with no warning',
+      () => {
+        const dir = generateProject(flags);
+        for (const [target, arch] of ARCHES)
+          for (const portable of ['0', '1']) {
+            // The helper alone: dist/ is JavaScript, the same everywhere, and tsc needs no cross build.
+            run(['rm', '-f', 'myd', 'native/myd.installed', 'helper/have.h', 'native/paths.h'], { cwd: dir });
+            const out = make(
+              dir,
+              [zigCC(target), `PORTABLE=${portable}`, WERROR, 'myd', 'native/myd.installed'],
+              ZIG_ENV,
+              COLD,
+            );
+            expect(out, `${target} PORTABLE=${portable}`).not.toMatch(/warning:/);
+            for (const bin of ['myd', 'native/myd.installed'])
+              expect(run(['file', '-b', `${dir}/${bin}`]).out, `${target} PORTABLE=${portable}`).toMatch(
+                new RegExp(`^Mach-O 64-bit ${arch} executable`),
+              );
+          }
+      },
+      COLD,
+    );
+  });
+}

@@ -3,7 +3,7 @@
 import { expect, it } from 'vitest';
 import { describeWith } from '../support/tools.js';
 import { daemonMatrix } from '../support/matrix.js';
-import { cellFlags, checkSummary, generateProject, make, run, WERROR } from '../support/project.js';
+import { cellFlags, checkSummary, generateProject, linkNodeModules, make, run, WERROR } from '../support/project.js';
 import { COLD, ZIG_ENV, zigCC, zigReason } from '../support/zig.js';
 
 /** Fewer checks than this means the self-test skipped a section it should have run. */
@@ -35,6 +35,35 @@ for (const cell of CELLS) {
         expect(summary, r.out).toBeDefined();
         expect(summary!.failed).toBe(0);
         expect(summary!.passed).toBeGreaterThanOrEqual(MIN_CHECKS[cell.given.payload as 'tick' | 'echo']);
+      },
+      COLD,
+    );
+  });
+}
+
+// The TypeScript daemon's helper, the same library and native/main.c and native/child.c, linked static
+// with musl: the helper's make check-daemon passes with it (Node itself is this machine's).
+for (const flags of [
+  ['--lang', 'typescript', '--reload', 'single', '--payload', 'echo', '--user', 'nobody'],
+  ['--lang', 'typescript', '--reload', 'multi', '--payload', 'tick'],
+]) {
+  describeWith(['make', 'file'], zigReason)(flags.join(' '), () => {
+    it(
+      'links a static musl helper with no warning, and its make check-daemon passes',
+      () => {
+        const dir = generateProject(flags);
+        linkNodeModules(dir);
+        const out = make(dir, [MUSL, WERROR], ZIG_ENV, COLD);
+        expect(out).not.toMatch(/warning:/);
+        for (const bin of ['myd', 'native/myd.installed'])
+          expect(run(['file', '-b', `${dir}/${bin}`]).out).toMatch(
+            /^ELF 64-bit LSB executable, x86-64, .*statically linked/,
+          );
+        const r = run(['make', 'check-daemon', MUSL, WERROR], { cwd: dir, env: ZIG_ENV, timeout: COLD });
+        expect(r.out, r.out).not.toMatch(/^FAIL /m);
+        expect(r.status, r.out).toBe(0);
+        expect(checkSummary(r.out)?.failed, r.out).toBe(0);
+        expect(checkSummary(r.out)!.passed).toBeGreaterThanOrEqual(50);
       },
       COLD,
     );

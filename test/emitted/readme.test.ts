@@ -18,9 +18,16 @@ function functionLines(lines: readonly string[], fn: string): [number, number] {
 }
 
 describe('emitted README rule table', () => {
-  for (const cell of daemonMatrix()) {
+  const cells = [
+    ...daemonMatrix().map((c) => ({ title: c.title, flags: cellFlags(c) })),
+    ...daemonMatrix().map((c) => ({
+      title: `${c.title} lang=typescript`,
+      flags: [...cellFlags(c), '--lang', 'typescript'],
+    })),
+  ];
+  for (const cell of cells) {
     it(`cites lines that name their rule (${cell.title})`, () => {
-      const dir = generateProject(cellFlags(cell));
+      const dir = generateProject(cell.flags);
       const readme = readFileSync(join(dir, 'README.md'), 'utf8');
       const rows = readme.split('\n').filter((l) => /^\| (APUE|daemon\(7\))/.test(l));
       const labels = rows.map((r) => r.split('|')[1]!.trim());
@@ -37,7 +44,7 @@ describe('emitted README rule table', () => {
       let cited = 0;
       for (const row of rows) {
         const label = row.split('|')[1]!.trim();
-        for (const m of row.matchAll(/`([\w/.-]+\.c):(\d+)`(?: (?:in|at) `(\w+)\(\)`)?/g)) {
+        for (const m of row.matchAll(/`([\w/.-]+\.(?:c|ts)):(\d+)`(?: (?:in|at) `(\w+)\(\)`)?/g)) {
           const file = join(dir, m[1]!);
           expect(existsSync(file), `${label}: ${m[1]} is not emitted`).toBe(true);
           const lines = readFileSync(file, 'utf8').split('\n');
@@ -88,6 +95,38 @@ describe('emitted README platform table', () => {
     }
     expect(row(/^\| FreeBSD/).slice(2)).toEqual(['no', 'no']);
     expect(readme).toContain('FreeBSD is claimed, not built');
+  });
+});
+
+describe('emitted README of a TypeScript daemon', () => {
+  it('says why the helper exists, with sources, and what CI proves, each claim backed by the test that does it', () => {
+    const dir = generateProject(['--lang', 'typescript']);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const why = readme.slice(readme.indexOf('## Why a helper in C'), readme.indexOf('## The command line'));
+    for (const reason of [
+      /`fork\(\)` in a running Node is undefined/,
+      /no `setsid`, no fcntl locks/,
+      /`sd_notify`/,
+      /syslog/,
+    ])
+      expect(why).toMatch(reason);
+    expect(why).toContain('https://docs.libuv.org/');
+    expect(why).toContain('https://nodejs.org/api/dgram.html');
+    const root = join(import.meta.dirname, '..', '..');
+    for (const [row, test] of [
+      [
+        /^\| Linux, glibc, Node\.js 20, 22 and 24\s+\|.*\|\s+yes\s+\|\s+yes, on each Node\s+\|$/m,
+        'test/emitted/typescript.test.ts',
+      ],
+      [/^\| Linux, musl .*\|\s+yes\s+\|\s+yes: `make check-daemon`/m, 'test/emitted/cross-musl.test.ts'],
+      [/^\| Linux under systemd 252 as PID 1\s+\|.*crashed \(Node, then the helper\)/m, 'test/init/systemd-live.test.ts'],
+      [/^\| macOS, x86_64 and arm64\s+\|\s+the helper with/m, 'test/emitted/cross-macos.test.ts'],
+    ] as const) {
+      expect(readme).toMatch(row);
+      expect(existsSync(join(root, test)), test).toBe(true);
+    }
+    // No C daemon's files in its table.
+    expect(readme).not.toMatch(/`src\/main\.c`|`fuzz\//);
   });
 });
 

@@ -15,6 +15,13 @@ describe('next steps', () => {
     expect(out).toMatch(/^ {2}runit: +sudo make install INIT_SYSTEMS=runit/m);
   });
 
+  it('for a TypeScript project: make says it installs the two dev dependencies, make check runs node --test', () => {
+    const out = nextSteps(completeAnswers({ name: 'd', lang: 'typescript', init: ['systemd'] }), `${process.cwd()}/d`);
+    expect(out).toMatch(/^ {2}make +# npm install \(typescript, @types\/node\) once, tsc, and the helper \.\/d$/m);
+    expect(out).toMatch(/^ {2}make check +# node --test, then prove it behaves like a daemon$/m);
+    expect(out).toMatch(/^ {2}systemd: +sudo make install INIT_SYSTEMS=systemd/m);
+  });
+
   it('for a starter: build, make check and the first function to write, and nothing to install', () => {
     const out = nextSteps(completeAnswers({ name: 'd', starter: true, init: ['systemd'] }), `${process.cwd()}/d`);
     expect(out).toContain('a daemon assignment');
