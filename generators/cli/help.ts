@@ -21,7 +21,7 @@ export function helpText(command: Command, version: string): string {
   const head =
     command === 'app'
       ? [
-          `create-daemon ${version}: write a correct Unix daemon in C, with its init-system files and a self-test`,
+          `create-daemon ${version}: write a correct Unix daemon in C or TypeScript, with its init-system files and a self-test`,
           '',
           'Usage: create-daemon [name] [options]',
           '       create-daemon units [options]   (inside a generated project: re-render init/)',

@@ -3,7 +3,7 @@
 // node --test unit tests, then tests/check.sh from outside, helper and Node both) passes. Then the
 // same on Node 22 and 24, and once the way the README says, with npm installing the two dev
 // dependencies from the registry.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { daemonMatrix } from '../support/matrix.js';
@@ -60,6 +60,47 @@ describe('--lang typescript', () => {
       });
     });
   }
+
+  itWith(['make', 'gcc'])(
+    'make install puts the helper, the compiled TypeScript and the config where the installed helper finds them',
+    () => {
+      const dir = tsProject(['--payload', 'tick']);
+      const prefix = join(tempDir('cd-ts-prefix-'), 'usr');
+      const conf = join(prefix, 'etc/myd.conf');
+      const vars = [`PREFIX=${prefix}`, `CONFFILE=${conf}`, `SYSCONFDIR=${prefix}/etc`, 'INIT_SYSTEMS=', WERROR];
+      make(dir, ['install', ...vars]);
+      const lib = join(prefix, 'lib/myd');
+      const installed = readdirSync(lib).sort();
+      expect(installed).toContain('main.js');
+      expect(installed).toContain('package.json');
+      expect(installed.filter((f) => f.endsWith('.test.js'))).toEqual([]);
+      expect(JSON.parse(readFileSync(join(lib, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+      // The installed helper runs LIBDIR's main.js, not this tree's: it works with the tree gone.
+      rmSync(join(dir, 'dist'), { recursive: true });
+      const t = run([join(prefix, 'sbin/myd'), '-t', '-c', conf]);
+      expect(t.out).toBe(`myd: ${conf}: configuration OK\n`);
+      expect(t.status).toBe(0);
+      const fg = run([
+        'timeout',
+        '--preserve-status',
+        '-s',
+        'INT',
+        '2',
+        join(prefix, 'sbin/myd'),
+        '-f',
+        '-c',
+        conf,
+        '-p',
+        join(prefix, 'myd.pid'),
+      ]);
+      expect(fg.out).toMatch(/^myd: started \(version 0\.1\.0\): /m);
+      expect(fg.out).toMatch(/^myd: stopped$/m);
+      expect(fg.status, fg.out).toBe(0);
+      make(dir, ['uninstall', ...vars]);
+      expect(existsSync(lib)).toBe(false);
+      expect(existsSync(join(prefix, 'sbin/myd'))).toBe(false);
+    },
+  );
 
   it('is refused with --starter, saying why', () => {
     const r = cli(['myd', '--yes', '--lang', 'typescript', '--starter'], tempDir());
