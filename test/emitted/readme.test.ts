@@ -119,7 +119,10 @@ describe('emitted README of a TypeScript daemon', () => {
         'test/emitted/typescript.test.ts',
       ],
       [/^\| Linux, musl .*\|\s+yes\s+\|\s+yes: `make check-daemon`/m, 'test/emitted/cross-musl.test.ts'],
-      [/^\| Linux under systemd 252 as PID 1\s+\|.*crashed \(Node, then the helper\)/m, 'test/init/systemd-live.test.ts'],
+      [
+        /^\| Linux under systemd 252 as PID 1\s+\|.*crashed \(Node, then the helper\)/m,
+        'test/init/systemd-live.test.ts',
+      ],
       [/^\| macOS, x86_64 and arm64\s+\|\s+the helper with/m, 'test/emitted/cross-macos.test.ts'],
     ] as const) {
       expect(readme).toMatch(row);

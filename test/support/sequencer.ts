@@ -9,6 +9,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SECONDS: Readonly<Record<string, number>> = {
   'test/emitted/mutations.test.ts': 585,
   'test/emitted/mutations-nobody.test.ts': 470,
+  'test/emitted/typescript.test.ts': 400,
   'test/emitted/starter-single.test.ts': 310,
   'test/emitted/starter-multi.test.ts': 285,
   'test/emitted/step-mutations.test.ts': 165,
