@@ -10,7 +10,7 @@ import { daemonMatrix } from '../support/matrix.js';
 import { cellFlags, checkSummary, generateProject, linkNodeModules, make, run, WERROR } from '../support/project.js';
 import { describeWith, itWith } from '../support/tools.js';
 import { cli } from '../support/init-project.js';
-import { tempDir } from '../support/cli.js';
+import { snapshotTree, tempDir } from '../support/cli.js';
 
 /** Fewer checks than this means the self-test skipped a section it should have run. */
 const MIN_CHECKS = { tick: 50, echo: 60 } as const;
@@ -101,6 +101,23 @@ describe('--lang typescript', () => {
       expect(existsSync(join(prefix, 'sbin/myd'))).toBe(false);
     },
   );
+
+  it("gets the C daemon's init-system files, tested there, but for the systemd unit's two lines", () => {
+    const flags = ['--init', 'systemd,sysv,launchd,openrc,runit,rcd', '--payload', 'echo', '--user', 'svc'];
+    const c = generateProject(flags);
+    const ts = generateProject([...flags, '--lang', 'typescript']);
+    const files = (dir: string) => snapshotTree(join(dir, 'init'));
+    const [a, b] = [files(c), files(ts)];
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [path, f] of a) {
+      if (path.endsWith('.service')) continue;
+      expect(b.get(path), path).toEqual(f);
+    }
+    const unit = b.get('systemd/myd.service')!.contents;
+    expect(unit).toMatch(/^KillMode=mixed$/m);
+    expect(unit).not.toMatch(/^MemoryDenyWriteExecute=/m);
+    expect(a.get('systemd/myd.service')!.contents).toMatch(/^MemoryDenyWriteExecute=yes$/m);
+  });
 
   it('is refused with --starter, saying why', () => {
     const r = cli(['myd', '--yes', '--lang', 'typescript', '--starter'], tempDir());
