@@ -35,7 +35,7 @@ const tsSame = (path: string, extra: Partial<FileEntry> = {}): FileEntry => ({
 });
 
 export const PROJECT_FILES: readonly FileEntry[] = [
-  same('Makefile', { when: c }),
+  same('Makefile'),
   // A course-assignment starter gets a README written for students; the C templates hold
   // both the reference and the TODO bodies (<% if (starter) %>), so they cannot diverge.
   same('README.md', { when: (a) => !starter(a) }),
@@ -85,7 +85,6 @@ export const PROJECT_FILES: readonly FileEntry[] = [
 
   // The TypeScript daemon: the helper's program (native/: the same main.c as the C daemon's,
   // with Node as its payload), the daemon in src/*.ts and its unit tests.
-  tsSame('Makefile'),
   tsSame('package.json'),
   tsSame('tsconfig.json'),
   { template: 'project/src/main.c', destination: 'native/main.c', when: ts },
