@@ -73,6 +73,29 @@ def rss_kib(pid):
 def med(xs):
     return statistics.median(xs)
 
+def reload_and_stop(exe, d, cfg, pidfile, runs, hup, term, child=False):
+    """SIGHUP until READY=1 (after RELOADING=1), and SIGTERM until the process (and, with child, its only
+    child) is gone: in the foreground under a notify socket; appends to hup and term."""
+    sock_path = os.path.join(d, 'notify.sock')
+    for _ in range(max(3, runs // 4)):
+        if os.path.exists(sock_path): os.unlink(sock_path)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sock_path); s.settimeout(5)
+        p = subprocess.Popen([exe, '-f', '-c', cfg, '-p', pidfile], env={**os.environ, 'NOTIFY_SOCKET': sock_path},
+                             stderr=subprocess.DEVNULL)
+        while b'READY=1' not in s.recv(4096): pass
+        kids = children(p.pid) if child else []
+        for i in range(4):
+            conf(d, 3600, f'reload{i}')
+            t = now(); os.kill(p.pid, signal.SIGHUP)
+            while True:
+                msg = s.recv(4096)
+                if b'READY=1' in msg and b'RELOADING=1' not in msg: break
+            hup.append(now() - t)
+        t = now(); os.kill(p.pid, signal.SIGTERM); p.wait()
+        for k in kids: wait_gone(k)
+        term.append(now() - t)
+        s.close()
+
 for model in ('single', 'multi'):
     d = os.path.join(work, model)
     exe, pidfile = os.path.join(d, 'benchd'), os.path.join(d, 'benchd.pid')
@@ -86,22 +109,7 @@ for model in ('single', 'multi'):
         os.kill(pid, signal.SIGTERM); wait_gone(pid)
 
     # Reload and stop, in the foreground under a notify socket.
-    sock_path = os.path.join(d, 'notify.sock')
-    for _ in range(max(3, runs // 4)):
-        if os.path.exists(sock_path): os.unlink(sock_path)
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sock_path); s.settimeout(5)
-        p = subprocess.Popen([exe, '-f', '-c', cfg, '-p', pidfile], env={**os.environ, 'NOTIFY_SOCKET': sock_path},
-                             stderr=subprocess.DEVNULL)
-        while b'READY=1' not in s.recv(4096): pass
-        for i in range(4):
-            conf(d, 3600, f'reload{i}')
-            t = now(); os.kill(p.pid, signal.SIGHUP)
-            while True:
-                msg = s.recv(4096)
-                if b'READY=1' in msg and b'RELOADING=1' not in msg: break
-            hup.append(now() - t)
-        t = now(); os.kill(p.pid, signal.SIGTERM); p.wait(); term.append(now() - t)
-        s.close()
+    reload_and_stop(exe, d, cfg, pidfile, runs, hup, term)
 
     # Idle wakeups over 10 s.
     cfg = conf(d, 3600, 'idle')
@@ -160,24 +168,8 @@ for model in ('single', 'multi'):
         for b, r in zip(bare, rss_bare): r.append(rss_kib(b.pid)); b.kill(); b.wait()
         os.kill(pid, signal.SIGTERM); wait_gone(pid); wait_gone(kid)
 
-    # Reload and stop, in the foreground under a notify socket.
-    sock_path = os.path.join(d, 'notify.sock')
-    for _ in range(max(3, runs // 4)):
-        if os.path.exists(sock_path): os.unlink(sock_path)
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sock_path); s.settimeout(5)
-        p = subprocess.Popen([exe, '-f', '-c', cfg, '-p', pidfile], env={**os.environ, 'NOTIFY_SOCKET': sock_path},
-                             stderr=subprocess.DEVNULL)
-        while b'READY=1' not in s.recv(4096): pass
-        kid, = children(p.pid)
-        for i in range(4):
-            conf(d, 3600, f'reload{i}')
-            t = now(); os.kill(p.pid, signal.SIGHUP)
-            while True:
-                msg = s.recv(4096)
-                if b'READY=1' in msg and b'RELOADING=1' not in msg: break
-            hup.append(now() - t)
-        t = now(); os.kill(p.pid, signal.SIGTERM); p.wait(); wait_gone(kid); term.append(now() - t)
-        s.close()
+    # Reload and stop, in the foreground under a notify socket: the exit is the helper's and Node's.
+    reload_and_stop(exe, d, cfg, pidfile, runs, hup, term, child=True)
 
     # Idle wakeups over 10 s, a bare idle node beside it.
     cfg = conf(d, 3600, 'idle')
