@@ -3,7 +3,7 @@
 // node --test unit tests, then tests/check.sh from outside, helper and Node both) passes. Then the
 // same on Node 22 and 24, and once the way the README says, with npm installing the two dev
 // dependencies from the registry.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { daemonMatrix } from '../support/matrix.js';
@@ -117,6 +117,21 @@ describe('--lang typescript', () => {
     expect(unit).toMatch(/^KillMode=mixed$/m);
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=/m);
     expect(a.get('systemd/myd.service')!.contents).toMatch(/^MemoryDenyWriteExecute=yes$/m);
+  });
+
+  itWith(['make', 'gcc'])('a Node that never says READY fails the start after CHILD_READY_SEC, leaving nothing', () => {
+    const dir = tsProject(['--payload', 'tick']);
+    make(dir, ['CPPFLAGS=-DCHILD_READY_SEC=2', WERROR]);
+    // A payload that hangs before READY (the channel open, nothing said).
+    writeFileSync(join(dir, 'dist/main.js'), 'setInterval(() => {}, 1e9);\n');
+    const pidfile = join(dir, 'hang.pid');
+    const t0 = Date.now();
+    const r = run([join(dir, 'myd'), '-c', join(dir, 'etc/myd.conf'), '-p', pidfile], { timeout: 20_000 });
+    expect(r.out).toMatch(/^myd: node did not say it was ready within 2 s: stopped it$/m);
+    expect(r.status).toBe(70);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(existsSync(pidfile)).toBe(false);
+    expect(run(['pgrep', '-f', join(dir, 'dist/main.js')]).status).toBe(1);
   });
 
   it('is refused with --starter, saying why', () => {

@@ -226,18 +226,25 @@ child_pollfds(void *arg, nfds_t *n)
 	return c->fds;
 }
 
+/* Until READY, the deadline for it; none after. */
 static int
 child_timeout(void *arg, struct timespec *left)
 {
-	(void)arg;
-	(void)left;
-	return 0;
+	struct child	*c = arg;
+	struct timespec	 now;
+
+	if (c->ready || c->ended)
+		return 0;
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	ts_left(&c->ready_by, &now, left);
+	return 1;
 }
 
 static void
 child_dispatch(void *arg)
 {
 	struct child	*c = arg;
+	struct timespec	 now;
 	char		 how[128];
 
 	/* Node's output first: a stack trace is logged before its end is. */
@@ -245,6 +252,12 @@ child_dispatch(void *arg)
 		child_read(c, OUTPUT);
 	if (c->fds[1].fd != -1 && c->fds[1].revents != 0)
 		child_read(c, CHANNEL);
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!c->ready && !c->ended && !ts_before(&now, &c->ready_by)) {
+		(void)child_stop(c);
+		c->on_fail(CHILD_DIED, "node did not say it was ready within %d s: stopped it%s%s",
+		    CHILD_READY_SEC, c->last[0] != '\0' ? "; its last words: " : "", c->last);
+	}
 	if (c->fds[1].fd != -1 || c->ended)
 		return;
 	/* The channel's end: Node is gone, or going. */
@@ -294,6 +307,8 @@ child_start(struct child *c, const char *config, const char *pidfile, child_read
 	c->fds[0].fd = c->fds[1].fd = c->fds[2].fd = -1;
 	c->on_ready = ready;
 	c->on_fail = fail;
+	(void)clock_gettime(CLOCK_MONOTONIC, &c->ready_by);
+	c->ready_by.tv_sec += CHILD_READY_SEC;
 	if (wakeup_pair(chan) == -1) {
 		(void)snprintf(err, errlen, "cannot create the channel to node: %s",
 		    strerror(errno));

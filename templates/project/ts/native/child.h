@@ -9,12 +9,17 @@
 
 #include <poll.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "signals.h"
 
 #define CHILD_LINE_MAX	1024	/* one line from Node: longer ones are cut there */
 #define CHILD_STOP_SEC	5	/* SIGTERM to SIGKILL: above Node's own drain bound (2 s) */
 #define CHILD_DIED	70	/* EX_SOFTWARE: Node ended without being asked to */
+/* Node must say READY within this many seconds: a start never hangs for ever (make CPPFLAGS=-D...). */
+#ifndef CHILD_READY_SEC
+#define CHILD_READY_SEC	60
+#endif
 
 /* Node serves: what describes the config in force. */
 typedef void	child_ready_fn(const char *what);
@@ -28,6 +33,7 @@ struct child {
 	int			 reload;	/* a SIGHUP came before READY: forwarded at READY */
 	int			 ended;		/* the channel closed: Node is gone or going */
 	int			 stopping;	/* child_stop() runs: no READY, no FAIL any more */
+	struct timespec		 ready_by;	/* CLOCK_MONOTONIC: READY must have come by then */
 	struct pollfd		 fds[3];	/* [0] the loop's, [1] the channel, [2] Node's stderr */
 	char			 in[2][CHILD_LINE_MAX + 1];	/* a partial line from each */
 	size_t			 len[2];
