@@ -18,6 +18,19 @@ describeWith(['make', 'cppcheck', 'clang'])('make lint (cppcheck, clang --analyz
       expect(out).toMatch(/clang --analyze src\/main\.c/);
     });
   }
+  // The TypeScript daemon's helper: native/ (main.c with its ts branches, child.c), with and without --user.
+  for (const flags of [
+    ['--lang', 'typescript', '--payload', 'echo', '--user', 'nobody'],
+    ['--lang', 'typescript', '--payload', 'tick'],
+  ]) {
+    it(`is silent: ${flags.join(' ')}`, () => {
+      const dir = generateProject(flags);
+      const out = make(dir, ['lint']);
+      expect(out).not.toMatch(/warning:|error:|\(style\)|\(warning\)|\(portability\)|\(performance\)/);
+      expect(out).toMatch(/clang --analyze native\/child\.c/);
+      expect(out).toMatch(/clang --analyze native\/main\.c/);
+    });
+  }
 });
 
 describeWith(['shellcheck'])('the self-test script', () => {
@@ -27,6 +40,8 @@ describeWith(['shellcheck'])('the self-test script', () => {
     ['--scope', 'user'],
     ['--starter', '--reload', 'single'],
     ['--starter', '--reload', 'multi'],
+    ['--lang', 'typescript', '--payload', 'echo', '--user', 'nobody'],
+    ['--lang', 'typescript', '--payload', 'tick', '--scope', 'user'],
   ];
   for (const flags of cells) {
     it(`is clean POSIX sh for shellcheck: ${flags.join(' ')}`, () => {
