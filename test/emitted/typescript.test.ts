@@ -61,6 +61,14 @@ describe('--lang typescript', () => {
     });
   }
 
+  itWith(['make', 'gcc'])('--scope user: make check passes (-t needs no $XDG_RUNTIME_DIR, the start does)', () => {
+    const dir = tsProject(['--scope', 'user', '--payload', 'echo']);
+    make(dir, ['CC=gcc', WERROR]);
+    const out = expectCheckPasses(dir, ['CC=gcc', WERROR], MIN_CHECKS.echo);
+    expect(out).toMatch(/^ok +-t accepts a good config/m);
+    expect(out).toMatch(/^ok +without XDG_RUNTIME_DIR the default pid file is refused/m);
+  });
+
   itWith(['make', 'gcc'])(
     'make install puts the helper, the compiled TypeScript and the config where the installed helper finds them',
     () => {

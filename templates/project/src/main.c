@@ -304,10 +304,6 @@ main(int argc, char *argv[])
 		(void)fprintf(stderr, "%s: %s\n", <%- IDENT %>_NAME, err);
 		return EXIT_CONFIG;
 	}
-	if (path_expand(pidarg, d.pidfile, sizeof(d.pidfile), err, sizeof(err)) == -1) {
-		(void)fprintf(stderr, "%s: pid file %s\n", <%- IDENT %>_NAME, err);
-		return EXIT_CONFIG;
-	}
 	if (test) {
 <% if (user) { -%>
 		/* Node never runs as root, not even to check the config: as the daemon reads it. */
@@ -316,10 +312,18 @@ main(int argc, char *argv[])
 			return EXIT_OSERR;
 		}
 <% } -%>
-		/* Returns only if Node cannot be started; its status is -t's. */
-		(void)child_test(config, d.pidfile, err, sizeof(err));
+		/*
+		 * Returns only if Node cannot be started; its status is -t's. The pid file only
+		 * places the default socket: one that cannot be expanded is not -t's business.
+		 */
+		(void)child_test(config, path_expand(pidarg, d.pidfile, sizeof(d.pidfile), err,
+		    sizeof(err)) == 0 ? d.pidfile : NULL, err, sizeof(err));
 		(void)fprintf(stderr, "%s: %s\n", <%- IDENT %>_NAME, err);
 		return EXIT_OSERR;
+	}
+	if (path_expand(pidarg, d.pidfile, sizeof(d.pidfile), err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "%s: pid file %s\n", <%- IDENT %>_NAME, err);
+		return EXIT_CONFIG;
 	}
 
 <% } else { -%>

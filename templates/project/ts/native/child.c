@@ -53,7 +53,8 @@
 
 /*
  * Become Node (src/main.ts): with chan and out (the daemon) on fds 3, 1 and 2; without (-t) on
- * this process's own. Returns only if exec failed, with errno set.
+ * this process's own, and pidfile NULL when -t has none to give. Returns only if exec failed,
+ * with errno set.
  */
 static void
 exec_node(const char *config, const char *pidfile, int test, int chan, int out, pid_t parent)
@@ -72,8 +73,10 @@ exec_node(const char *config, const char *pidfile, int test, int chan, int out, 
 	argv[i++] = (char *)child_script;
 	argv[i++] = (char *)"-c";
 	argv[i++] = (char *)config;
-	argv[i++] = (char *)"-p";
-	argv[i++] = (char *)pidfile;
+	if (pidfile != NULL) {
+		argv[i++] = (char *)"-p";
+		argv[i++] = (char *)pidfile;
+	}
 	if (test)
 		argv[i++] = (char *)"-t";
 	argv[i] = NULL;
