@@ -153,8 +153,9 @@ close_walk(int keep)
 /*
  * APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor >= 3 (keep is the
  * readiness pipe). Test harnesses, shells and supervisors leak descriptors into children.
+ * Also for a program that execs another after setting up its descriptors (-1 keeps none).
  */
-static int
+int
 close_inherited(int keep)
 {
 <% if (starter) { -%>

@@ -8,5 +8,6 @@
 
 int	daemonize(const char *name, mode_t mask, int *ready_fd);
 int	daemon_report(int ready_fd, int status, const char *message);
+int	close_inherited(int keep);
 
 #endif /* DAEMONIZE_H */

@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "daemonize.h"
 #include "fd.h"
 #include "log.h"
 #include "notify.h"
@@ -87,6 +88,12 @@ exec_node(const char *config, const char *pidfile, int test, int chan, int out, 
 	/* dup2 clears close-on-exec on the copy; a channel already on 3 keeps it: clear it. */
 	if (chan != -1 && (chan == 3 ? fcntl(3, F_SETFD, 0) : dup2(chan, 3)) == -1)
 		return;
+	/*
+	 * Nothing else: with -f the helper never closed what its starter leaked (a supervisor's,
+	 * a shell's), and close-on-exec covers only the helper's own (APUE 13.3 rule 5).
+	 */
+	if (chan != -1 && close_inherited(3) == -1)
+		return;
 	(void)sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	(void)signal(SIGPIPE, SIG_DFL);
@@ -101,10 +108,23 @@ exec_node(const char *config, const char *pidfile, int test, int chan, int out, 
 	(void)execv(argv[0], argv);
 }
 
+/* The script Node is to run, readable by this process (after the privilege drop), or why not. */
+static int
+script_readable(char *err, size_t errlen)
+{
+	if (access(child_script, R_OK) == 0)
+		return 0;
+	(void)snprintf(err, errlen, "cannot read %s, which node runs: %s", child_script,
+	    strerror(errno));
+	return -1;
+}
+
 /* -t: Node checks the config in the foreground, on this terminal. Returns only on failure. */
 int
 child_test(const char *config, const char *pidfile, char *err, size_t errlen)
 {
+	if (script_readable(err, errlen) == -1)
+		return -1;
 	exec_node(config, pidfile, 1, -1, -1, getpid());
 	(void)snprintf(err, errlen, "cannot run %s: %s", <%- IDENT %>_NODE, strerror(errno));
 	return -1;
@@ -115,6 +135,7 @@ static void
 child_message(struct child *c, char *line)
 {
 	char	*arg = strchr(line, ' ');
+	char	 state[CHILD_LINE_MAX + 16];
 	long	 status;
 
 	if (arg != NULL)
@@ -129,16 +150,21 @@ child_message(struct child *c, char *line)
 		log_info("node, while stopping: %s %.80s", line, arg);
 	} else if (strcmp(line, "READY") == 0 && !c->ready) {
 		c->ready = 1;
-		c->on_ready(arg);
+		c->on_ready(arg[0] != '\0' ? arg : "no status given");
 		if (c->reload) {
 			c->reload = 0;
 			(void)kill(c->pid, SIGHUP);
 		}
 	} else if (strcmp(line, "RELOADING") == 0) {
 		(void)notify_reloading();
+	} else if (strcmp(line, "STATUS") == 0 && !c->ready) {
+		/* Before READY, a status alone: systemd must not take it for readiness. */
+		(void)snprintf(state, sizeof(state), "STATUS=%s", arg);
+		(void)notify_send(state);
 	} else if (strcmp(line, "STATUS") == 0 || strcmp(line, "READY") == 0) {
 		(void)notify_ready(arg);
 	} else if (strcmp(line, "STOPPING") == 0) {
+		c->said_stopping = 1;
 		(void)notify_stopping();
 	} else if (strcmp(line, "FAIL") == 0 && !c->ready) {
 		status = strtol(arg, &arg, 10);
@@ -149,15 +175,47 @@ child_message(struct child *c, char *line)
 		/* Node exits after FAIL: reap it (child_stop), then stop with its reason. */
 		(void)child_stop(c);
 		c->on_fail((int)status, "%s", arg);
-	} else {
+	} else if (strcmp(line, "FAIL") == 0) {
+		/* After READY there is no start to fail: Node logs, and exits, and that is seen. */
+		log_warnx("node: %s", arg);
+	} else if (line[0] != '\0') {
 		log_warnx("unknown message from node: %.80s", line);
 	}
 }
 
 /*
- * Reads what is there on channel or output (non-blocking), and hands each complete line on;
- * a line longer than CHILD_LINE_MAX is handed on in pieces. At end of file (or an error) the
- * descriptor is closed and set to -1, after the last partial line.
+ * A line of Node's output (stdout and stderr): logged with its control characters as spaces (a
+ * terminal escape must not reach the log), and kept as the reason to give if Node ends before
+ * READY: its last line that says something (not a stack frame, not Node's closing "Node.js vN").
+ */
+static void
+child_output(struct child *c, char *line)
+{
+	char	*p;
+
+	for (p = line; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	log_warnx("node: %s", line);
+	if (line[0] != '\0' && line[0] != ' ' && strncmp(line, "Node.js v", 9) != 0)
+		(void)snprintf(c->last, sizeof(c->last), "%s", line);
+}
+
+/* One line from which: a message on the channel, or a line of Node's output. */
+static void
+child_line(struct child *c, int which, char *line)
+{
+	if (which == CHANNEL)
+		child_message(c, line);
+	else
+		child_output(c, line);
+}
+
+/*
+ * Reads what is there on channel or output (non-blocking), and hands each complete line on. A
+ * line longer than CHILD_LINE_MAX is cut there, and the rest of it, up to its newline, dropped:
+ * never read as a line of its own. At end of file (or an error) the descriptor is closed and set
+ * to -1, after the last partial line.
  */
 static void
 child_read(struct child *c, int which)
@@ -174,13 +232,10 @@ child_read(struct child *c, int which)
 		if (n == -1 && errno == EAGAIN)
 			return;
 		if (n <= 0) {
-			if (*len > 0) {
+			if (*len > 0 && !c->skip[which]) {
 				buf[*len] = '\0';
 				*len = 0;
-				if (which == CHANNEL)
-					child_message(c, buf);
-				else
-					log_warnx("node: %s", buf);
+				child_line(c, which, buf);
 			}
 			(void)close(pfd->fd);
 			pfd->fd = -1;
@@ -190,17 +245,16 @@ child_read(struct child *c, int which)
 		while ((nl = memchr(buf, '\n', *len)) != NULL || *len == CHILD_LINE_MAX) {
 			size_t	used = nl != NULL ? (size_t)(nl - buf) + 1 : *len;
 			char	line[CHILD_LINE_MAX + 1];
+			int	skipped = c->skip[which];
 
 			memcpy(line, buf, used);
 			line[nl != NULL ? used - 1 : used] = '\0';
 			memmove(buf, buf + used, *len - used);
 			*len -= used;
-			if (which == CHANNEL) {
-				child_message(c, line);
-			} else {
-				log_warnx("node: %s", line);
-				(void)snprintf(c->last, sizeof(c->last), "%s", line);
-			}
+			/* Cut: the rest, up to the newline, is dropped. */
+			c->skip[which] = nl == NULL;
+			if (!skipped)
+				child_line(c, which, line);
 		}
 	}
 }
@@ -308,6 +362,8 @@ child_start(struct child *c, const char *config, const char *pidfile, child_read
 
 	memset(c, 0, sizeof(*c));
 	c->fds[0].fd = c->fds[1].fd = c->fds[2].fd = -1;
+	if (script_readable(err, errlen) == -1)
+		return -1;
 	c->on_ready = ready;
 	c->on_fail = fail;
 	(void)clock_gettime(CLOCK_MONOTONIC, &c->ready_by);
@@ -374,8 +430,8 @@ child_stop(struct child *c)
 
 	if (c->pid > 0) {
 		c->stopping = 1;
-		if (!c->ended)
-			(void)kill(c->pid, SIGTERM);
+		/* Also once the channel ended: Node may have closed it and still run. */
+		(void)kill(c->pid, SIGTERM);
 		(void)clock_gettime(CLOCK_MONOTONIC, &deadline);
 		deadline.tv_sec += CHILD_STOP_SEC;
 		for (;;) {
@@ -408,7 +464,8 @@ child_stop(struct child *c)
 		if (rc != c->pid)
 			c->status = -1;
 		child_describe(c->status, how, sizeof(how));
-		if (c->ended)
+		if (c->ended && !(c->said_stopping && WIFEXITED(c->status) &&
+		    WEXITSTATUS(c->status) == 0))
 			log_warnx("node (pid %ld) %s", (long)c->pid, how);
 		c->pid = 0;
 	}
@@ -418,8 +475,14 @@ child_stop(struct child *c)
 			c->fds[rc].fd = -1;
 		}
 	}
+	/* Node's own clean stop (STOPPING, then exit 0): someone stopped it, the service too. */
+	if (c->said_stopping && WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0)
+		return 0;
 	if (c->ended)
 		return WIFEXITED(c->status) && WEXITSTATUS(c->status) != 0 ?
 		    WEXITSTATUS(c->status) : CHILD_DIED;
+	/* Asked to stop before its handlers existed, Node dies of the SIGTERM: a stop all the same. */
+	if (WIFSIGNALED(c->status) && WTERMSIG(c->status) == SIGTERM && !killed)
+		return 0;
 	return WIFEXITED(c->status) ? WEXITSTATUS(c->status) : CHILD_DIED;
 }

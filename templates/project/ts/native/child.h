@@ -33,6 +33,8 @@ struct child {
 	int			 reload;	/* a SIGHUP came before READY: forwarded at READY */
 	int			 ended;		/* the channel closed: Node is gone or going */
 	int			 stopping;	/* child_stop() runs: no READY, no FAIL any more */
+	int			 said_stopping;	/* Node said STOPPING: its exit 0 is a clean stop */
+	int			 skip[2];	/* dropping the rest of a line that was too long */
 	struct timespec		 ready_by;	/* CLOCK_MONOTONIC: READY must have come by then */
 	struct pollfd		 fds[3];	/* [0] the loop's, [1] the channel, [2] Node's stderr */
 	char			 in[2][CHILD_LINE_MAX + 1];	/* a partial line from each */

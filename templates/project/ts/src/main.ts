@@ -68,6 +68,13 @@ class Daemon {
     process.on('SIGHUP', () => this.reload());
     process.on('SIGTERM', () => void this.stop());
     process.on('SIGINT', () => void this.stop());
+    /*
+     * The spare signals, as the helper treats its own: logged and ignored. SIGUSR1 would open
+     * Node's inspector on 127.0.0.1:9229 (anyone local could then run code as this account),
+     * and SIGUSR2 and SIGALRM would kill Node at their default action.
+     */
+    for (const sig of ['SIGUSR1', 'SIGUSR2', 'SIGALRM'] as const)
+      process.on(sig, () => this.ctl.info(`ignoring ${sig}: it has no meaning for this daemon`));
     process.on('uncaughtException', (err) => this.crash(err));
     process.on('unhandledRejection', (err) => this.crash(err));
   }
