@@ -611,7 +611,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	    "a daemon holds only the descriptors it needs" \
 	    cond '[ -z "$strange" ] && [ "$nunbound" -ge "$WAKE" ] && [ "$nunbound" -le "$((WAKE + 1))" ] && [ "$nlisten" -eq 0 ] && [ "$npipe" -eq 1 ]'
 <% } else { -%>
-	hint "helper/log.c, <%- helperReload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' ? ' and src/echo.c' : '' %>"
+	hint "helper/log.c, <%- helperReload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' && !ts ? ' and src/echo.c' : '' %>"
 	expect "each socket it holds is its own: <%- payload === 'echo' ? 'the listener on its socket, ' : '' %>the log socket<%- helperReload === 'multi' ? ' and a wake-up pair' : ' (and the self-pipe pair without ppoll)' %>" \
 	    "$strange unbound: $nunbound (want $WAKE to $((WAKE + 1))); listeners: $nlisten (want $LISTEN)" \
 	    "a daemon holds only the descriptors it needs" \
@@ -620,7 +620,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
 	ign=$(sigmask SigIgn)
 	low=$(printf '%s' "$ign" | cut -c9-16)
-	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in src/main.c"
+	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in <%- mainC %>"
 	expect "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
 	    "SigIgn $ign (SIGPIPE alone is 0000000000001000)" \
 	    "daemon(7) step 2: reset every signal disposition to its default" \
@@ -692,9 +692,9 @@ else
 	hint "the open(2), socket(2) and pipe calls in helper/fd.c, helper/pidfile.c and helper/log.c"
 	unchecked "every descriptor it holds beyond 0-2 is close-on-exec" \
 	    "O_CLOEXEC at creation: a descriptor must not leak into what the daemon runs"
-	hint "helper/log.c, <%- helperReload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' ? ' and src/echo.c' : '' %>"
+	hint "helper/log.c, <%- helperReload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' && !ts ? ' and src/echo.c' : '' %>"
 	unchecked "each socket it holds is its own" "a daemon holds only the descriptors it needs"
-	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in src/main.c"
+	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in <%- mainC %>"
 	unchecked "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
 	    "daemon(7) step 2: reset every signal disposition to its default"
 	hint "reset_signals() in helper/daemonize.c"
@@ -886,7 +886,7 @@ expect "a failure after detaching is printed by the start command, with exit 71"
     cond '[ "$rc" -eq 71 ] && grep -q "$T/no/such/dir/$NAME.pid" "$T/fail.err"'
 printf 'interval_typo = 1\n' >"$T/bad.conf"
 timed "$T/fail.err" "$PROG" -c "$T/bad.conf" -p "$T/bad.pid"
-hint "config_load() in src/config.c, called by main() before detaching"
+hint "<%- ts ? 'load() in src/config.ts, at start-up in src/main.ts (FAIL 78 on the channel)' : 'config_load() in src/config.c, called by main() before detaching' %>"
 expect "a bad config at start exits 78 with file:line, and starts nothing" \
     "exit $rc: $(cat "$T/fail.err")" \
     "the config is validated before detaching; errors are file:line: reason" \
@@ -904,7 +904,7 @@ expect "without XDG_RUNTIME_DIR the default pid file is refused, saying why (exi
 section options "config check (-t) and usage"
 "$PROG" -t -c "$CONF" >"$T/t.out" 2>&1
 rc=$?
-hint "src/config.c and main() in src/main.c"
+hint "<%- ts ? 'src/config.ts, and -t in src/main.ts and child_test() in native/child.c' : 'src/config.c and main() in src/main.c' %>"
 expect "-t accepts a good config: exit 0, \"configuration OK\"" \
     "exit $rc: $(cat "$T/t.out")" \
     "-t checks the config and exits" \
@@ -994,7 +994,7 @@ hint "log_open() in helper/log.c"
 expect "log lines carry the daemon's name: \"$NAME: started\" on stderr" "$(cat "$FLOG")" \
     "APUE 13.4: log_open() records the ident (and opens syslog with it, LOG_PID and the facility)" \
     seen "$fpid" "$FLOG" "$NAME: started" 3000
-hint "src/<%- payload %>.c (and signals_run() in helper/signals.c)"
+hint "src/<%- payload %>.<%- ts ? 'ts' : 'c' %> (and signals_run() in helper/signals.c)"
 <% if (payload === 'tick') { -%>
 expect "the payload runs: the tick message reaches stderr" "$(cat "$FLOG")" \
     "-f logs to stderr as well as syslog" seen "$fpid" "$FLOG" "$NAME: alpha" 3000
@@ -1009,7 +1009,7 @@ kill -HUP "$fpid" 2>/dev/null
 seen "$fpid" "$NLOG" READY=1 5000 2
 t1=$("$PROBE" monotonic-usec)
 mono=$(sed -n 's/.*RELOADING=1 MONOTONIC_USEC=\([0-9][0-9]*\).*/\1/p' "$NLOG" | head -n 1)
-hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c, then src/reload.c"
+hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c, then <%- ts ? 'child_reload() in native/child.c and src/reload.ts' : 'src/reload.c' %>"
 expect "SIGHUP sends RELOADING=1 with MONOTONIC_USEC, then READY=1" \
     "$(cat "$NLOG")" \
     "sd_notify(3): RELOADING=1 + MONOTONIC_USEC at the start of a reload, READY=1 at its end" \
@@ -1029,7 +1029,7 @@ expect "SIGHUP applies the changed config: the socket moved to $T/b.sock" \
 <% } -%>
 printf '# broken on purpose\n%s\n' "$BROKEN_VALUE" >"$FCONF"
 kill -HUP "$fpid" 2>/dev/null
-hint "reload_config() in src/reload.c, called by signals_run() in helper/signals.c"
+hint "<%- ts ? 'reloadConfig() in src/reload.ts' : 'reload_config() in src/reload.c, called by signals_run() in helper/signals.c' %>"
 expect "a broken config on SIGHUP is logged as file:line, and the previous one kept" \
     "$(cat "$FLOG")" \
     "a failed reload is harmless: reload failed: file:line: reason; keeping the previous configuration" \
@@ -1052,7 +1052,7 @@ expect "SIGTERM in the foreground: exit status 0" "exit $rc; $(tail -n 3 "$FLOG"
     "SIGTERM means a clean exit" [ "$rc" -eq 0 ]
 expect "it sends STOPPING=1" "$(cat "$NLOG")" "sd_notify(3): STOPPING=1 when shutting down" \
     "$PROBE" wait-text "$NLOG" STOPPING=1 3000
-hint "pidfile_remove() in helper/pidfile.c, called by main() in src/main.c"
+hint "pidfile_remove() in helper/pidfile.c, called by main() in <%- mainC %>"
 # Only a pid file that was there can be removed: a daemon that never wrote one fails here too.
 if [ -z "$fg_pid" ]; then fg_gone="$FPID was never written"; else fg_gone="$FPID still exists"; fi
 expect "the pid file it wrote is removed" "$fg_gone" "a clean exit removes the pid file" \
@@ -1189,7 +1189,7 @@ if [ "$(uname -s)" = Linux ]; then
 	write_conf "$ACONF" "@$NAME-check-echo-$$"
 	"$PROG" -t -c "$ACONF" >"$T/t.out" 2>&1
 	rc=$?
-	hint "config_socket() in src/config.c"
+	hint "<%- ts ? 'src/config.ts' : 'config_socket() in src/config.c' %>"
 	expect "-t refuses an abstract echo socket (@name), exit 78, saying why" \
 	    "exit $rc: $(cat "$T/t.out")" \
 	    "unix(7): an abstract socket has no permissions; any local user could connect" \

@@ -19,8 +19,14 @@ case $node in
 /*) ;;
 *) node=$(cd "$(dirname "$node")" && pwd -P)/$(basename "$node") ;;
 esac
-if ! "$node" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
-	echo "$0: $node is not Node.js 20 or later ($("$node" --version 2>&1 || :)): run make NODE=/path/to/node" >&2
+# Node.js says its version as digits and dots; anything else is not Node.js.
+version=$("$node" -p 'process.versions.node' 2>/dev/null) || version=
+case $version in
+[0-9]*.[0-9]*.[0-9]*) major=${version%%.*} ;;
+*) major=0 ;;
+esac
+if [ "$major" -lt 20 ]; then
+	echo "$0: $node is not Node.js 20 or later (it says \"$version\"): install it, or run make NODE=/path/to/node" >&2
 	exit 1
 fi
 # A C string literal: backslash and double quote escaped.
