@@ -732,6 +732,26 @@ export const MUTATIONS: readonly Mutation[] = [
     flags: TS_ECHO,
   },
   {
+    title: 'typescript: in the foreground, what the starter leaked reaches Node',
+    file: 'native/child.c',
+    from: '\tif (chan != -1 && close_inherited(3) == -1)\n\t\treturn;\n',
+    to: '',
+    fails: /^FAIL in the foreground, what the starter leaked \(fd 8\) does not reach Node/m,
+    rule: /APUE 13\.3 rule 5: the helper keeps what it was given/,
+    flags: TS_ECHO,
+  },
+  {
+    title: 'typescript: Node keeps the default actions of the spare signals (SIGUSR1 opens its inspector)',
+    file: 'src/main.ts',
+    from: "for (const sig of ['SIGUSR1', 'SIGUSR2', 'SIGALRM'] as const)",
+    to: "for (const sig of [] as ('SIGUSR1' | 'SIGUSR2' | 'SIGALRM')[])",
+    fails: /^FAIL Node ignores SIGUSR1 \(no inspector\), SIGUSR2 and SIGALRM/m,
+    rule: /a stray signal must neither kill the daemon nor open a debugger/,
+    // SIGUSR2 killed Node, so the kill -9 that follows finds none to kill.
+    also: [/^FAIL kill -9 of Node makes the helper exit non-zero/],
+    flags: TS_ECHO,
+  },
+  {
     title: 'typescript: the helper does not stop when Node dies',
     file: 'native/child.c',
     from: '\t(void)raise(SIGTERM);\n',

@@ -1067,11 +1067,31 @@ write_conf "$FCONF" charlie 3600
 write_conf "$FCONF" "$T/c.sock"
 <% } -%>
 : >"$FLOG"
-"$PROG" -f -c "$FCONF" -p "$FPID" 2>"$FLOG" &
+# Descriptor 8 is what a starter leaks into a foreground daemon (a supervisor's, a shell's).
+"$PROG" -f -c "$FCONF" -p "$FPID" 2>"$FLOG" 8<"$T/stdin" &
 fpid=$!
 spawned="$spawned $fpid"
 "$PROBE" wait-text "$FLOG" "$NAME: started" 5000
 dead=$(node_pid "$fpid")
+if [ "$HAVE_PROC" = yes ]; then
+	: >"$T/ffds"
+	[ -n "$dead" ] && "$PROBE" fds "$dead" >"$T/ffds"
+	hint "exec_node() in native/child.c (close_inherited())"
+	expect "in the foreground, what the starter leaked (fd 8) does not reach Node" \
+	    "Node ${dead:-(not found)}: $(tr '\n' ';' <"$T/ffds")" \
+	    "APUE 13.3 rule 5: the helper keeps what it was given in the foreground; Node gets 0-3 only" \
+	    cond '[ -n "$dead" ] && [ -s "$T/ffds" ] && ! grep -qF " $T/stdin" "$T/ffds"'
+fi
+# The spare signals sent to Node itself (a killall, systemctl kill): SIGUSR1 would open its
+# inspector on 127.0.0.1:9229 (0100007F:2405 in /proc/net/tcp), the two others kill it.
+for s in USR1 USR2 ALRM; do [ -n "$dead" ] && kill -"$s" "$dead"; done
+hint "the spare signals' handlers in src/main.ts"
+expect "Node ignores SIGUSR1 (no inspector), SIGUSR2 and SIGALRM, and says so" \
+    "Node ${dead:-(not found)}; $(tail -n 3 "$FLOG")" \
+    "a stray signal must neither kill the daemon nor open a debugger anyone local can use" \
+    cond 'seen "$fpid" "$FLOG" "ignoring SIGUSR1" 3000 && seen "$fpid" "$FLOG" "ignoring SIGUSR2" 3000 &&
+        seen "$fpid" "$FLOG" "ignoring SIGALRM" 3000 && alive "$dead" &&
+        ! grep -q " 0100007F:2405 00000000:0000 0A " /proc/net/tcp 2>/dev/null'
 [ -n "$dead" ] && kill -KILL "$dead"
 reap "$fpid" "$FLOG"
 hint "child_dispatch() and child_stop() in native/child.c"
