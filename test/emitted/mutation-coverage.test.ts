@@ -15,9 +15,10 @@ const CELLS: readonly (readonly string[])[] = [
   ['--reload', 'single', '--payload', 'tick', '--scope', 'user'],
   // The drop's checks run only as root.
   ...(isRoot ? [['--reload', 'multi', '--payload', 'echo', '--user', 'nobody']] : []),
-  // The TypeScript daemon: the same checks, and its own of Node.
-  ['--lang', 'typescript', '--reload', 'single', '--payload', 'tick'],
-  ...(isRoot ? [['--lang', 'typescript', '--reload', 'multi', '--payload', 'echo', '--user', 'nobody']] : []),
+  // The TypeScript daemon: the same checks, and its own of Node (as root, the account's too).
+  isRoot
+    ? ['--lang', 'typescript', '--reload', 'multi', '--payload', 'echo', '--user', 'nobody']
+    : ['--lang', 'typescript', '--reload', 'single', '--payload', 'echo'],
 ];
 
 /** The mutations that name a check as their target, by the check's FAIL line. */

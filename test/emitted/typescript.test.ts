@@ -44,9 +44,10 @@ describe('--lang typescript', () => {
     describeWith(['make', 'gcc', 'clang'])(cell.title, () => {
       it('tsc (strict) and gcc and clang at -Werror build it, and its make check passes', () => {
         const dir = tsProject(cellFlags(cell));
+        // make runs tsc in strict mode (tsconfig.json): any TypeScript error fails it.
         const gcc = make(dir, ['CC=gcc', WERROR]);
-        expect(gcc).not.toMatch(/warning:|error:/);
-        expect(run([join(dir, 'node_modules/.bin/tsc'), '--noEmit', '-p', '.'], { cwd: dir }).status).toBe(0);
+        expect(gcc).toMatch(/node_modules\/\.bin\/tsc -p \./);
+        expect(gcc).not.toMatch(/warning:|error:|error TS/);
         const out = expectCheckPasses(dir, ['CC=gcc', WERROR], MIN_CHECKS[payload]);
         // The checks that only a TypeScript daemon has, each run.
         expect(out).toMatch(/^ok +Node runs as the helper's child/m);
@@ -154,21 +155,23 @@ const needNodes = () =>
   nodes.length > 0 ? undefined : 'needs CREATE_DAEMON_EXTRA_NODES=/path/to/node22:/path/to/node24 (.ci/run sets it)';
 
 describeWith(['make', 'gcc'], needNodes)('--lang typescript on Node 22 and 24', () => {
-  for (const flags of [
-    // No --user: these node binaries live under root's home (.ci/run), which nobody cannot enter.
+  // Each extra Node runs one of two cells (between them, both reload models and both payloads):
+  // every cell on every Node would repeat the same TypeScript for minutes of CI. No --user: these
+  // node binaries live under root's home (.ci/run), which nobody cannot enter.
+  const cells = [
     ['--reload', 'single', '--payload', 'echo'],
     ['--reload', 'multi', '--payload', 'tick'],
-  ]) {
-    it(`make check passes with NODE=each (${flags.join(' ')})`, () => {
+  ] as const;
+  cells.forEach((flags, i) => {
+    it(`make check passes with NODE= the extra Node number ${i + 1} (${flags.join(' ')})`, () => {
+      const node = nodes[i % nodes.length]!;
       const dir = tsProject(flags);
       make(dir, ['CC=gcc', WERROR]);
-      for (const node of nodes) {
-        expectCheckPasses(dir, [`NODE=${node}`, 'CC=gcc', WERROR], flags.includes('echo') ? 60 : 50);
-        // The helper runs the node it was built with: its full path is compiled in.
-        expect(readFileSync(join(dir, 'native/paths.h'), 'utf8')).toContain(`"${node}"`);
-      }
+      expectCheckPasses(dir, [`NODE=${node}`, 'CC=gcc', WERROR], flags.includes('echo') ? 60 : 50);
+      // The helper runs the node it was built with: its full path is compiled in.
+      expect(readFileSync(join(dir, 'native/paths.h'), 'utf8')).toContain(`"${node}"`);
     });
-  }
+  });
 });
 
 describe('--lang typescript, set up as its README says', () => {
