@@ -167,7 +167,11 @@ describeWith(['make', 'gcc'], needNodes)('--lang typescript on Node 22 and 24', 
       const node = nodes[i % nodes.length]!;
       const dir = tsProject(flags);
       make(dir, ['CC=gcc', WERROR]);
-      expectCheckPasses(dir, [`NODE=${node}`, 'CC=gcc', WERROR], flags.includes('echo') ? 60 : 50);
+      expectCheckPasses(
+        dir,
+        [`NODE=${node}`, 'CC=gcc', WERROR],
+        (flags as readonly string[]).includes('echo') ? 60 : 50,
+      );
       // The helper runs the node it was built with: its full path is compiled in.
       expect(readFileSync(join(dir, 'native/paths.h'), 'utf8')).toContain(`"${node}"`);
     });
