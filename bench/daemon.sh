@@ -103,7 +103,7 @@ for model in ('single', 'multi'):
     start, floor, rss, hup, term = [], [], [], [], []
     for _ in range(runs):
         t = now(); subprocess.run(['/bin/true'], check=True); floor.append(now() - t)
-        t = now(); subprocess.run([exe, '-c', cfg, '-p', pidfile], check=True); start.append(now() - t)
+        t = now(); subprocess.run([exe, '-c', cfg, '-p', pidfile], check=True, stderr=subprocess.DEVNULL); start.append(now() - t)
         pid = int(open(pidfile).read())
         rss.append(rss_kib(pid))
         os.kill(pid, signal.SIGTERM); wait_gone(pid)
@@ -113,7 +113,7 @@ for model in ('single', 'multi'):
 
     # Idle wakeups over 10 s.
     cfg = conf(d, 3600, 'idle')
-    subprocess.run([exe, '-c', cfg, '-p', pidfile], check=True)
+    subprocess.run([exe, '-c', cfg, '-p', pidfile], check=True, stderr=subprocess.DEVNULL)
     pid = int(open(pidfile).read())
     time.sleep(0.5)
     before = threads_switches(pid); time.sleep(10); after = threads_switches(pid)
