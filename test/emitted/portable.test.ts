@@ -26,7 +26,8 @@ for (const cell of daemonMatrix()) {
   const multi = cell.given.reload === 'multi';
   describeWith(['make', 'gcc', 'clang'])(`${cell.title}, PORTABLE=1`, () => {
     for (const cc of ['gcc', 'clang']) {
-      it(`${cc} builds the POSIX fallbacks at -Werror and make check passes`, () => {
+      // make check runs on gcc's build; clang's is built and inspected (the same C: each minute of CI counts).
+      it(`${cc} builds the POSIX fallbacks at -Werror${cc === 'gcc' ? ' and make check passes' : ''}`, () => {
         const dir = generateProject(cellFlags(cell));
         const args = [`CC=${cc}`, 'PORTABLE=1', WERROR];
         expect(make(dir, args)).not.toMatch(/warning:/);
@@ -35,6 +36,7 @@ for (const cell of daemonMatrix()) {
         // The fallbacks themselves are what runs.
         for (const call of ['poll', 'pipe', 'socketpair', 'fcntl']) expect(used).toContain(call);
         if (payload === 'echo') expect(used).toContain('accept');
+        if (cc !== 'gcc') return;
 
         const r = run(['make', 'check', ...args], { cwd: dir });
         expect(r.out, r.out).not.toMatch(/^FAIL /m);

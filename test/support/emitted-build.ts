@@ -13,10 +13,12 @@ export function buildSuite(reload: 'single' | 'multi'): void {
     const payload = cell.given.payload as 'tick' | 'echo';
     describeWith(['make', 'gcc', 'clang'])(cell.title, () => {
       for (const cc of ['gcc', 'clang']) {
-        it(`${cc} builds it at -Werror and its make check passes`, () => {
+        // make check runs on gcc's build; clang's is built at -Werror (the same C: each minute of CI counts).
+        it(`${cc} builds it at -Werror${cc === 'gcc' ? ' and its make check passes' : ''}`, () => {
           const dir = generateProject(cellFlags(cell));
           const build = make(dir, [`CC=${cc}`, WERROR]);
           expect(build).not.toMatch(/warning:/);
+          if (cc !== 'gcc') return;
           const r = run(['make', 'check', `CC=${cc}`, WERROR], { cwd: dir });
           expect(r.out, r.out).not.toMatch(/^FAIL /m);
           expect(r.status, r.out).toBe(0);
