@@ -54,7 +54,7 @@ const code = (s: string) => `\`${s.replace(/\|/g, '\\|')}\``;
 
 /** The README's options table: the same rows as --help, as Markdown. */
 export function optionsMarkdown(): string {
-  const rows = CONVENTIONS.map((row) => {
+  const rows = CONVENTIONS.filter((row) => !row.recorded).map((row) => {
     const flag = row.flag ? code(`--${row.flag}${row.arg ? ` ${row.arg}` : ''}`) : `${code(row.arg)} (positional)`;
     const prompt = row.when ? 'yes, when it applies' : 'yes';
     const units = row.units ? 'yes' : '';

@@ -20,6 +20,46 @@ function runtimeDirectory(pidDir: string): string {
   return '';
 }
 
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** The release date in each format that quotes it: mdoc's .Dd, debian/changelog (RFC 5322), RPM's %changelog. */
+export function releaseDates(iso: string) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  const day = DAYS[d.getUTCDay()]!;
+  const mon = MONTHS[d.getUTCMonth()]!;
+  const dd = String(d.getUTCDate()).padStart(2, '0');
+  return {
+    iso,
+    year: iso.slice(0, 4),
+    mdoc: `${mon} ${d.getUTCDate()}, ${d.getUTCFullYear()}`,
+    debian: `${day}, ${dd} ${mon.slice(0, 3)} ${d.getUTCFullYear()} 00:00:00 +0000`,
+    rpm: `${day} ${mon.slice(0, 3)} ${dd} ${d.getUTCFullYear()}`,
+  };
+}
+
+/** The full names of the licenses, as debian/copyright and the LICENSE file's title give them. */
+export const LICENSE_NAMES: Record<string, string> = {
+  MIT: 'MIT License',
+  'Apache-2.0': 'Apache License 2.0',
+  'BSD-2-Clause': 'BSD 2-Clause "Simplified" License',
+  'GPL-2.0-or-later': 'GNU General Public License v2.0 or later',
+  none: 'All rights reserved',
+};
+
 export function buildContext(a: Answers) {
   const ident = a.name.replace(/-/g, '_');
   const pidfileXdg = a.pidfile.startsWith(XDG_PREFIX);
@@ -51,8 +91,18 @@ export function buildContext(a: Answers) {
   // The echo socket on macOS, beside launchd's pid file: /run does not exist there.
   const launchdSocket = a.scope === 'user' ? text.socket : posix.join(posix.dirname(launchdPidfile), `${a.name}.sock`);
   const has = Object.fromEntries(INIT_SYSTEMS.map((s) => [s, a.init.includes(s)])) as Record<InitSystem, boolean>;
+  const maintainer = /^(.*) <(.*)>$/.exec(a.maintainer) ?? ['', a.maintainer, ''];
   return {
     ...text,
+    license: a.license,
+    licensed: a.license !== 'none',
+    licenseName: LICENSE_NAMES[a.license]!,
+    // What each source file's first comment says (spdx.org/ids); nothing when the code is unlicensed.
+    spdx: a.license === 'none' ? '' : `SPDX-License-Identifier: ${a.license}`,
+    maintainer: a.maintainer,
+    maintainerName: maintainer[1]!,
+    maintainerEmail: maintainer[2]!,
+    released: releaseDates(a.released),
     ident,
     IDENT: ident.toUpperCase(),
     lang: a.lang,

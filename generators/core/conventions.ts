@@ -1,5 +1,6 @@
 // THE table of conventions. Every convention is declared once, here: prompts, flags, validation,
 // --help, the .yo-rc.json keys, the README's options table and the test matrix all derive from it.
+import { defaultMaintainer, today } from './identity.js';
 import * as v from './validate.js';
 
 export const LANGS = ['c', 'typescript'] as const;
@@ -8,6 +9,8 @@ export const PAYLOAD = ['tick', 'echo'] as const;
 export const INIT_SYSTEMS = ['systemd', 'sysv', 'launchd', 'openrc', 'runit', 'rcd'] as const;
 export const SYSTEMD_TYPES = ['notify', 'forking', 'simple'] as const;
 export const SCOPES = ['system', 'user'] as const;
+/** SPDX identifiers (spdx.org/licenses), and none: all rights reserved, no LICENSE file. */
+export const LICENSES = ['MIT', 'Apache-2.0', 'BSD-2-Clause', 'GPL-2.0-or-later', 'none'] as const;
 /** syslog(3) facilities a user process may log to (LOG_KERN is reserved for the kernel). */
 export const FACILITIES = [
   'daemon',
@@ -49,6 +52,26 @@ const LANG_WORDS = {
   javascript: 'typescript',
   js: 'typescript',
 } as const;
+const LICENSE_WORDS = {
+  mit: 'MIT',
+  apache: 'Apache-2.0',
+  apache2: 'Apache-2.0',
+  'apache-2': 'Apache-2.0',
+  'apache-2.0': 'Apache-2.0',
+  bsd: 'BSD-2-Clause',
+  bsd2: 'BSD-2-Clause',
+  'bsd-2': 'BSD-2-Clause',
+  'bsd-2-clause': 'BSD-2-Clause',
+  freebsd: 'BSD-2-Clause',
+  gpl: 'GPL-2.0-or-later',
+  gpl2: 'GPL-2.0-or-later',
+  gplv2: 'GPL-2.0-or-later',
+  'gpl-2.0': 'GPL-2.0-or-later',
+  'gpl-2.0+': 'GPL-2.0-or-later',
+  'gpl-2.0-or-later': 'GPL-2.0-or-later',
+  proprietary: 'none',
+  unlicensed: 'none',
+} as const;
 const PAYLOAD_WORDS = { server: 'echo', socket: 'echo', timer: 'tick', periodic: 'tick' } as const;
 const INIT_WORDS = {
   systemv: 'sysv',
@@ -67,6 +90,7 @@ export type InitSystem = (typeof INIT_SYSTEMS)[number];
 export type SystemdType = (typeof SYSTEMD_TYPES)[number];
 export type Scope = (typeof SCOPES)[number];
 export type Facility = (typeof FACILITIES)[number];
+export type License = (typeof LICENSES)[number];
 
 /** Every answer, as saved under "create-daemon" in .yo-rc.json. */
 export interface Answers {
@@ -84,7 +108,10 @@ export interface Answers {
   facility: Facility;
   label: string;
   umask: string;
+  license: License;
   starter: boolean;
+  maintainer: string;
+  released: string;
 }
 
 export type Key = keyof Answers;
@@ -119,6 +146,11 @@ export interface Convention {
   readonly unused?: (answers: Answers) => string;
   /** `create-daemon units` accepts this flag. */
   readonly units?: boolean;
+  /**
+   * Neither a flag nor a prompt: worked out once when the project is first generated (from the
+   * environment, see identity.ts) and kept in .yo-rc.json, so that every later rendering is the same.
+   */
+  readonly recorded?: boolean;
 }
 
 const str = (value: Value): string => (Array.isArray(value) ? value.join(',') : String(value));
@@ -306,6 +338,18 @@ export const CONVENTIONS: readonly Convention[] = [
     validate: (value) => v.umask(str(value)),
   },
   {
+    key: 'license',
+    flag: 'license',
+    arg: '<id>',
+    kind: 'select',
+    choices: LICENSES,
+    message: 'License of the generated code (an SPDX identifier, or none)',
+    noun: 'the license',
+    help: `license of the generated code: ${LICENSES.join(', ')}; a LICENSE file, SPDX headers and the packages' fields`,
+    default: () => 'MIT',
+    validate: (value) => v.oneOf('license', LICENSES, str(value), LICENSE_WORDS),
+  },
+  {
     key: 'starter',
     flag: 'starter',
     arg: '',
@@ -322,6 +366,28 @@ export const CONVENTIONS: readonly Convention[] = [
           ? 'the starter is a C exercise (the daemon plumbing in C, graded function by function): drop --starter, or use --lang c'
           : true,
     when: (a) => a.lang !== 'typescript',
+  },
+  {
+    key: 'maintainer',
+    arg: '<Name <address>>',
+    kind: 'text',
+    message: 'Maintainer (Name <address>)',
+    noun: 'the maintainer',
+    help: "the packages' maintainer and the copyright holder: DEBFULLNAME and DEBEMAIL, else git's user.name and user.email",
+    default: (a) => defaultMaintainer(a.name ?? 'mydaemon'),
+    validate: (value) => v.maintainer(str(value)),
+    recorded: true,
+  },
+  {
+    key: 'released',
+    arg: '<YYYY-MM-DD>',
+    kind: 'text',
+    message: 'Release date of the first version',
+    noun: 'the release date',
+    help: "the first version's date (the man pages' and the changelogs' date): the day it was generated, or SOURCE_DATE_EPOCH's",
+    default: () => today(),
+    validate: (value) => v.released(str(value)),
+    recorded: true,
   },
 ];
 

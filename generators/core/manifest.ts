@@ -44,6 +44,12 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   { template: 'project/_editorconfig', destination: '.editorconfig' },
   { template: 'project/_clang-format', destination: '.clang-format' },
   { template: 'project/etc/daemon.conf', destination: 'etc/{name}.conf' },
+  // The license chosen (--license): its text, from templates/project/licenses/<SPDX id>.
+  ...(['MIT', 'Apache-2.0', 'BSD-2-Clause', 'GPL-2.0-or-later'] as const).map((id): FileEntry => ({
+    template: `project/licenses/${id}`,
+    destination: 'LICENSE',
+    when: (a) => a.license === id,
+  })),
 
   // The native helper: one concern per file. The same library for both languages.
   same('helper/compat.h'),

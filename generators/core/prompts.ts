@@ -21,7 +21,7 @@ const soFar = (given: Given, asked: Asked): Partial<Answers> => completeAnswers(
  * `flags` (the command line's) gave it: answers from earlier prompts are named in words.
  */
 export function questionsFor(given: Given, flags: Given = given) {
-  return CONVENTIONS.filter((row) => given[row.key] === undefined).map((row) => ({
+  return CONVENTIONS.filter((row) => !row.recorded && given[row.key] === undefined).map((row) => ({
     type: row.kind === 'text' ? 'input' : row.kind,
     name: row.key,
     message: row.message,

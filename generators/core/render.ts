@@ -9,6 +9,7 @@ import type { FileEntry } from './manifest-types.js';
 import { PROJECT_FILES } from './manifest.js';
 import { INIT_FILES } from './init-manifest.js';
 import { TEMPLATES_DIR } from './paths.js';
+import { withSpdx } from './spdx.js';
 
 export { TEMPLATES_DIR };
 
@@ -40,6 +41,7 @@ async function renderEntry(entry: FileEntry, ctx: Context | CitingContext): Prom
   } catch (error) {
     throw new Error(`template ${entry.template}: ${(error as Error).message}`, { cause: error });
   }
+  contents = withSpdx(path, contents, ctx.spdx);
   return { path, contents: await formatIfPretty(path, contents), mode: entry.mode ?? 0o644 };
 }
 

@@ -269,3 +269,21 @@ export function umask(value: string): true | string {
     return `umask ${value} takes read or write away from the files' owner; keep the owner bits 0, such as 077 or 027`;
   return true;
 }
+
+/** A package maintainer as Debian's control file and RPM's changelog want it: "Name <address>". */
+export function maintainer(value: string): true | string {
+  const m = /^([^<>,]*[^<>,\s]) <([^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>$/.exec(value);
+  if (m)
+    return /@(localhost|[^.]+\.localdomain)\b/.test(value)
+      ? `maintainer's address must not be on localhost, got ${quote(value)}`
+      : true;
+  return `maintainer must be a name and an address, such as "Ada Lovelace <ada@example.org>", got ${quote(value)} (the packages and the copyright notice name it; set DEBFULLNAME and DEBEMAIL, or git's user.name and user.email)`;
+}
+
+/** The date VERSION was released: a calendar date, YYYY-MM-DD. */
+export function released(value: string): true | string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(`${value}T00:00:00Z`) : undefined;
+  if (d && !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value)) return true;
+  return `released must be a date such as 2026-12-06 (YYYY-MM-DD), got ${quote(value)}`;
+}

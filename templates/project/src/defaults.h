@@ -8,7 +8,10 @@
 #include <syslog.h>
 
 #define <%- IDENT %>_NAME	<%- c.name %>
-#define <%- IDENT %>_VERSION	<%- c.version %>
+/* The Makefile's VERSION, the version's only source (make passes it; no build timestamp). */
+#ifndef <%- IDENT %>_VERSION
+#error "<%- IDENT %>_VERSION comes from the Makefile's VERSION: build with make"
+#endif
 #define <%- IDENT %>_CONFIG	<%- c.config %>
 /* May start with "$XDG_RUNTIME_DIR/", expanded at run time by path_expand(). */
 #define <%- IDENT %>_PIDFILE	<%- c.pidfile %>
