@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     // The emitted-project tests compile C and run daemons; two workers fit a 2-core machine.
     maxWorkers: 2,
+    // it.concurrent runs two tests of a file at a time (the mutation suites: each mostly waits on a daemon).
+    maxConcurrency: 2,
     // The longest files start first (test/support/sequencer.ts).
     sequence: { sequencer: LongestFirst },
   },

@@ -1,14 +1,15 @@
 // The starter's step checks are not hollow: with every exercise function finished (the reference
 // bodies spliced in), break one function in one way, and make check's steps section fails that
 // function's check, saying what it saw, while every other step check still passes.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { STEP_MUTATIONS } from './step-mutations.js';
 import { exercises, stepChecks } from '../support/starter-suite.js';
 import { cFunction, spliceBody } from '../support/cfunc.js';
 import { generate } from '../support/init-project.js';
-import { run, WERROR } from '../support/project.js';
+import { killUnder, make, runAsync, WERROR } from '../support/project.js';
+import { tempDir } from '../support/cli.js';
 import { describeWith } from '../support/tools.js';
 
 describeWith(['make', 'gcc'])('a step check fails when its function is finished wrongly', () => {
@@ -26,21 +27,31 @@ describeWith(['make', 'gcc'])('a step check fails when its function is finished 
       for (const name of names) src = spliceBody(src, name, cFunction(ref, name).body);
       finished[file] = src;
     }
+    // Built once, finished: each test's copy then rebuilds the one file it breaks.
+    for (const [file, src] of Object.entries(finished)) writeFileSync(join(dir, file), src);
+    make(dir, ['all', 'tests/probe', WERROR]);
   });
   afterAll(() => {
     for (const d of [dir, reference]) if (d) rmSync(join(d, '..'), { recursive: true, force: true });
   });
 
+  // Two at a time (vitest.config.ts, maxConcurrency), each in its own copy: make check mostly waits.
   for (const m of STEP_MUTATIONS) {
-    it(m.title, () => {
-      for (const [file, src] of Object.entries(finished)) writeFileSync(join(dir, file), src);
+    it.concurrent(m.title, async ({ onTestFinished }) => {
+      const parent = tempDir('cd-step-');
+      onTestFinished(() => {
+        killUnder(parent);
+        rmSync(parent, { recursive: true, force: true });
+      });
+      const copy = join(parent, 'myd');
+      cpSync(dir, copy, { recursive: true, preserveTimestamps: true });
       let src = finished[m.file]!;
       for (const [from, to] of m.edits) {
         expect(src, `the mutation no longer applies to ${m.file}`).toContain(from);
         src = src.replace(from, to);
       }
-      writeFileSync(join(dir, m.file), src);
-      const r = run(['make', 'check', WERROR], { cwd: dir });
+      writeFileSync(join(copy, m.file), src);
+      const r = await runAsync(['make', 'check', WERROR], { cwd: copy });
       expect(r.status, r.out).not.toBe(0);
       const steps = stepChecks(r.out);
       expect(steps.text, r.out).toMatch(m.fails);

@@ -39,6 +39,7 @@ describe('interactive runs', () => {
     await t.answer(/syslog facility/, 'Down', 'Down', 'Enter'); // local0
     await t.answer(/launchd label/, 'Enter');
     await t.answer(/File mode creation mask/, 'C-u', '027', 'Enter');
+    await t.answer(/License of the generated code/, 'Down', 'Down', 'Enter'); // BSD-2-Clause
     await t.answer(/Course-assignment starter/, 'Enter');
     expect(await t.exitStatus()).toBe(0);
     expect(t.screen()).not.toMatch(/SIGHUP reload model/);
@@ -54,6 +55,7 @@ describe('interactive runs', () => {
       pidfile: '/run/myd.pid',
       facility: 'local0',
       umask: '027',
+      license: 'BSD-2-Clause',
     });
   });
 
@@ -69,6 +71,7 @@ describe('interactive runs', () => {
     await t.answer(/Config file/, 'Enter');
     await t.answer(/syslog facility/, 'Enter');
     await t.answer(/File mode creation mask/, 'Enter');
+    await t.answer(/License of the generated code/, 'Enter');
     await t.answer(/Course-assignment starter/, 'Enter');
     expect(await t.exitStatus()).toBe(0);
     expect(t.screen()).toMatch(
@@ -86,6 +89,7 @@ describe('interactive runs', () => {
     await t.answer(/Config file/, 'C-u', '/run/myd.pid', 'Enter');
     await t.answer(/syslog facility/, 'Enter');
     await t.answer(/File mode creation mask/, 'Enter');
+    await t.answer(/License of the generated code/, 'Enter');
     await t.answer(/Course-assignment starter/, 'Enter');
     await t.waitFor(
       /The lock\/PID file and the config file must be different files, both are "\/run\/myd\.pid"; asking again\./,

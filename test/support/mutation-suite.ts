@@ -5,7 +5,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { MUTATIONS } from '../emitted/mutations.js';
-import { checkSummary, chownTree, isTypeScript, prebuiltProject, run, WERROR, type RunResult } from './project.js';
+import {
+  checkSummary,
+  chownTree,
+  isTypeScript,
+  prebuiltProject,
+  run,
+  runAsync,
+  WERROR,
+  type RunResult,
+} from './project.js';
 import { describeWith, isRoot, itWith } from './tools.js';
 
 /** The files whose mutations the nobody run leaves to the invoking user's (see below). */
@@ -24,12 +33,12 @@ const asRoot = () => (isRoot ? undefined : 'needs root: make check reads syslog 
  * TypeScript project's is make check-daemon: its unit tests (check-unit) do not run the C that the
  * mutations break.
  */
-function makeCheck(dir: string, as: 'self' | 'nobody', target = 'check'): RunResult {
-  if (as === 'self') return run(['make', target, WERROR], { cwd: dir });
+function makeCheck(dir: string, as: 'self' | 'nobody', target = 'check'): Promise<RunResult> {
+  if (as === 'self') return runAsync(['make', target, WERROR], { cwd: dir });
   const uid = Number(run(['id', '-u', 'nobody']).out.trim());
   const gid = Number(run(['id', '-g', 'nobody']).out.trim());
   chownTree(dir, uid, gid);
-  return run(
+  return runAsync(
     [
       'setpriv',
       `--reuid=${uid}`,
@@ -59,9 +68,11 @@ export function mutationSuite(as: 'self' | 'nobody'): void {
         // (detaching, signals, sd_notify, the reload, the tick): the account and the umask change
         // nothing there, and the invoking user's run proves them. Each minute of CI counts.
         if (as === 'nobody' && SAME_FOR_ANY_ACCOUNT.includes(m.file)) continue;
-        const test = m.root ? itWith(['unshare'], asRoot) : it;
-        test(`${m.title}: FAIL names the check and the rule`, () => {
-          const dir = prebuiltProject(m.flags ?? ['--reload', 'single', '--payload', 'tick']);
+        // Two at a time (vitest.config.ts, maxConcurrency): a make check mostly waits on its daemon
+        // (about 40% of a core), so two side by side in each of the two workers fit the two cores.
+        const test = m.root ? itWith(['unshare'], asRoot, true) : (it.concurrent as unknown as typeof it);
+        test(`${m.title}: FAIL names the check and the rule`, async ({ onTestFinished }) => {
+          const dir = prebuiltProject(m.flags ?? ['--reload', 'single', '--payload', 'tick'], 'myd', onTestFinished);
           const file = join(dir, m.file);
           const source = readFileSync(file, 'utf8');
           let mutated = source;
@@ -70,7 +81,7 @@ export function mutationSuite(as: 'self' | 'nobody'): void {
             mutated = mutated.replace(e.from, e.to);
           }
           writeFileSync(file, mutated);
-          const r = makeCheck(dir, as, isTypeScript(m.flags ?? []) ? 'check-daemon' : 'check');
+          const r = await makeCheck(dir, as, isTypeScript(m.flags ?? []) ? 'check-daemon' : 'check');
           expect(r.status, r.out).not.toBe(0);
           expect(r.out).toMatch(m.fails);
           const failure = r.out.slice(r.out.search(m.fails)).split('\n').slice(0, 3).join('\n');

@@ -29,14 +29,17 @@ export function generateProject(flags: readonly string[], name = 'myd'): string 
   return dir;
 }
 
+/** onTestFinished, or a concurrent test's own (its context's: the global one may pick another test). */
+export type OnFinished = typeof onTestFinished;
+
 /** A fresh parent directory, removed (with any daemon left under it) when the current test ends. */
-function testParent(): string {
+function testParent(finished: OnFinished = onTestFinished): string {
   const parent = tempDir('cd-emitted-');
   // Readable by everyone, so that a test can run make check as an unprivileged account.
   chmodSync(parent, 0o755);
   // Removed when the test ends, failed or not (CREATE_DAEMON_KEEP_TMP=1 keeps a failed one, to look at);
   // a daemon a failed test never got to stop must not outlive it either.
-  onTestFinished(({ task }) => {
+  finished(({ task }) => {
     killUnder(parent);
     if (task.result?.state === 'pass' || !keepTmp) rmSync(parent, { recursive: true, force: true });
     else console.warn(`kept ${parent} (CREATE_DAEMON_KEEP_TMP=1)`);
@@ -70,7 +73,7 @@ const built = new Map<string, string>();
  * WERROR once per test file and flags: a test that edits one source file then rebuilds that object
  * alone. The built originals live in this run's temporary directory (test/support/global-tmp.ts).
  */
-export function prebuiltProject(flags: readonly string[], name = 'myd'): string {
+export function prebuiltProject(flags: readonly string[], name = 'myd', finished?: OnFinished): string {
   const key = [name, ...flags].join('\0');
   let base = built.get(key);
   if (base === undefined) {
@@ -82,7 +85,7 @@ export function prebuiltProject(flags: readonly string[], name = 'myd'): string 
     make(base, ['all', 'tests/probe', WERROR]);
     built.set(key, base);
   }
-  const dir = join(testParent(), name);
+  const dir = join(testParent(finished), name);
   cpSync(base, dir, { recursive: true, preserveTimestamps: true });
   return dir;
 }
@@ -130,6 +133,44 @@ export function run(
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}` };
+}
+
+/**
+ * run(), without blocking: for tests that run side by side (it.concurrent), each mostly waiting on a
+ * daemon. The same result; a timeout kills the command's process group.
+ */
+export function runAsync(
+  argv: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): Promise<RunResult> {
+  const [cmd, ...args] = argv as [string, ...string[]];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const chunks: Buffer[] = [];
+    child.stdout!.on('data', (b: Buffer) => chunks.push(b));
+    child.stderr!.on('data', (b: Buffer) => chunks.push(b));
+    let note = '';
+    const timer = setTimeout(() => {
+      note = `\n${cmd} timed out after ${opts.timeout ?? 170_000} ms`;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, opts.timeout ?? 170_000);
+    child.on('error', (e) => {
+      note = `\n${e.message}`;
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, out: `${Buffer.concat(chunks).toString('utf8')}${note}` });
+    });
+  });
 }
 
 /** Runs make in dir with the given arguments; throws with the output unless it exits 0. */

@@ -73,9 +73,9 @@ export function missingReason(tools: readonly string[], extra?: () => string | u
  * `it` for tests that need system tools: runs normally when they are present; otherwise skips
  * with a printed reason, or fails under CREATE_DAEMON_REQUIRE_TOOLS=1.
  */
-export function itWith(tools: readonly string[], extra?: () => string | undefined): typeof it {
+export function itWith(tools: readonly string[], extra?: () => string | undefined, concurrent = false): typeof it {
   const reason = missingReason(tools, extra);
-  if (reason === undefined) return it;
+  if (reason === undefined) return concurrent ? (it.concurrent as unknown as typeof it) : it;
   if (requireTools) {
     const failing = ((name: string) =>
       it(name, () => {
