@@ -8,7 +8,7 @@ import { questionsFor } from '../core/prompts.js';
 import { type RenderedFile, renderFiles } from '../core/render.js';
 import { directoryState, refuseKernelTarget, refuseTarget } from '../core/target.js';
 import { nextSteps } from './next-steps.js';
-import { CONFIG_KEY, loadSaved, loadSources, writeSaved } from '../core/saved.js';
+import { CONFIG_KEY, loadSaved, loadSources, savedRecorded, writeSaved } from '../core/saved.js';
 import { applyPlan, commitFiles, diskAt, pruneEmptyDirs, report } from '../core/apply.js';
 import { askAboutConflicts, plan, type Step } from '../core/plan.js';
 import { CancelError, UsageError } from '../core/errors.js';
@@ -70,6 +70,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
         Object.assign(given, await this.prompt<Given>(questionsFor(given, flags) as never));
       }
     }
+    // Regenerating keeps the maintainer and the release date recorded at the first generation.
+    const target = this.options.dir ?? (typeof given.name === 'string' ? given.name : undefined);
+    if (target !== undefined) given = { ...savedRecorded(resolve(target)), ...given };
     this.answers = ordered(completeAnswers(given));
     // Cross-field rules (for example --user with --scope user) once every answer is known: what is
     // still wrong was given as a flag (or --yes took a default that a flag rules out).

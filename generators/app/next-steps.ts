@@ -13,7 +13,7 @@ export function referenceCommand(a: Answers): string {
   return [
     `create-daemon ${a.name} --yes --reload ${a.reload} --payload ${a.payload}`,
     `--pidfile ${c.sh.pidfile} --config ${c.sh.config} --facility ${a.facility} --init ${a.init.join(',')}`,
-    `--systemd-type ${a.systemdType} --scope ${a.scope} --label ${c.sh.label} --umask ${a.umask}`,
+    `--systemd-type ${a.systemdType} --scope ${a.scope} --label ${c.sh.label} --umask ${a.umask} --license ${a.license}`,
     ...(a.user ? [`--user ${c.sh.user}`] : []),
     `--description ${c.sh.description} --dir ${a.name}-reference`,
   ].join(' ');
@@ -107,6 +107,18 @@ export function nextSteps(answers: Answers, dir: string): string {
     '',
     'Install on this machine, for its init system (init/README.md has enable, reload and stop for each):',
     ...answers.init.map((s) => `  ${installLine(s, answers)}`),
+    ...(answers.scope === 'system'
+      ? ['', 'Or as a package: make deb (debian/, the .deb lands in ..), make rpm (' + `${answers.name}.spec).`]
+      : []),
+    ...(answers.maintainer.endsWith('@example.org>')
+      ? [
+          '',
+          `The packages and the copyright notice name "${answers.maintainer}": nothing said who you are`,
+          '(DEBFULLNAME and DEBEMAIL, or git config user.name and user.email). Set "maintainer" in',
+          '.yo-rc.json and regenerate, or edit debian/control, debian/changelog, debian/copyright, LICENSE',
+          `and ${answers.name}.spec.`,
+        ]
+      : []),
     '',
   ].join('\n');
 }

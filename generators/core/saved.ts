@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Generator from 'yeoman-generator';
 import type { Given } from './answers.js';
-import type { Answers } from './conventions.js';
+import { type Answers, CONVENTIONS } from './conventions.js';
 import type { Step } from './plan.js';
 import { UsageError } from './errors.js';
 import { formatIfPretty } from './format.js';
@@ -80,4 +80,23 @@ export function loadSaved(dir: string): Given {
   if (typeof saved !== 'object' || saved === null || Array.isArray(saved))
     throw new UsageError(`${file} has no "${CONFIG_KEY}" answers; not a create-daemon project`);
   return saved as Given;
+}
+
+/**
+ * The recorded answers (conventions.ts, `recorded`: the maintainer, the release date) saved in dir, if
+ * any and valid: regenerating a project keeps them, where a fresh project works them out anew.
+ */
+export function savedRecorded(dir: string): Given {
+  let saved: Given;
+  try {
+    saved = loadSaved(dir);
+  } catch {
+    return {};
+  }
+  const out: Given = {};
+  for (const row of CONVENTIONS.filter((r) => r.recorded)) {
+    const value = saved[row.key];
+    if (value !== undefined && row.validate(value, {}) === true) out[row.key] = value;
+  }
+  return out;
 }

@@ -23,6 +23,32 @@ function project(flags: string[] = []): string {
 }
 
 describe('re-running into an existing project', () => {
+  it('keeps the maintainer and the release date recorded at the first run, whoever runs it and when', () => {
+    const cwd = tempDir();
+    const first = runCli(['myd', '--yes'], cwd, {
+      DEBFULLNAME: 'Ada Lovelace',
+      DEBEMAIL: 'ada@example.com',
+      SOURCE_DATE_EPOCH: '1700000000',
+    });
+    expect(first.status, first.stderr).toBe(0);
+    const root = join(cwd, 'myd');
+    const saved = () => JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'))['create-daemon'];
+    expect(saved()).toMatchObject({ maintainer: 'Ada Lovelace <ada@example.com>', released: '2023-11-14' });
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toContain('Copyright (c) 2023 Ada Lovelace');
+    const again = runCli(['myd', '--yes', '--force', '--payload', 'echo'], cwd, {
+      DEBFULLNAME: 'Someone Else',
+      DEBEMAIL: 'else@example.com',
+      SOURCE_DATE_EPOCH: '1800000000',
+    });
+    expect(again.status, again.stderr).toBe(0);
+    expect(saved()).toMatchObject({
+      payload: 'echo',
+      maintainer: 'Ada Lovelace <ada@example.com>',
+      released: '2023-11-14',
+    });
+    expect(again.stdout).not.toMatch(/update myd\/LICENSE/);
+  });
+
   it('--force with new answers removes what only the old answers generated, but keeps edited files', () => {
     const root = project(['--payload', 'echo', ...ALL]);
     writeFileSync(join(root, 'init/openrc/myd'), '#!/sbin/openrc-run\n# mine\n');
