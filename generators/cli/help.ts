@@ -24,13 +24,13 @@ export function helpText(command: Command, version: string): string {
           `create-daemon ${version}: write a correct Unix daemon in C or TypeScript, with its init-system files and a self-test`,
           '',
           'Usage: create-daemon [name] [options]',
-          '       create-daemon units [options]   (inside a generated project: re-render init/)',
+          '       create-daemon units [options]   (inside a generated project: re-render the init-system files)',
           "       create-daemon help [units]      (this help, or units' help)",
           '',
           ...lines('name', `${name.help} (default ${defaultText(name)})`),
         ]
       : [
-          `create-daemon units ${version}: re-render a generated project's init-system files from .yo-rc.json`,
+          `create-daemon units ${version}: re-render a generated project's init-system files (init/, debian/rules, the RPM spec) from .yo-rc.json`,
           '',
           'Usage: create-daemon units [options]   (run inside a generated project; flags change the saved answers)',
           '',

@@ -75,7 +75,7 @@ export default class UnitsGenerator extends Generator<Record<string, unknown>, U
       if (found.length === 0) return;
       const edited = found.some((s) => s.action === 'conflict' || s.action === 'keep');
       throw new FailError(
-        `init/ differs from what .yo-rc.json generates (${found.length} file${found.length === 1 ? '' : 's'}); ` +
+        `the init-system files (init/, debian/rules, the spec) differ from what .yo-rc.json generates (${found.length} file${found.length === 1 ? '' : 's'}); ` +
           `run create-daemon units${edited ? ' --force (edited files are overwritten only then)' : ''} to update it`,
       );
     }

@@ -173,7 +173,7 @@ describe('create-daemon units', () => {
     expect(out).toContain('   create init/launchd/local.un.plist');
     expect(out).toContain('    chmod init/sysv/un (to 755)');
     expect(r.stderr).toBe(
-      'create-daemon: init/ differs from what .yo-rc.json generates (3 files); run create-daemon units --force (edited files are overwritten only then) to update it\n',
+      'create-daemon: the init-system files (init/, debian/rules, the spec) differ from what .yo-rc.json generates (3 files); run create-daemon units --force (edited files are overwritten only then) to update it\n',
     );
     expect(snapshotTree(p.dir)).toEqual(before);
 
