@@ -2,8 +2,10 @@
 // computed once. docs/ARCHITECTURE.md lists the fields; templates only interpolate them.
 import { posix } from 'node:path';
 import { type Answers, type InitSystem, INIT_SYSTEMS } from './conventions.js';
-import { cString, dqText, mdText, oneLine, shWord, unitValue, xmlText } from './escape.js';
+import { cString, dqText, mdText, oneLine, roffArg, roffText, shWord, unitValue, xmlText } from './escape.js';
 import { TS_SOURCES } from './ts-sources.js';
+import { rpmFields } from './rpm.js';
+import { debFields } from './deb.js';
 import { socketPath, XDG_PREFIX } from './validate.js';
 
 export const DAEMON_VERSION = '0.1.0';
@@ -153,6 +155,21 @@ export function buildContext(a: Answers) {
     },
     line: { description: oneLine(a.description) },
     md: { description: mdText(a.description) },
+    // The man pages (mdoc): the text fields as roff text; .Dt's title in capitals; .Nd's argument.
+    roff: { ...mapValues(text, roffText), title: a.name.toUpperCase(), nd: roffArg(a.description) },
+    // SEE ALSO's .Xr lines ("name section" each; falsy ones left out) in mdoc's order, section then
+    // name, which mandoc -Tlint checks: the project's own page sorts among the others by its name.
+    xrs: (...pages: (string | false)[]): string =>
+      pages
+        .filter((p): p is string => !!p)
+        .map((p) => p.split(' ') as [string, string])
+        .sort(([n1, s1], [n2, s2]) => (s1 !== s2 ? (s1 < s2 ? -1 : 1) : n1.toLowerCase() < n2.toLowerCase() ? -1 : 1))
+        .map(([n, s], i, all) => `.Xr ${n} ${s}${i < all.length - 1 ? ' ,' : ''}`)
+        .join('\n'),
+    // The RPM spec's text fields (generators/core/rpm.ts).
+    rpm: rpmFields(a),
+    // The Debian package's name and Description (generators/core/deb.ts).
+    deb: debFields(a),
   };
 }
 

@@ -48,7 +48,36 @@ export function unitValue(value: string): string {
   return oneLine(value).replace(/%/g, '%%').replace(/\\+$/, '');
 }
 
+/** RPM spec text: one line, "%" doubled so that rpm expands no macro in it (rpm.org, "Macro syntax"). */
+export function specText(value: string): string {
+  return oneLine(value).replace(/%/g, '%%');
+}
+
 /** Markdown inline text: one line, with every character that could start markup backslash-escaped. */
 export function mdText(value: string): string {
   return oneLine(value).replace(/[\\`*_{}[\]<>()#+\-.!|&~]/g, (c) => `\\${c}`);
+}
+
+/**
+ * roff text (man pages): one line, ASCII only. "\" becomes "\e" and any other character outside
+ * ASCII "\[uXXXX]" (mandoc and groff alike); a "." or "'" that would start the line, making it a
+ * request or a macro, is put behind the zero-width "\&".
+ */
+export function roffText(value: string): string {
+  let out = '';
+  for (const ch of oneLine(value)) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\e';
+    else if (code > 0x7e) out += `\\[u${code.toString(16).toUpperCase().padStart(4, '0')}]`;
+    else out += ch;
+  }
+  return out.replace(/^[.']/, '\\&$&');
+}
+
+/**
+ * One mdoc macro argument (the text of .Nd): quoted, so that it stays one argument, with "\(dq"
+ * for '"', and behind "\&", so that no word of it is read as a macro name or a delimiter.
+ */
+export function roffArg(value: string): string {
+  return `"\\&${roffText(value).replace(/^\\&/, '').replace(/"/g, '\\(dq')}"`;
 }

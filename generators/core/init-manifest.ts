@@ -10,6 +10,12 @@ const chosen =
   (answers: Answers): boolean =>
     answers.init.includes(system);
 
+const rpmPackage = (answers: Answers): boolean =>
+  answers.scope === 'system' && (answers.init.includes('systemd') || answers.init.includes('sysv'));
+
+/** A Debian package with the SysV script, which lintian holds to Debian's own script conventions. */
+const sysvPackage = (answers: Answers): boolean => answers.scope === 'system' && answers.init.includes('sysv');
+
 export const INIT_FILES: readonly FileEntry[] = [
   { template: 'init/systemd/service', destination: 'init/systemd/{name}.service', when: chosen('systemd') },
   { template: 'init/sysv/init.d', destination: 'init/sysv/{name}', when: chosen('sysv'), mode: 0o755 },
@@ -19,6 +25,13 @@ export const INIT_FILES: readonly FileEntry[] = [
   { template: 'init/runit/run', destination: 'init/runit/{name}/run', when: chosen('runit'), mode: 0o755 },
   { template: 'init/runit/log-run', destination: 'init/runit/{name}/log/run', when: chosen('runit'), mode: 0o755 },
   { template: 'init/rcd/rc.d', destination: 'init/rcd/{name}', when: chosen('rcd'), mode: 0o755 },
+  // The RPM package: its scriptlets and files follow the init systems. A system package only, for
+  // systemd or SysV (what RPM distributions run); a --scope user service has none.
+  { template: 'rpm/spec', destination: '{name}.spec', when: rpmPackage },
+  // The Debian package's build (debian/rules: which init files it installs, dh_installinit), and
+  // lintian's overrides for the SysV script (each with its reason); the rest of debian/ is in manifest.ts.
+  { template: 'debian/rules', destination: 'debian/rules', when: (a) => a.scope === 'system', mode: 0o755 },
+  { template: 'debian/lintian-overrides', destination: 'debian/lintian-overrides', when: sysvPackage },
   { template: 'init/install.mk', destination: 'init/install.mk' },
   { template: 'init/README.md', destination: 'init/README.md' },
 ];

@@ -11,6 +11,7 @@ const tick = (a: Answers): boolean => a.payload === 'tick';
 const echo = (a: Answers): boolean => a.payload === 'echo';
 const dropsPrivileges = (a: Answers): boolean => a.user !== '';
 const starter = (a: Answers): boolean => a.starter;
+const systemScope = (a: Answers): boolean => a.scope === 'system';
 const c = (a: Answers): boolean => a.lang === 'c';
 const ts = (a: Answers): boolean => a.lang === 'typescript';
 /** Both conditions. */
@@ -50,6 +51,21 @@ export const PROJECT_FILES: readonly FileEntry[] = [
     destination: 'LICENSE',
     when: (a) => a.license === id,
   })),
+  // The GitHub Actions workflow: make check with gcc and clang, make lint, and a macOS build.
+  // Never run by create-daemon (no GitHub runner here): test/generate/workflow.test.ts lints it.
+  { template: 'project/github/ci.yml', destination: '.github/workflows/ci.yml' },
+  // The man pages (mdoc), which make install installs with the Makefile's RELEASED as their date.
+  { template: 'project/man/daemon.8', destination: 'man/{name}.8' },
+  { template: 'project/man/daemon.conf.5', destination: 'man/{name}.conf.5' },
+  // The Debian package (debian/): for a system service only (a per-user service has no place in a
+  // system package). debian/rules follows the init answers, so it is in init-manifest.ts.
+  ...(['control', 'changelog', 'copyright', 'source/format'] as const).map((f): FileEntry => ({
+    template: `debian/${f}`,
+    destination: `debian/${f}`,
+    when: systemScope,
+  })),
+  // The account the daemon runs as, created at install (adduser --system).
+  { template: 'debian/postinst', destination: 'debian/postinst', when: and(systemScope, dropsPrivileges) },
 
   // The native helper: one concern per file. The same library for both languages.
   same('helper/compat.h'),

@@ -31,7 +31,7 @@ export function selectEntries(answers: Answers, groups: readonly Group[]): FileE
   return groups.flatMap((g) => GROUPS[g]).filter((e) => e.when?.(answers) ?? true);
 }
 
-async function renderEntry(entry: FileEntry, ctx: Context | CitingContext): Promise<RenderedFile> {
+export async function renderEntry(entry: FileEntry, ctx: Context | CitingContext): Promise<RenderedFile> {
   const filename = `${TEMPLATES_DIR}${entry.template}`;
   const source = await readFile(filename, 'utf8');
   const path = destinationOf(entry, ctx);

@@ -48,6 +48,9 @@ function expectedFiles(a: Answers): string[] {
     rcd: [`init/rcd/${n}`],
   };
   for (const s of a.init) files.push(...byInit[s]!);
+  files.push('.github/workflows/ci.yml');
+  // The RPM spec: a system package, for the init systems RPM distributions run.
+  if (a.scope === 'system' && (a.init.includes('systemd') || a.init.includes('sysv'))) files.push(`${n}.spec`);
   return files;
 }
 

@@ -39,6 +39,17 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   npm: 'npm',
   git: 'git',
   tar: 'tar',
+  'dpkg-buildpackage': 'dpkg-dev',
+  dh: 'debhelper',
+  lintian: 'lintian',
+  fakeroot: 'fakeroot',
+  dch: 'devscripts',
+  mandoc: 'mandoc',
+  man: 'man-db',
+  rpmbuild: 'rpm',
+  rpmspec: 'rpm',
+  rpm2archive: 'rpm2cpio',
+  rpmlint: 'rpmlint',
 };
 
 const cache = new Map<string, boolean>();
