@@ -22,7 +22,11 @@ export const FIXED: readonly FixedOption[] = [
   },
   { flag: 'dir', arg: '<path>', help: 'where to write (default ./<name>)', app: true },
   { flag: 'force', help: 'overwrite files that differ, without asking', units: true, app: true },
-  { flag: 'check', help: 'write nothing; exit 1 if the init-system files differ from what the saved answers generate', units: true },
+  {
+    flag: 'check',
+    help: 'write nothing; exit 1 if the init-system files differ from what the saved answers generate',
+    units: true,
+  },
   { flag: 'help', short: 'h', help: 'every option, its choices and its default', units: true, app: true },
   { flag: 'version', short: 'V', help: 'print the version', units: true, app: true },
 ];

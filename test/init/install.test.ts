@@ -34,7 +34,11 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
     makeInstall(p, [`DESTDIR=${stage}`, 'INIT_SYSTEMS=systemd sysv launchd runit rcd']);
     const got = files(stage);
     expect(
-      Object.fromEntries([...got].filter(([f]) => !f.startsWith('/usr/local/sbin/') && f !== '/etc/ins.conf')),
+      Object.fromEntries(
+        [...got].filter(
+          ([f]) => !f.startsWith('/usr/local/sbin/') && !f.startsWith('/usr/local/share/man/') && f !== '/etc/ins.conf',
+        ),
+      ),
     ).toEqual({
       '/etc/systemd/system/ins.service': 0o644,
       '/etc/init.d/ins': 0o755,
@@ -108,7 +112,9 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
     buildDaemon(u);
     const stage = join(tempDir('cd-install-'), 'stage');
     makeInstall(u, [`DESTDIR=${stage}`, 'HOME=/home/alice', 'INIT_SYSTEMS=systemd launchd']);
-    const got = [...files(stage).keys()].filter((f) => !f.startsWith('/usr/local/sbin/') && !f.endsWith('.conf'));
+    const got = [...files(stage).keys()].filter(
+      (f) => !f.startsWith('/usr/local/sbin/') && !f.startsWith('/usr/local/share/man/') && !f.endsWith('.conf'),
+    );
     expect(got.sort()).toEqual([
       '/home/alice/.config/systemd/user/ins.service',
       '/home/alice/Library/LaunchAgents/local.ins.plist',
@@ -143,7 +149,12 @@ describeWith(['make'], noDaemonReason)('make install / uninstall with init/insta
         { cwd: u.dir },
       );
       expect(user.status, user.stdout + user.stderr).toBe(0);
-      expect([...files(stage).keys()].sort()).toEqual(['/etc/ins.conf', '/usr/local/sbin/ins']);
+      expect([...files(stage).keys()].sort()).toEqual([
+        '/etc/ins.conf',
+        '/usr/local/sbin/ins',
+        '/usr/local/share/man/man5/ins.conf.5',
+        '/usr/local/share/man/man8/ins.8',
+      ]);
       expect(statSync(join(home, '.config/systemd/user/ins.service')).uid).toBe(statSync(home).uid);
     },
   );
@@ -210,7 +221,11 @@ describeWith(['make', 'unshare'], () => noDaemonReason() ?? (isRoot ? undefined 
       });
       expect(r.status, r.stdout + r.stderr).toBe(0);
       const got = existsSync(stage) ? [...files(stage).keys()] : [];
-      const init = got.filter((f) => !f.startsWith('/usr/local/sbin/') && f !== '/etc/ins.conf').sort();
+      const init = got
+        .filter(
+          (f) => !f.startsWith('/usr/local/sbin/') && !f.startsWith('/usr/local/share/man/') && f !== '/etc/ins.conf',
+        )
+        .sort();
       return { files: init, out: r.stdout, stage };
     }
 

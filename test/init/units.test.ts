@@ -40,6 +40,9 @@ function interactive(cwd: string, args: string[], prompt: RegExp, answer: string
   });
 }
 
+/** The files `units` renders: init/, and the packages' parts that follow the init answers. */
+const isUnitsFile = (f: string): boolean =>
+  f.startsWith('init/') || f === 'debian/rules' || f === 'debian/lintian-overrides' || /^[^/]+\.spec$/.test(f);
 const linesOf = (out: string) => out.split('\n').filter((l) => l.trim() !== '');
 
 describe('create-daemon units', () => {
@@ -66,7 +69,7 @@ describe('create-daemon units', () => {
     const before = snapshotTree(p.dir);
     const r = units(p);
     expect(r.status, r.stderr).toBe(0);
-    const inits = [...before.keys()].filter((f) => f.startsWith('init/'));
+    const inits = [...before.keys()].filter(isUnitsFile);
     expect(linesOf(r.stdout)).toEqual(['.yo-rc.json', ...inits].map((f) => `identical ${f}`));
     expect(snapshotTree(p.dir)).toEqual(before);
   });
@@ -83,8 +86,8 @@ describe('create-daemon units', () => {
     expect(existsSync(join(p.dir, 'init/runit/un/run'))).toBe(true);
     // Everything outside init/ (but the answers) is untouched.
     const after = snapshotTree(p.dir);
-    for (const [f, v] of before) if (!f.startsWith('init/') && f !== '.yo-rc.json') expect(after.get(f), f).toEqual(v);
-    for (const f of after.keys()) if (!f.startsWith('init/')) expect(before.has(f), f).toBe(true);
+    for (const [f, v] of before) if (!isUnitsFile(f) && f !== '.yo-rc.json') expect(after.get(f), f).toEqual(v);
+    for (const f of after.keys()) if (!isUnitsFile(f)) expect(before.has(f), f).toBe(true);
     expect(linesOf(r.stdout)).toContain('   update init/systemd/un.service');
     expect(linesOf(r.stdout)).toContain('   create init/runit/un/run');
   });
@@ -130,6 +133,9 @@ describe('create-daemon units', () => {
     expect(r.stdout).toBe(
       [
         '   update .yo-rc.json',
+        // The package's SysV parts go with the SysV script; the spec packages the unit alone already.
+        '   remove debian/lintian-overrides (the answers no longer generate it)',
+        '   update debian/rules',
         '   update init/README.md',
         '   update init/install.mk',
         '   remove init/launchd/local.un.plist (the answers no longer generate it)',
@@ -138,6 +144,7 @@ describe('create-daemon units', () => {
         'identical init/systemd/un.service',
         '   remove init/sysv/un (the answers no longer generate it)',
         '     keep init/sysv/un.default (the answers no longer generate it, but it was edited)',
+        'identical un.spec',
         '',
       ].join('\n'),
     );
@@ -153,7 +160,7 @@ describe('create-daemon units', () => {
     const out = linesOf(r.stdout);
     expect(out.length).toBeGreaterThanOrEqual(5);
     expect(
-      out.every((l) => /^ *identical init\//.test(l)),
+      out.every((l) => /^ *identical /.test(l) && isUnitsFile(l.trim().split(' ')[1]!)),
       r.stdout,
     ).toBe(true);
     expect(new Set(out).size).toBe(out.length);

@@ -1,20 +1,22 @@
 // The order test files start in: longest first, so that the two workers end together. Vitest's own
 // order puts files it has no timings for (every file, on CI's clean clone) by size, which started
 // the two 10-minute mutation suites (4-line files) last and left one worker idle for 10 minutes.
-// The seconds are from one CI run (2026-12-05, session 9, some estimated after its cuts; cross-musl with zig's cache warm) and only rank the files; a file missing here starts
+// The seconds are from one CI run (2026-12-05, session 9; cross-musl with zig's cache warm), those of the
+// suites made concurrent and of the packaging tests measured alone in session 10; they only rank the files; a file missing here starts
 // after the listed ones, in vitest's order. test/unit/sequencer.test.ts keeps the names real.
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 export const SECONDS: Readonly<Record<string, number>> = {
-  'test/emitted/mutations.test.ts': 640,
-  'test/emitted/mutations-nobody.test.ts': 300,
+  'test/emitted/mutations.test.ts': 330,
   'test/emitted/typescript.test.ts': 280,
-  'test/emitted/starter-single.test.ts': 264,
-  'test/emitted/starter-multi.test.ts': 150,
-  'test/emitted/step-mutations.test.ts': 150,
+  'test/emitted/starter-single.test.ts': 200,
+  'test/emitted/mutations-nobody.test.ts': 160,
+  'test/emitted/starter-multi.test.ts': 140,
+  'test/init/debian.test.ts': 110,
   'test/emitted/portable.test.ts': 120,
   'test/emitted/cross-musl.test.ts': 123,
+  'test/emitted/step-mutations.test.ts': 95,
   'test/emitted/build-single.test.ts': 91,
   'test/emitted/analysis.test.ts': 88,
   'test/emitted/build-multi.test.ts': 82,
@@ -28,6 +30,7 @@ export const SECONDS: Readonly<Record<string, number>> = {
   'test/emitted/syslog-stall.test.ts': 53,
   'test/emitted/echo-limits.test.ts': 46,
   'test/emitted/mutation-coverage.test.ts': 41,
+  'test/init/rpm.test.ts': 35,
 };
 
 export class LongestFirst extends BaseSequencer {
