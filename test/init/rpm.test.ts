@@ -133,7 +133,7 @@ describe('make rpm: the package built, read back and linted', () => {
         expect(scripts).toMatch(/^preinstall scriptlet/m);
         expect(scripts).toContain(`getent passwd ${c.user} >/dev/null || useradd -r -g ${c.user} `);
       } else expect(scripts).not.toMatch(/^preinstall/m);
-      if (c.ts) expect(q('-R')).toMatch(/^nodejs >= 20$/m);
+      if (c.ts) expect(q('-R')).toMatch(/^nodejs >= 1:20$/m);
 
       const lint = sh('rpmlint', [join(p.dir, `${c.name}.spec`), pkg]);
       expect(lint.stdout).toMatch(/1 packages and 1 specfiles checked/);
