@@ -64,6 +64,7 @@ ntotal=0
 spawned=""
 FORMAT=${CHECK_FORMAT:-text}
 # The version -V must print: the Makefile's VERSION (make passes it; its only source).
+# shellcheck disable=SC2034 # read by the -V check's cond
 WANT_VERSION=${CHECK_VERSION:-$(sed -n 's/^VERSION[	 ]*=[	 ]*//p' Makefile 2>/dev/null)}
 GRADER_DIR=${GRADER_DIR:-}
 GRADER_TIMEOUT=${GRADER_TIMEOUT:-60}
