@@ -53,15 +53,6 @@ export function releaseDates(iso: string) {
   };
 }
 
-/** The full names of the licenses, as debian/copyright and the LICENSE file's title give them. */
-export const LICENSE_NAMES: Record<string, string> = {
-  MIT: 'MIT License',
-  'Apache-2.0': 'Apache License 2.0',
-  'BSD-2-Clause': 'BSD 2-Clause "Simplified" License',
-  'GPL-2.0-or-later': 'GNU General Public License v2.0 or later',
-  none: 'All rights reserved',
-};
-
 export function buildContext(a: Answers) {
   const ident = a.name.replace(/-/g, '_');
   const pidfileXdg = a.pidfile.startsWith(XDG_PREFIX);
@@ -98,7 +89,6 @@ export function buildContext(a: Answers) {
     ...text,
     license: a.license,
     licensed: a.license !== 'none',
-    licenseName: LICENSE_NAMES[a.license]!,
     // What each source file's first comment says (spdx.org/ids); nothing when the code is unlicensed.
     spdx: a.license === 'none' ? '' : `SPDX-License-Identifier: ${a.license}`,
     maintainer: a.maintainer,

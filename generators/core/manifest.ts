@@ -1,7 +1,7 @@
 // The emitted project's files (everything but init/), as data. The template tree under
 // templates/project mirrors the output; whole-file variants (signals-single.c / signals-multi.c,
 // tick.c / echo.c) are picked by `when`, small differences are ejs ifs inside one template.
-import type { Answers } from './conventions.js';
+import { type Answers, LICENSES } from './conventions.js';
 import type { FileEntry } from './manifest-types.js';
 import { TS_SOURCES } from './ts-sources.js';
 
@@ -46,7 +46,7 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   { template: 'project/_clang-format', destination: '.clang-format' },
   { template: 'project/etc/daemon.conf', destination: 'etc/{name}.conf' },
   // The license chosen (--license): its text, from templates/project/licenses/<SPDX id>.
-  ...(['MIT', 'Apache-2.0', 'BSD-2-Clause', 'GPL-2.0-or-later'] as const).map((id): FileEntry => ({
+  ...LICENSES.filter((id) => id !== 'none').map((id): FileEntry => ({
     template: `project/licenses/${id}`,
     destination: 'LICENSE',
     when: (a) => a.license === id,
