@@ -6,6 +6,7 @@ import { cString, dqText, mdText, oneLine, roffArg, roffText, shWord, unitValue,
 import { TS_SOURCES } from './ts-sources.js';
 import { rpmFields } from './rpm.js';
 import { debFields } from './deb.js';
+import { fleetFields } from './fleet.js';
 import { socketPath, XDG_PREFIX } from './validate.js';
 
 export const DAEMON_VERSION = '0.1.0';
@@ -160,6 +161,8 @@ export function buildContext(a: Answers) {
     rpm: rpmFields(a),
     // The Debian package's name and Description (generators/core/deb.ts).
     deb: debFields(a),
+    // The fleet files' fields (generators/core/fleet.ts): the image, its account, the grace period.
+    fleet: fleetFields(a, DAEMON_VERSION),
   };
 }
 

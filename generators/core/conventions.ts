@@ -11,6 +11,8 @@ export const SYSTEMD_TYPES = ['notify', 'forking', 'simple'] as const;
 export const SCOPES = ['system', 'user'] as const;
 /** SPDX identifiers (spdx.org/licenses), and none: all rights reserved, no LICENSE file. */
 export const LICENSES = ['MIT', 'Apache-2.0', 'BSD-2-Clause', 'GPL-2.0-or-later', 'none'] as const;
+/** Engines beyond one machine: an OCI image, a kustomize base, a Nomad job, a systemd portable service. */
+export const FLEETS = ['oci', 'k8s', 'nomad', 'portable'] as const;
 /** syslog(3) facilities a user process may log to (LOG_KERN is reserved for the kernel). */
 export const FACILITIES = [
   'daemon',
@@ -72,6 +74,17 @@ const LICENSE_WORDS = {
   proprietary: 'none',
   unlicensed: 'none',
 } as const;
+const FLEET_WORDS = {
+  docker: 'oci',
+  podman: 'oci',
+  container: 'oci',
+  image: 'oci',
+  kubernetes: 'k8s',
+  kube: 'k8s',
+  kustomize: 'k8s',
+  hashicorp: 'nomad',
+  portablectl: 'portable',
+} as const;
 const PAYLOAD_WORDS = { server: 'echo', socket: 'echo', timer: 'tick', periodic: 'tick' } as const;
 const INIT_WORDS = {
   systemv: 'sysv',
@@ -91,6 +104,7 @@ export type SystemdType = (typeof SYSTEMD_TYPES)[number];
 export type Scope = (typeof SCOPES)[number];
 export type Facility = (typeof FACILITIES)[number];
 export type License = (typeof LICENSES)[number];
+export type Fleet = (typeof FLEETS)[number];
 
 /** Every answer, as saved under "create-daemon" in .yo-rc.json. */
 export interface Answers {
@@ -109,6 +123,7 @@ export interface Answers {
   label: string;
   umask: string;
   license: License;
+  fleet: Fleet[];
   starter: boolean;
   maintainer: string;
   released: string;
@@ -319,8 +334,9 @@ export const CONVENTIONS: readonly Convention[] = [
     message: 'launchd label (reverse DNS)',
     noun: 'the launchd label',
     help: 'launchd label',
-    defaultHelp: 'local.<name>',
-    default: (a) => `local.${a.name ?? 'mydaemon'}`,
+    defaultHelp: 'local.<name> ("_" as "-")',
+    // Reverse DNS has no "_": a daemon named my_d is local.my-d.
+    default: (a) => `local.${(a.name ?? 'mydaemon').replace(/_/g, '-')}`,
     validate: (value) => v.label(str(value)),
     when: (a) => a.init === undefined || a.init.includes('launchd'),
     unused: (a) => `no launchd among the init systems (${a.init.join(', ')})`,
@@ -348,6 +364,25 @@ export const CONVENTIONS: readonly Convention[] = [
     help: `license of the generated code: ${LICENSES.join(', ')}; a LICENSE file, SPDX headers and the packages' fields`,
     default: () => 'MIT',
     validate: (value) => v.oneOf('license', LICENSES, str(value), LICENSE_WORDS),
+  },
+  {
+    key: 'fleet',
+    flag: 'fleet',
+    arg: '<list>',
+    kind: 'checkbox',
+    choices: FLEETS,
+    message: 'Beyond one machine: an OCI image, Kubernetes (kustomize), a Nomad job, a systemd portable service',
+    noun: 'the list of fleet engines',
+    help: `comma list of ${FLEETS.join(', ')}: an OCI image, a kustomize base, a Nomad job, a portable service`,
+    defaultHelp: 'none',
+    default: () => [],
+    validate: (value, a) => v.fleetList(FLEETS, list(value), a, FLEET_WORDS),
+    when: (a) => a.lang !== 'typescript' && a.scope !== 'user',
+    unused: (a) =>
+      a.lang === 'typescript'
+        ? 'the fleet files ship the static C daemon, and a TypeScript daemon needs Node in its image'
+        : "a per-user service (--scope user) runs on one machine, in its user's session",
+    units: true,
   },
   {
     key: 'starter',

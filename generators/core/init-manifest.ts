@@ -1,6 +1,7 @@
 // The init-system files: the group that `create-daemon units` re-renders. One entry per emitted
 // file; `when` picks the init systems chosen in --init. Executable scripts are 0o755.
 import type { Answers } from './conventions.js';
+import { FLEET_FILES } from './fleet-manifest.js';
 import type { FileEntry } from './manifest-types.js';
 
 type InitSystem = 'systemd' | 'sysv' | 'launchd' | 'openrc' | 'runit' | 'rcd';
@@ -32,6 +33,8 @@ export const INIT_FILES: readonly FileEntry[] = [
   // lintian's overrides for the SysV script (each with its reason); the rest of debian/ is in manifest.ts.
   { template: 'debian/rules', destination: 'debian/rules', when: (a) => a.scope === 'system', mode: 0o755 },
   { template: 'debian/lintian-overrides', destination: 'debian/lintian-overrides', when: sysvPackage },
+  // The fleet files (--fleet): the images, the manifests and the job, which follow the answers.
+  ...FLEET_FILES,
   { template: 'init/install.mk', destination: 'init/install.mk' },
   { template: 'init/README.md', destination: 'init/README.md' },
 ];

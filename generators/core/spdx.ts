@@ -14,7 +14,11 @@ function styleOf(path: string): Style | undefined {
   if (/\.plist$/.test(base)) return 'xml';
   if (/\.\d$/.test(base)) return 'roff';
   if (path.startsWith('debian/') && base !== 'rules') return undefined;
-  if (/\.(sh|mk|service|spec|yml|default)$/.test(base) || base === 'Makefile' || base === 'rules') return 'hash';
+  if (
+    /\.(sh|mk|service|spec|yml|yaml|hcl|default)$/.test(base) ||
+    ['Makefile', 'rules', 'Containerfile'].includes(base)
+  )
+    return 'hash';
   // The init scripts and runit's run files: shell scripts without an extension.
   if (path.startsWith('init/') && !/\.(md|plist)$/.test(base)) return 'hash';
   return undefined;

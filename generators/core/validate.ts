@@ -163,6 +163,25 @@ export function initList(
   return true;
 }
 
+/** --fleet: a list (possibly empty) of known engines, each once; the images hold the static C daemon. */
+export function fleetList(
+  choices: readonly string[],
+  values: readonly string[],
+  a: { lang?: string; scope?: string },
+  synonyms?: Synonyms,
+): true | string {
+  const unknown = values.find((s) => !choices.includes(s));
+  if (unknown !== undefined)
+    return `fleet has unknown engine ${quote(unknown)}${didYouMean(unknown, choices, synonyms) || `; choose from ${choices.join(', ')}`}`;
+  const twice = values.find((s, i) => values.indexOf(s) !== i);
+  if (twice !== undefined) return `fleet lists ${twice} twice; give each engine once`;
+  if (values.length > 0 && a.lang === 'typescript')
+    return 'fleet ships the static C daemon in its images (a TypeScript daemon would need Node in them): drop --fleet, or use --lang c';
+  if (values.length > 0 && a.scope === 'user')
+    return 'fleet is for system services (an image runs as a system service): drop --fleet, or use --scope system';
+  return true;
+}
+
 const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 export function user(value: string, scope?: string): true | string {

@@ -170,3 +170,11 @@ uninstall-init-rcd:
 <% } -%>
 
 .PHONY: install-init uninstall-init $(INIT_CHOSEN:%=install-init-%) $(INIT_CHOSEN:%=uninstall-init-%)
+<% if (fleet.any) { -%>
+
+# The fleet files (--fleet): make static, and each engine's targets.
+include fleet/static.mk
+<% for (const mk of fleet.makefiles) { -%>
+include <%- mk %>
+<% } -%>
+<% } -%>

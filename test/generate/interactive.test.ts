@@ -40,6 +40,7 @@ describe('interactive runs', () => {
     await t.answer(/launchd label/, 'Enter');
     await t.answer(/File mode creation mask/, 'C-u', '027', 'Enter');
     await t.answer(/License of the generated code/, 'Down', 'Down', 'Enter'); // BSD-2-Clause
+    await t.answer(/Beyond one machine/, 'Space', 'Down', 'Down', 'Space', 'Enter'); // oci, nomad
     await t.answer(/Course-assignment starter/, 'Enter');
     expect(await t.exitStatus()).toBe(0);
     expect(t.screen()).not.toMatch(/SIGHUP reload model/);
@@ -56,6 +57,7 @@ describe('interactive runs', () => {
       facility: 'local0',
       umask: '027',
       license: 'BSD-2-Clause',
+      fleet: ['oci', 'nomad'],
     });
   });
 
@@ -72,6 +74,7 @@ describe('interactive runs', () => {
     await t.answer(/syslog facility/, 'Enter');
     await t.answer(/File mode creation mask/, 'Enter');
     await t.answer(/License of the generated code/, 'Enter');
+    await t.answer(/Beyond one machine/, 'Enter');
     await t.answer(/Course-assignment starter/, 'Enter');
     expect(await t.exitStatus()).toBe(0);
     expect(t.screen()).toMatch(
@@ -90,6 +93,7 @@ describe('interactive runs', () => {
     await t.answer(/syslog facility/, 'Enter');
     await t.answer(/File mode creation mask/, 'Enter');
     await t.answer(/License of the generated code/, 'Enter');
+    await t.answer(/Beyond one machine/, 'Enter');
     await t.answer(/Course-assignment starter/, 'Enter');
     await t.waitFor(
       /The lock\/PID file and the config file must be different files, both are "\/run\/myd\.pid"; asking again\./,

@@ -42,7 +42,12 @@ function interactive(cwd: string, args: string[], prompt: RegExp, answer: string
 
 /** The files `units` renders: init/, and the packages' parts that follow the init answers. */
 const isUnitsFile = (f: string): boolean =>
-  f.startsWith('init/') || f === 'debian/rules' || f === 'debian/lintian-overrides' || /^[^/]+\.spec$/.test(f);
+  f.startsWith('init/') ||
+  f.startsWith('fleet/') ||
+  f === 'etc/kustomization.yaml' ||
+  f === 'debian/rules' ||
+  f === 'debian/lintian-overrides' ||
+  /^[^/]+\.spec$/.test(f);
 const linesOf = (out: string) => out.split('\n').filter((l) => l.trim() !== '');
 
 describe('create-daemon units', () => {
@@ -148,6 +153,40 @@ describe('create-daemon units', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it("--fleet: adds an engine's files, keeps an edited one, and removes a dropped engine's unedited ones", () => {
+    const p = fresh(['--fleet', 'portable']);
+    const unit = 'fleet/portable/un.service';
+    expect(file(p, 'init/install.mk')).toMatch(/^include fleet\/portable\/portable\.mk$/m);
+    const before = snapshotTree(p.dir);
+    const r = units(p, '--fleet', 'portable,k8s');
+    expect(r.status, r.stderr).toBe(0);
+    expect(saved(p).fleet).toEqual(['portable', 'k8s']);
+    // k8s runs the OCI image: its files come with the image's.
+    for (const f of ['fleet/k8s/base/deployment.yaml', 'etc/kustomization.yaml', 'fleet/oci/Containerfile'])
+      expect(linesOf(r.stdout), f).toContain(`   create ${f}`);
+    expect(file(p, 'init/install.mk')).toMatch(/^include fleet\/oci\/oci\.mk$/m);
+    // Nothing outside the units group changed (the answers aside).
+    const after = snapshotTree(p.dir);
+    for (const [f, v] of before) if (!isUnitsFile(f) && f !== '.yo-rc.json') expect(after.get(f), f).toEqual(v);
+
+    writeFileSync(join(p.dir, unit), `${file(p, unit)}# my change\n`);
+    const d = units(p, '--fleet', 'k8s');
+    expect(d.status, d.stderr).toBe(0);
+    expect(linesOf(d.stdout)).toContain(`     keep ${unit} (the answers no longer generate it, but it was edited)`);
+    expect(linesOf(d.stdout)).toContain('   remove fleet/portable/portable.mk (the answers no longer generate it)');
+    expect(file(p, unit)).toMatch(/# my change\n$/);
+    expect(existsSync(join(p.dir, 'fleet/portable/portable.mk'))).toBe(false);
+    expect(file(p, 'init/install.mk')).not.toMatch(/portable\.mk/);
+  });
+
+  it('--fleet with --lang typescript: one line, exit 2, nothing written', () => {
+    const parent = tempDir('cd-units-');
+    const r = cli(['tsd', '--yes', '--lang', 'typescript', '--fleet', 'oci'], parent);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^create-daemon: --fleet ships the static C daemon in its images .*--lang c\n$/);
+    expect(snapshotTree(parent).size).toBe(0);
   });
 
   it('--check: exit 0 and writes nothing when init/ matches the saved answers', () => {

@@ -50,6 +50,12 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   rpmspec: 'rpm',
   rpm2archive: 'rpm2cpio',
   rpmlint: 'rpmlint',
+  podman: 'podman',
+  runc: 'runc',
+  'musl-gcc': 'musl-tools',
+  portablectl: 'systemd-container',
+  // Not in Debian 12: the Kubernetes project's apt repository (pkgs.k8s.io) has it.
+  kubectl: 'kubectl',
 };
 
 const cache = new Map<string, boolean>();

@@ -16,6 +16,15 @@
  * warning about that to log. Here the socket is opened eagerly by log_open() and log_reopen(),
  * kept open (close-on-exec) and non-blocking: a line the receiver cannot take at once is
  * dropped and counted, and the count goes out ahead of the next line that gets through.
+ *
+ * Where there is no syslog (a container, a pod, a portable service) the environment variable
+ * <IDENT>_LOG (the ident in capitals, "-" as "_": MYD_LOG for myd) set to "stderr" makes every
+ * line go to stderr alone, prefixed with its severity as sd-daemon(3) defines it ("<3>" for an
+ * error, "<4>" a warning, "<6>" information), and the syslog socket is never opened: the
+ * container engine or the journal (SyslogLevelPrefix=) keeps the lines and their priority.
+ * It holds while stderr is the daemon's, that is with -f and before detaching; a detached
+ * daemon's stderr is /dev/null, so once detached it logs to syslog whatever the variable says.
+ * "syslog", or no variable, is the default above.
  */
 #include "compat.h"
 
@@ -63,12 +72,15 @@ static int		 log_facility = LOG_DAEMON;
 static int		 log_tostderr = 1;
 static int		 log_fd = -1;		/* the datagram socket to LOG_SOCKET, or -1 */
 static unsigned long	 log_dropped;		/* lines syslog did not get since the last report */
+static int		 log_prefixed;		/* <IDENT>_LOG=stderr: stderr only, "<N>text" */
+static char		 log_target[64];	/* the variable's name: "MYD_LOG" */
+static const char	*log_target_bad;	/* a value of it not understood, or NULL */
 <% if (helperReload === 'multi') { -%>
 /*
  * The payload thread and the signal thread both log: the lock makes each line's check of
  * log_dropped, its sends and a reconnect one step. It is held only around non-blocking calls,
- * so a thread never waits on it for long. log_ident, log_facility and log_tostderr are set
- * before the threads start and only read after.
+ * so a thread never waits on it for long. log_ident, log_facility, log_tostderr and
+ * log_prefixed are set before the threads start and only read after.
  */
 static pthread_mutex_t	 log_lock = PTHREAD_MUTEX_INITIALIZER;
 #define LOG_LOCK()	(void)pthread_mutex_lock(&log_lock)
@@ -95,6 +107,27 @@ stderr_is_journal(void)
 	    fstat(STDERR_FILENO, &st) == -1)
 		return 0;
 	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+/*
+ * Reads <IDENT>_LOG: the name is ident in capitals with "-" as "_" (main's MYD_NAME gives
+ * MYD_LOG), so that one daemon's setting never reaches another started from it. Only sets
+ * log_prefixed and log_target_bad: log_open() reports a value it does not know.
+ */
+static void
+log_target_env(const char *ident)
+{
+	const char	*value;
+	size_t		 i;
+
+	for (i = 0; ident[i] != '\0' && i < sizeof(log_target) - sizeof("_LOG"); i++)
+		log_target[i] = ident[i] >= 'a' && ident[i] <= 'z' ?
+		    (char)(ident[i] - 'a' + 'A') : ident[i] == '-' ? '_' : ident[i];
+	(void)memcpy(log_target + i, "_LOG", sizeof("_LOG"));
+	value = getenv(log_target);
+	log_prefixed = value != NULL && strcmp(value, "stderr") == 0;
+	log_target_bad = value == NULL || log_prefixed || value[0] == '\0' ||
+	    strcmp(value, "syslog") == 0 ? NULL : value;
 }
 
 /*
@@ -153,6 +186,7 @@ log_open(const char *ident, int facility, int to_stderr)
 	 * "<name>: started ..."); as root, "syslog gets its lines as <name>[pid]" and "its syslog
 	 * priority is facility ... plus the severity" read the datagrams on a private /dev/log.
 	 */
+	log_target_env(ident);	/* not part of the exercise: <IDENT>_LOG (see the top of the file) */
 	(void)ident;
 	(void)facility;
 	(void)to_stderr;
@@ -161,11 +195,20 @@ log_open(const char *ident, int facility, int to_stderr)
 <% } else { -%>
 	int	saved = errno;
 
+	log_target_env(ident);
 	log_ident = ident;
 	log_facility = facility;
-	log_tostderr = to_stderr && !stderr_is_journal();
+	/*
+	 * With <IDENT>_LOG=stderr, stderr is the only copy, and the journal reads its "<N>"
+	 * prefixes: it stays on even when stderr is the journal.
+	 */
+	log_tostderr = to_stderr && (log_prefixed || !stderr_is_journal());
 	/* APUE 13.4, as openlog(ident, LOG_PID | LOG_NDELAY, facility) would: connect now. */
-	log_socket();
+	if (!log_prefixed || !log_tostderr)
+		log_socket();
+	if (log_target_bad != NULL)
+		log_warnx("%s=%s is not understood (\"stderr\" or \"syslog\"): logging to "
+		    "syslog%s", log_target, log_target_bad, log_tostderr ? " and stderr" : "");
 	errno = saved;
 <% } -%>
 }
@@ -328,6 +371,11 @@ log_emit(int severity, int errnum, const char *fmt, va_list ap)
 		len = strlen(msg);
 		if (len < sizeof(msg) - 1)
 			(void)snprintf(msg + len, sizeof(msg) - len, ": %s", why);
+	}
+	if (log_prefixed && log_tostderr) {
+		/* sd-daemon(3): "<N>" is the severity alone, SD_ERR "<3>" to SD_DEBUG "<7>". */
+		(void)fprintf(stderr, "<%%d>%s\n", severity, msg);
+		return;
 	}
 	if (log_tostderr)
 		(void)fprintf(stderr, "%s: %s\n", log_ident, msg);

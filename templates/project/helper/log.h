@@ -2,6 +2,8 @@
  * log.h: the daemon's messages. stderr until detached (and always with -f), the syslog socket
  * always, without ever waiting for it (log.c says why not syslog(3)). Every function preserves
  * errno. log_open() and log_reopen() (once detached) open the socket; log_close() at exit.
+ * With <IDENT>_LOG=stderr in the environment (a container: no syslog), log_open() sends every
+ * line to stderr alone, as sd-daemon(3)'s "<N>text", while stderr is the daemon's.
  */
 #ifndef LOG_H
 #define LOG_H
