@@ -62,8 +62,12 @@ const SOURCE_SHAPING: Partial<Record<Key, string>> = {
 export function applyFlags(savedAnswers: Answers, flags: Given): { answers: Answers; note?: string } {
   const answers = ordered(completeAnswers({ ...savedAnswers, ...flags }));
   const found = problems(answers);
-  const regenerate = commandFor({ ...explicit(savedAnswers), ...flags });
   const fromSaved = found.filter((p) => flags[p.row.key] === undefined);
+  // The command leaves out the saved answers the flags contradict: they take their defaults for
+  // the new answers (a fleet dropped for --scope user), instead of a command that is refused too.
+  const kept = explicit(savedAnswers);
+  for (const p of fromSaved) delete kept[p.row.key];
+  const regenerate = commandFor({ ...kept, ...flags });
   if (fromSaved.length > 0) {
     const given = Object.keys(flags).map((k) => `--${CONVENTIONS.find((r) => r.key === k)?.flag ?? k}`);
     throw new UsageError(

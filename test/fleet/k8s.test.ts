@@ -44,7 +44,7 @@ describeWith(['kubectl', 'podman', 'runc', 'musl-gcc', 'make'], noDaemonReason)(
     beforeAll(async () => {
       T = tempDir('cd-k8s-');
       pm = privatePodman('cd-k8s-podman-');
-      p = generate(NAME, ['--fleet', 'oci,k8s', '--payload', 'echo', '--user', 'nobody', '--init', 'systemd'], T);
+      p = generate(NAME, ['--fleet', 'oci,k8s', '--payload', 'echo', '--init', 'systemd'], T);
       // A config of this project's own, so that the running pod shows it came through the ConfigMap.
       const conf = join(p.dir, `etc/${NAME}.conf`);
       const text = readFileSync(conf, 'utf8');
@@ -96,7 +96,7 @@ describeWith(['kubectl', 'podman', 'runc', 'musl-gcc', 'make'], noDaemonReason)(
       expect(c.command).toEqual([BIN, '-f', '-c', `/etc/${K8S}-config/${NAME}.conf`]);
       expect(c.volumeMounts).toEqual([
         { name: 'config', mountPath: `/etc/${K8S}-config`, readOnly: true },
-        { name: 'run', mountPath: `/run/${NAME}` },
+        { name: 'run', mountPath: '/run' },
       ]);
       expect(pod.volumes).toEqual([
         { name: 'config', configMap: { name: cm.metadata.name } },
@@ -107,7 +107,10 @@ describeWith(['kubectl', 'podman', 'runc', 'musl-gcc', 'make'], noDaemonReason)(
       const ds = dsDocs[1]!;
       expect(ds.metadata.name).toBe(K8S);
       expect(ds.spec.replicas).toBeUndefined();
-      expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
+      expect(ds.spec.updateStrategy).toEqual({
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+      });
       expect(ds.spec.template).toEqual(dep.spec.template);
       expect(ds.spec.selector).toEqual(dep.spec.selector);
 
@@ -192,7 +195,7 @@ describeWith(['kubectl', 'podman', 'runc', 'musl-gcc', 'make'], noDaemonReason)(
         // The config came through etc/ -> the ConfigMap -> its mount: max_clients is this project's 9.
         await waitFor('the started line', () =>
           logs().some((l) =>
-            /^<6>started \(version 0\.1\.0\): echoing on \/run\/kube_d\/kube_d\.sock .*at most 9 clients/.test(l),
+            /^<6>started \(version 0\.1\.0\): echoing on \/run\/kube_d\.sock .*at most 9 clients/.test(l),
           )
             ? true
             : undefined,
@@ -242,7 +245,7 @@ describeWith(['kubectl', 'podman', 'runc', 'musl-gcc', 'make'], noDaemonReason)(
           ...probe.slice(1),
         ]);
         expect(gone.status, gone.stdout + gone.stderr).toBe(3);
-        expect(gone.stderr).toMatch(/kube_d: not running \(no process holds the lock on \/run\/kube_d\/kube_d\.pid\)/);
+        expect(gone.stderr).toMatch(/kube_d: not running \(no process holds the lock on \/run\/kube_d\.pid\)/);
       },
       60_000,
     );

@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FLEET_GRACE_SEC } from '../../generators/core/fleet.js';
 import { generate, type Project } from '../support/init-project.js';
 
-const NAME = 'nomd';
+// A "_" in the name: Nomad's service names are RFC 1123 labels, the image's repository too.
+const NAME = 'nom_d';
 const CONFIG = '/etc/nomd/main.conf';
 
 /** What the job must say, from the answers. */
@@ -22,6 +23,7 @@ interface Expected {
   readonly configBase: string;
   readonly binPath: string;
   readonly graceSec: number;
+  readonly serviceName: string;
 }
 
 type Json = Record<string, unknown>;
@@ -77,6 +79,8 @@ function jobProblems(job: Json, e: Expected): string[] {
   want('-c and the template', `/${String(t['destination'])}`, argv[argv.indexOf('-c') + 1]);
   want('template change_mode', t['change_mode'], 'signal');
   want('template change_signal', t['change_signal'], 'SIGHUP');
+  // The config is text to Nomad: its template actions use delimiters a config does not hold.
+  want('template delimiters', [t['left_delimiter'], t['right_delimiter']], ['[[[', ']]]']);
 
   want('kill_signal', task['kill_signal'], 'SIGTERM');
   want('kill_timeout (s)', seconds(task['kill_timeout']), e.graceSec);
@@ -84,6 +88,9 @@ function jobProblems(job: Json, e: Expected): string[] {
   const service = one(task['service']) ?? {};
   // Script checks need Consul: Nomad's own provider runs http and tcp checks only.
   want('service provider', service['provider'], 'consul');
+  want('service name', service['name'], e.serviceName);
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(String(service['name'])))
+    problems.push(`service name ${String(service['name'])}: not an RFC 1123 label, which Nomad requires`);
   const check = one(service['check']) ?? {};
   want('check type', check['type'], 'script');
   want('check command', check['command'], e.binPath);
@@ -107,11 +114,12 @@ beforeAll(async () => {
   job = (await parse(file, readFileSync(file, 'utf8'))) as Json;
   expected = {
     name: NAME,
-    image: `localhost/${NAME}:0.1.0`,
+    image: 'localhost/nom-d:0.1.0',
     configFile: `etc/${NAME}.conf`,
     configBase: 'main.conf',
     binPath: `/usr/local/sbin/${NAME}`,
     graceSec: FLEET_GRACE_SEC,
+    serviceName: 'nom-d',
   };
 }, 120_000);
 
@@ -139,6 +147,8 @@ describe('the Nomad job', () => {
       ['check command', (t) => (one(one(t['service'])!['check'])!['command'] = '/bin/true'), /check command/],
       ['check timeout', (t) => (one(one(t['service'])!['check'])!['timeout'] = '1m'), /check interval/],
       ['image', (t) => (one(t['config'])!['image'] = 'nomd:latest'), /image/],
+      ['delimiters', (t) => delete one(t['template'])!['left_delimiter'], /template delimiters/],
+      ['service name', (t) => (one(t['service'])!['name'] = NAME), /service name/],
     ];
     for (const [what, edit, caught] of cases) {
       const problems = jobProblems(mutate(edit), expected);

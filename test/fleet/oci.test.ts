@@ -5,7 +5,17 @@
 // config, its own query mode as the HEALTHCHECK, and `podman stop` a clean exit within the grace
 // period. And NAME_LOG, the variable the image sets: stderr alone with sd-daemon(3) prefixes.
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,7 +143,11 @@ describeWith(['podman', 'runc', 'musl-gcc', 'make', 'gcc', 'tar'], noDaemonReaso
         const sockDir = join(T, 'sock');
         mkdirSync(sockDir);
         chownSync(sockDir, FLEET_UID, FLEET_UID);
-        const conf = join(T, `${NAME}.conf`);
+        // The config as the Containerfile says to give one: a directory, bind-mounted, and -c.
+        const confDir = join(T, 'conf');
+        mkdirSync(confDir, { mode: 0o755 });
+        const conf = join(confDir, `${NAME}.conf`);
+        const CONF_IN = `/etc/${NAME}-config/${NAME}.conf`;
         const original = readFileSync(join(p.dir, `etc/${NAME}.conf`), 'utf8');
         writeFileSync(conf, original, { mode: 0o644 });
         // sd_notify: podman passes the container's datagrams on to its own NOTIFY_SOCKET.
@@ -155,8 +169,10 @@ describeWith(['podman', 'runc', 'musl-gcc', 'make', 'gcc', 'tar'], noDaemonReaso
               '-v',
               `${sockDir}:/run/${NAME}`,
               '-v',
-              `${conf}:/etc/${NAME}.conf:ro`,
+              `${confDir}:/etc/${NAME}-config:ro`,
               IMAGE,
+              '-c',
+              CONF_IN,
             ],
             { env: { NOTIFY_SOCKET: notify } },
           );
@@ -166,7 +182,7 @@ describeWith(['podman', 'runc', 'musl-gcc', 'make', 'gcc', 'tar'], noDaemonReaso
 
           // Non-root, seen from the host: the container's process 1 is the daemon, as uid 65532.
           const pid = Number(pm.must(['inspect', '--format', '{{.State.Pid}}', NAME]).trim());
-          expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual([BIN, '-f', '']);
+          expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual([BIN, '-f', '-c', CONF_IN, '']);
           expect(uids(pid)).toBe(Array(4).fill(FLEET_UID).join('\t'));
 
           // The echo payload, from the host, through the bind-mounted directory.
@@ -178,12 +194,16 @@ describeWith(['podman', 'runc', 'musl-gcc', 'make', 'gcc', 'tar'], noDaemonReaso
           const health = pm.run(['healthcheck', 'run', NAME]);
           expect(health.status, health.stdout + health.stderr).toBe(0);
 
-          // SIGHUP re-reads the bind-mounted config: the reload line names the new limit.
+          // SIGHUP re-reads the config: the reload line names the new limit. Replaced as an editor
+          // saves a file (a new inode, renamed over the old), which a directory mount shows.
           expect(original).toMatch(/^max_clients = 256$/m);
-          writeFileSync(conf, original.replace(/^max_clients = 256$/m, 'max_clients = 7'));
+          writeFileSync(`${conf}.new`, original.replace(/^max_clients = 256$/m, 'max_clients = 7'), { mode: 0o644 });
+          renameSync(`${conf}.new`, conf);
           pm.must(['kill', '--signal', 'HUP', NAME]);
           await waitFor('the reload line', () =>
-            logs().some((l) => /^<6>configuration reloaded from \/etc\/ocid\.conf: .*at most 7 clients/.test(l))
+            logs().some((l) =>
+              /^<6>configuration reloaded from \/etc\/ocid-config\/ocid\.conf: .*at most 7 clients/.test(l),
+            )
               ? true
               : undefined,
           );
@@ -246,7 +266,8 @@ describeWith(['podman', 'runc', 'musl-gcc', 'make', 'gcc', 'tar'], noDaemonReaso
               const r = sh('readlink', [`/proc/${d.pid}/fd/${fd}`]);
               return r.stdout.startsWith('socket:');
             }).length;
-            const exited = new Promise<number | null>((r) => d.on('exit', (c) => r(c)));
+            // 'close', not 'exit': stderr's last lines may still be in the pipe when it exits.
+            const exited = new Promise<number | null>((r) => d.on('close', (c) => r(c)));
             d.kill('SIGTERM');
             expect(await exited).toBe(0);
             return { err, sockets };

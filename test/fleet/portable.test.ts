@@ -15,7 +15,9 @@ import { itWith, missingReason } from '../support/tools.js';
 import { generate, must, noDaemonReason, type Project } from '../support/init-project.js';
 import { Container, NSPAWN_TOOLS, nspawnReason } from '../support/nspawn.js';
 
-const NAME = 'pmyd';
+// A "_" in the name: portablectl reads an image name's prefix up to its first "_", so the
+// documented commands name the prefix (the units' names) themselves.
+const NAME = 'p_myd';
 const VERSION = '0.1.0';
 const IMAGE = `${NAME}_${VERSION}`;
 const UNIT = `${NAME}.service`;
@@ -145,7 +147,7 @@ describe('the portable service under a real systemd', () => {
     const dest = `/proc/${box().leader}/root/var/lib/portables`;
     mkdirSync(dest, { recursive: true });
     cpSync(imageDir(), join(dest, IMAGE), { recursive: true, verbatimSymlinks: true });
-    const r = box().run(['portablectl', 'attach', IMAGE]);
+    const r = box().run(['portablectl', 'attach', IMAGE, NAME]);
     expect(r.status, r.stderr).toBe(0);
     // portablectl reports what it linked on stderr.
     expect(r.stdout + r.stderr).toMatch(new RegExp(`system\\.attached/${NAME}\\.service`));
@@ -220,7 +222,7 @@ describe('the portable service under a real systemd', () => {
     expect((await logged(/^stopped$/)).hit).toBeDefined();
     expect(box().run(['test', '-e', `/run/${NAME}`]).status).not.toBe(0);
 
-    box().must(['portablectl', 'detach', IMAGE]);
+    box().must(['portablectl', 'detach', IMAGE, NAME]);
     expect(show('LoadState')['LoadState']).toBe('not-found');
     expect(box().must(['portablectl', 'list'])).toMatch(new RegExp(`^${IMAGE}\\s.*\\sdetached\\s*$`, 'm'));
   });
@@ -228,7 +230,7 @@ describe('the portable service under a real systemd', () => {
 
 describe('the portable service under the strict profile', () => {
   live('attaches, starts, reloads, stops and detaches with no capability and no network', async () => {
-    const r = box().run(['portablectl', 'attach', '--profile=strict', IMAGE]);
+    const r = box().run(['portablectl', 'attach', '--profile=strict', IMAGE, NAME]);
     expect(r.status, r.stderr).toBe(0);
     box().must(['systemctl', 'start', UNIT]);
     const st = show('ActiveState,SubState,MainPID,CapabilityBoundingSet,PrivateNetwork');
@@ -245,7 +247,7 @@ describe('the portable service under the strict profile', () => {
     expect(show('MainPID')['MainPID']).toBe(st['MainPID']);
     box().must(['systemctl', 'stop', UNIT]);
     expect(show('ActiveState,Result')).toMatchObject({ ActiveState: 'inactive', Result: 'success' });
-    box().must(['portablectl', 'detach', IMAGE]);
+    box().must(['portablectl', 'detach', IMAGE, NAME]);
     expect(show('LoadState')['LoadState']).toBe('not-found');
   });
 });

@@ -52,13 +52,16 @@ job "<%- name %>" {
       # The config, from the project's etc/<%- name %>.conf (check an edit first with
       # `./<%- name %> -t -c etc/<%- name %>.conf`; the next `nomad job run` rolls it out as a new allocation).
       # When what the template reads changes while the task runs (a Nomad variable or a Consul key
-      # it may read, {{ with nomadVar "..." }}), Nomad rewrites the file and sends SIGHUP: the daemon
+      # it may read, [[[ with nomadVar "..." ]]]), Nomad rewrites the file and sends SIGHUP: the daemon
       # re-reads it, and keeps its running config, logging why, when the new one is bad.
+      # The template's actions are [[[ ]]], not Go's {{ }}: a "{{" in the config is text.
       template {
-        data          = file("etc/<%- name %>.conf")
-        destination   = "<%- fleet.nomad.template %>"
-        change_mode   = "signal"
-        change_signal = "SIGHUP"
+        data            = file("etc/<%- name %>.conf")
+        left_delimiter  = "[[["
+        right_delimiter = "]]]"
+        destination     = "<%- fleet.nomad.template %>"
+        change_mode     = "signal"
+        change_signal   = "SIGHUP"
       }
 
       # SIGTERM is the daemon's clean exit (it removes its pid file<% if (payload === 'echo') { %> and socket<% } %> at once); SIGKILL
@@ -70,11 +73,12 @@ job "<%- name %>" {
       # (critical) when none does. Script checks run inside the task, and need Consul: Nomad's own
       # service provider runs only http and tcp checks. Without Consul, remove this service {}.
       service {
-        name     = "<%- name %>"
+        # A service name is an RFC 1123 label: the daemon's name with "_" as "-".
+        name     = "<%- fleet.k8s.name %>"
         provider = "consul"
 
         check {
-          name     = "<%- name %>-lock"
+          name     = "<%- fleet.k8s.name %>-lock"
           type     = "script"
           command  = "<%- binPath %>"
           args     = ["-s"]

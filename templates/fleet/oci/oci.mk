@@ -16,7 +16,8 @@ image: static
 	        "or CONTAINER_ENGINE=docker" >&2; exit 1; }
 	rm -rf $(OCI_DIR)
 	$(INSTALL) -d -m 0755 $(OCI_DIR)/rootfs/etc $(OCI_DIR)/rootfs<%- fleet.configDir %> \
-	    $(OCI_DIR)/rootfs<%- sbindir %> $(OCI_DIR)/rootfs/run $(OCI_DIR)/piddir
+	    $(OCI_DIR)/rootfs<%- sbindir %><% if (pidDir !== '/run') { %> $(OCI_DIR)/rootfs/run<% } %>
+	$(INSTALL) -d -m 0755 $(OCI_DIR)/piddir
 	$(INSTALL) -d -m 1777 $(OCI_DIR)/rootfs/tmp
 	$(INSTALL) -m 0755 $(STATIC_DIR)/$(PROG) $(OCI_DIR)/rootfs<%- binPath %>
 	$(INSTALL) -m 0644 etc/$(PROG).conf $(OCI_DIR)/rootfs<%- config %>

@@ -9,11 +9,12 @@
 #     /proc /sys /dev /run /tmp /var/tmp /root, /etc/machine-id, /etc/resolv.conf: where systemd mounts
 #     things, and /lib -> usr/lib, as systemd would otherwise add them inside the image
 # Attach it on a systemd host, as root (copied, so that root owns every file it runs), with the
-# strict profile (no network, no capabilities: all this daemon needs; fleet/portable/<%- name %>.service):
+# strict profile (no network, no capabilities: all this daemon needs; fleet/portable/<%- name %>.service),
+# naming the units' prefix (<%- name %>) last: portablectl would take the image's name up to its first "_":
 #   cp -R build/portable/<%- fleet.portable.image %> /var/lib/portables/
-#   portablectl attach --profile=strict --now --enable <%- fleet.portable.image %>
+#   portablectl attach --profile=strict --now --enable <%- fleet.portable.image %> <%- name %>
 #   systemctl reload <%- name %>.service; journalctl -u <%- name %>.service
-#   portablectl detach --now --enable <%- fleet.portable.image %>
+#   portablectl detach --now --enable <%- fleet.portable.image %> <%- name %>
 # The config is the image's <%- config %>: edit /var/lib/portables/<%- fleet.portable.image %><%- config %> and reload,
 # or rebuild the image. A squashfs image is the same tree: mksquashfs DIR <%- fleet.portable.image %>.raw -all-root.
 PORTABLE_DIR =	build/portable
