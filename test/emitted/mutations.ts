@@ -19,6 +19,12 @@ export interface Mutation {
   readonly flags?: readonly string[];
   /** The check runs only as root (a private /dev/log, a privilege drop): skipped otherwise, saying so. */
   readonly root?: boolean;
+  /**
+   * What the check sees depends on no account or umask: bytes through the echo socket, the command
+   * line's parsing, a log line's text. The nobody run of test/support/mutation-suite.ts leaves it to
+   * the invoking user's.
+   */
+  readonly anyAccount?: boolean;
 }
 
 const TS_TICK = ['--lang', 'typescript', '--reload', 'single', '--payload', 'tick'] as const;
@@ -113,6 +119,7 @@ export const MUTATIONS: readonly Mutation[] = [
     fails: /^FAIL a client that sends without reading does not hold up another/m,
     rule: /a server of many clients never blocks on one/,
     flags: ['--reload', 'single', '--payload', 'echo'],
+    anyAccount: true,
   },
   {
     title: 'no setsid()',
@@ -166,6 +173,7 @@ export const MUTATIONS: readonly Mutation[] = [
     to: '"%s: %s\\n"',
     fails: /^FAIL -t accepts a good config/m,
     rule: /-t checks the config and exits/,
+    anyAccount: true,
   },
   {
     title: 'an unknown option exits 1',
@@ -174,6 +182,7 @@ export const MUTATIONS: readonly Mutation[] = [
     to: '\t\tdefault:\n\t\t\tusage(stderr);\n\t\t\treturn 1;',
     fails: /^FAIL an unknown option exits 64/m,
     rule: /sysexits EX_USAGE/,
+    anyAccount: true,
   },
   {
     title: 'multi model: the sigwait thread ignores SIGHUP',
@@ -316,6 +325,7 @@ export const MUTATIONS: readonly Mutation[] = [
     fails: /^FAIL a 1 MiB line, sent whole before reading, comes back whole/m,
     rule: /a long line never blocks or crashes the daemon/,
     flags: ['--reload', 'single', '--payload', 'echo'],
+    anyAccount: true,
   },
   // also: the same APUE 13.5 rule from the other side: a refusal must come from the lock and name its holder,
   // but open(O_EXCL) fails EEXIST first, so both second instances exit 71 with "File exists" instead of 1 naming the pid.
@@ -405,6 +415,7 @@ export const MUTATIONS: readonly Mutation[] = [
     to: '"fc:p:tsV"',
     fails: /^FAIL -h prints the usage, exit 0/m,
     rule: /rule: usage\(\)/,
+    anyAccount: true,
   },
   {
     title: '-V missing from the getopt string',
@@ -413,6 +424,7 @@ export const MUTATIONS: readonly Mutation[] = [
     to: '"fc:p:tsh"',
     fails: /^FAIL -V prints the version, exit 0/m,
     rule: /rule: -V$/m,
+    anyAccount: true,
   },
   {
     title: 'extra arguments not refused',
@@ -421,6 +433,7 @@ export const MUTATIONS: readonly Mutation[] = [
     to: '\tif (optind > argc) {',
     fails: /^FAIL an extra argument exits 64/m,
     rule: /sysexits EX_USAGE/,
+    anyAccount: true,
   },
   // also: that check fails on purpose when the -f pid file was never written (check.sh says so).
   {
@@ -441,6 +454,7 @@ export const MUTATIONS: readonly Mutation[] = [
     fails: /^FAIL log lines carry the daemon's name/m,
     rule: /APUE 13\.4: log_open\(\) records the ident/,
     flags: ['--reload', 'single', '--payload', 'echo'],
+    anyAccount: true,
   },
   // also: the same property, a stop signal ends in status 0; SIGINT takes the same return.
   {
@@ -592,6 +606,7 @@ export const MUTATIONS: readonly Mutation[] = [
     fails: /^FAIL when the first of three clients leaves, the other two are still served/m,
     rule: /keeps each one's state, whatever order they leave in/,
     flags: ['--reload', 'single', '--payload', 'echo'],
+    anyAccount: true,
   },
   {
     title: 'a connection dropped after its first line',
@@ -603,6 +618,7 @@ export const MUTATIONS: readonly Mutation[] = [
     // Each of the three clients is cut off after its first line, too.
     also: [/^FAIL when the first of three clients leaves, the other two are still served/],
     flags: ['--reload', 'multi', '--payload', 'echo'],
+    anyAccount: true,
   },
   {
     title: 'end-of-file never noted: the connection is kept, and polled, forever',
@@ -614,6 +630,7 @@ export const MUTATIONS: readonly Mutation[] = [
     // The half-closing client waits for an end-of-file that never comes.
     also: [/^FAIL a last line without a newline comes back when the client shuts down its side/],
     flags: ['--reload', 'single', '--payload', 'echo'],
+    anyAccount: true,
   },
   {
     title: 'a last line without a newline dropped at end-of-file',
@@ -623,6 +640,7 @@ export const MUTATIONS: readonly Mutation[] = [
     fails: /^FAIL a last line without a newline comes back when the client shuts down its side/m,
     rule: /shutdown\(2\): end-of-file ends the last line/,
     flags: ['--reload', 'single', '--payload', 'echo'],
+    anyAccount: true,
   },
   {
     title: 'an interval read up to its first non-digit',
@@ -668,6 +686,7 @@ export const MUTATIONS: readonly Mutation[] = [
       /^FAIL it is alive and still serves the old config's socket/,
     ],
     flags: ['--reload', 'multi', '--payload', 'echo'],
+    anyAccount: true,
   },
   {
     title: 'a failed send ends the whole daemon (exit in the payload)',
@@ -687,6 +706,7 @@ export const MUTATIONS: readonly Mutation[] = [
       /^FAIL the socket file is removed at exit/,
     ],
     flags: ['--reload', 'single', '--payload', 'echo'],
+    anyAccount: true,
   },
 
   // --lang typescript: the helper's part that only a TypeScript daemon has (native/child.c), each

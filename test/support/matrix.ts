@@ -31,3 +31,14 @@ export function daemonMatrix(user = 'nobody'): Cell[] {
     ),
   );
 }
+
+/**
+ * Half of daemonMatrix(): the four cells in which every pair of values of any two of reload, payload
+ * and user occurs (an orthogonal array). A suite whose cells differ only by which emitted files they
+ * compile and run (every file of every shape is in some cell) runs these rather than all eight.
+ */
+export function pairwiseMatrix(user = 'nobody'): Cell[] {
+  return daemonMatrix(user).filter(
+    (c) => ((c.given.reload === 'single') === (c.given.payload === 'tick')) === (c.given.user === undefined),
+  );
+}
