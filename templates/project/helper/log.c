@@ -118,9 +118,11 @@ static void
 log_target_env(const char *ident)
 {
 	const char	*value;
-	size_t		 i;
+	size_t		 i, n = strlen(ident);
 
-	for (i = 0; ident[i] != '\0' && i < sizeof(log_target) - sizeof("_LOG"); i++)
+	if (n > sizeof(log_target) - sizeof("_LOG"))
+		n = sizeof(log_target) - sizeof("_LOG");
+	for (i = 0; i < n; i++)
 		log_target[i] = ident[i] >= 'a' && ident[i] <= 'z' ?
 		    (char)(ident[i] - 'a' + 'A') : ident[i] == '-' ? '_' : ident[i];
 	(void)memcpy(log_target + i, "_LOG", sizeof("_LOG"));
