@@ -90,7 +90,8 @@ describe('re-running into an existing project', () => {
     const before = snapshotTree(root);
     const flags =
       '--lang c --payload tick --reload multi --description d --scope system --init systemd --systemd-type notify';
-    const rest = "--user '' --pidfile /run/myd.pid --config /etc/myd.conf --facility daemon --umask 022 --license MIT";
+    const rest =
+      "--user '' --pidfile /run/myd.pid --config /etc/myd.conf --facility daemon --umask 022 --license MIT --fleet ''";
     const t = new Terminal(join(root, '..'), `${process.execPath} ${cliBin()} myd ${flags} ${rest}`);
     terminals.push(t);
     await t.waitFor(/is not empty\. Write into it/);

@@ -108,13 +108,14 @@ startup_fail(int status, const char *fmt, ...)
 	if (d.ready_fd != -1)
 		log_stderr(0);
 	log_warnx("%s", msg);
-	if (d.ready_fd != -1)
-		(void)daemon_report(d.ready_fd, status, msg);
 <% if (ts) { -%>
 	(void)child_stop(&d.ch);
 <% } -%>
+	/* Undone before the report: once the start command returns, nothing of this start is left. */
 	if (d.pidfd != -1)
 		(void)pidfile_remove(d.pidfile, d.pidfd);
+	if (d.ready_fd != -1)
+		(void)daemon_report(d.ready_fd, status, msg);
 	exit(status);
 }
 
