@@ -59,7 +59,7 @@ describeWith(['kubectl', 'podman', 'runc', 'musl-gcc', 'make'], noDaemonReason)(
     afterAll(() => {
       const left = pm?.cleanup() ?? [];
       if (T) rmSync(T, { recursive: true, force: true });
-      expect(left, 'no mount is left under the private podman directory').toEqual([]);
+      expect(left, 'no mount under the private podman directory, no pod cgroup is left').toEqual([]);
     });
 
     itWith([])('kubectl kustomize: a Deployment or a DaemonSet, the ConfigMap from etc/NAME.conf, locked down', () => {

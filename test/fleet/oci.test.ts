@@ -77,7 +77,7 @@ describeWith(['podman', 'runc', 'musl-gcc', 'make', 'gcc', 'tar'], noDaemonReaso
     afterAll(() => {
       const left = pm?.cleanup() ?? [];
       if (T) rmSync(T, { recursive: true, force: true });
-      expect(left, 'no mount is left under the private podman directory').toEqual([]);
+      expect(left, 'no mount under the private podman directory, no pod cgroup is left').toEqual([]);
     });
 
     itWith([])('FROM scratch: the static binary, its config, passwd, /tmp and the pid directory, nothing else', () => {

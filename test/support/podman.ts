@@ -2,10 +2,12 @@
 // storage.conf in a temporary directory, so that nothing touches /var/lib/containers, /run/libpod,
 // the shared-memory lock segment or another test file's containers. runc (crun cannot run here),
 // cgroupfs, file locks, file events, storage under the directory. cleanup() removes every pod,
-// container, volume and image with `podman system reset`, unmounts what a crashed podman may have
-// left under the directory, removes it, and says which mounts (none, it is checked) remain.
+// container, volume and image with `podman system reset`, removes the cgroups podman 4.3's cgroupfs
+// manager leaves behind for each pod (libpod_parent/<pod id> in every hierarchy), unmounts what a
+// crashed podman may have left under the directory, removes it, and says which mounts (none, it is
+// checked) remain.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keepTmp, tempDir } from './cli.js';
 
@@ -18,7 +20,7 @@ export interface Podman {
   run(args: readonly string[], opts?: { env?: NodeJS.ProcessEnv; timeout?: number }): SpawnSyncReturns<string>;
   /** podman with args; throws with its output unless it exits 0; returns stdout. */
   must(args: readonly string[], opts?: { env?: NodeJS.ProcessEnv; timeout?: number }): string;
-  /** Removes everything; returns the mount points still under dir afterwards (none, normally). */
+  /** Removes everything; returns the mount points still under dir and the pods' cgroups still there (none, normally). */
   cleanup(): string[];
 }
 
@@ -31,6 +33,26 @@ export function mountsUnder(dir: string): string[] {
     .map((m) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
     .filter((m) => m === dir || m.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
+}
+
+/** A cgroup directory and the ones below it, deepest first: the order rmdir needs. */
+function cgroupTree(dir: string): string[] {
+  const below = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => cgroupTree(join(dir, e.name)));
+  return [...below, dir];
+}
+
+/** The cgroups podman's cgroupfs manager made for these pods, in every hierarchy (v1 and the unified one). */
+export function podCgroups(podIds: readonly string[], root = '/sys/fs/cgroup'): string[] {
+  if (!existsSync(root)) return [];
+  const hierarchies = readdirSync(root).map((h) => join(root, h, 'libpod_parent'));
+  return hierarchies.flatMap((parent) =>
+    podIds
+      .map((id) => join(parent, id))
+      .filter((d) => existsSync(d))
+      .flatMap(cgroupTree),
+  );
 }
 
 /** Podman with a private configuration and storage in a new temporary directory. */
@@ -79,13 +101,22 @@ export function privatePodman(prefix = 'cd-podman-'): Podman {
     },
     cleanup() {
       // Stop at once whatever a failed test left running, then everything else goes with the reset.
+      const pods = run(['pod', 'ls', '--quiet', '--no-trunc']).stdout.split('\n').filter(Boolean);
       run(['pod', 'rm', '--all', '--force', '--time', '0']);
       run(['rm', '--all', '--force', '--time', '0']);
       run(['system', 'reset', '--force']);
+      // Each pod's cgroup outlives it (podman 4.3, cgroupfs): empty, it goes; a busy one stays.
+      for (const cg of podCgroups(pods)) {
+        try {
+          rmdirSync(cg);
+        } catch {
+          // a process is still in it: leave it rather than fail the cleanup
+        }
+      }
       for (const m of mountsUnder(dir)) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
       const left = mountsUnder(dir);
       if (left.length === 0 && !keepTmp) rmSync(dir, { recursive: true, force: true });
-      return left;
+      return [...left, ...podCgroups(pods)];
     },
   };
 }
