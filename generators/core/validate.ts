@@ -142,6 +142,22 @@ export function splitList(value: string): string[] {
     .filter((s) => s !== '');
 }
 
+/** A list of choices (--init, --fleet): every item one of them (or "did you mean"), and each once. */
+function knownOnce(
+  flag: string,
+  item: string,
+  choices: readonly string[],
+  values: readonly string[],
+  synonyms?: Synonyms,
+): true | string {
+  const unknown = values.find((s) => !choices.includes(s));
+  if (unknown !== undefined)
+    return `${flag} has unknown ${item} ${quote(unknown)}${didYouMean(unknown, choices, synonyms) || `; choose from ${choices.join(', ')}`}`;
+  const twice = values.find((s, i) => values.indexOf(s) !== i);
+  if (twice !== undefined) return `${flag} lists ${twice} twice; give each ${item} once`;
+  return true;
+}
+
 /** Init systems that only run system services: they make no sense for --scope user. */
 export const SYSTEM_ONLY_INIT = ['sysv', 'openrc', 'runit', 'rcd'] as const;
 
@@ -151,12 +167,9 @@ export function initList(
   scope?: string,
   synonyms?: Synonyms,
 ): true | string {
-  const unknown = values.find((s) => !choices.includes(s));
-  if (unknown !== undefined)
-    return `init has unknown init system ${quote(unknown)}${didYouMean(unknown, choices, synonyms) || `; choose from ${choices.join(', ')}`}`;
+  const known = knownOnce('init', 'init system', choices, values, synonyms);
+  if (known !== true) return known;
   if (values.length === 0) return `init needs at least one of ${choices.join(', ')}`;
-  const twice = values.find((s, i) => values.indexOf(s) !== i);
-  if (twice !== undefined) return `init lists ${twice} twice; give each init system once`;
   const systemOnly = values.filter((s) => (SYSTEM_ONLY_INIT as readonly string[]).includes(s));
   if (scope === 'user' && systemOnly.length > 0)
     return `init ${systemOnly.join(', ')} run${systemOnly.length === 1 ? 's' : ''} system services only; with --scope user choose from ${choices.filter((c) => !systemOnly.includes(c) && !(SYSTEM_ONLY_INIT as readonly string[]).includes(c)).join(', ')}`;
@@ -170,11 +183,8 @@ export function fleetList(
   a: { lang?: string; scope?: string },
   synonyms?: Synonyms,
 ): true | string {
-  const unknown = values.find((s) => !choices.includes(s));
-  if (unknown !== undefined)
-    return `fleet has unknown engine ${quote(unknown)}${didYouMean(unknown, choices, synonyms) || `; choose from ${choices.join(', ')}`}`;
-  const twice = values.find((s, i) => values.indexOf(s) !== i);
-  if (twice !== undefined) return `fleet lists ${twice} twice; give each engine once`;
+  const known = knownOnce('fleet', 'engine', choices, values, synonyms);
+  if (known !== true) return known;
   if (values.length > 0 && a.lang === 'typescript')
     return 'fleet ships the static C daemon in its images (a TypeScript daemon would need Node in them): drop --fleet, or use --lang c';
   if (values.length > 0 && a.scope === 'user')

@@ -5,7 +5,7 @@
 // mounted, its probe command run by hand, and a pod stop that is a clean SIGTERM exit. The
 // daemon's name has a "_", which Kubernetes names cannot: they use "-".
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigMap } from 'kubernetes-models/v1';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { FLEET_GRACE_SEC, FLEET_UID } from '../../generators/core/fleet.js';
 import { ROOT, tempDir } from '../support/cli.js';
 import { generate, must, noDaemonReason, waitFor, type Project } from '../support/init-project.js';
-import { privatePodman, type Podman } from '../support/podman.js';
+import { privatePodman, removePodmanTest, type Podman } from '../support/podman.js';
 import { describeWith, itWith } from '../support/tools.js';
 import { parseYamlDocuments } from './fixtures/yaml.js';
 
@@ -56,11 +56,7 @@ describeWith(['kubectl', 'podman', 'runc', 'musl-gcc', 'make'], noDaemonReason)(
       must('make', ['-s', 'image'], { cwd: p.dir, env: pm.env, timeout: 170_000 });
     }, 180_000);
 
-    afterAll(() => {
-      const left = pm?.cleanup() ?? [];
-      if (T) rmSync(T, { recursive: true, force: true });
-      expect(left, 'no mount under the private podman directory, no pod cgroup is left').toEqual([]);
-    });
+    afterAll(() => removePodmanTest(pm, T));
 
     itWith([])('kubectl kustomize: a Deployment or a DaemonSet, the ConfigMap from etc/NAME.conf, locked down', () => {
       expect(baseDocs.map((d) => d.kind)).toEqual(['ConfigMap', 'Deployment']);

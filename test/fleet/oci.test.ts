@@ -13,7 +13,6 @@ import {
   readFileSync,
   readdirSync,
   renameSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -23,7 +22,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { FLEET_GRACE_SEC, FLEET_UID } from '../../generators/core/fleet.js';
 import { tempDir } from '../support/cli.js';
 import { generate, must, noDaemonReason, sh, waitFor, type Project } from '../support/init-project.js';
-import { privatePodman, type Podman } from '../support/podman.js';
+import { privatePodman, removePodmanTest, type Podman } from '../support/podman.js';
 import { describeWith, itWith } from '../support/tools.js';
 
 const NAME = 'ocid';
@@ -74,11 +73,7 @@ describeWith(['podman', 'runc', 'musl-gcc', 'make', 'gcc', 'tar'], noDaemonReaso
       must('make', ['-s', 'image'], { cwd: p.dir, env: pm.env, timeout: 170_000 });
     }, 180_000);
 
-    afterAll(() => {
-      const left = pm?.cleanup() ?? [];
-      if (T) rmSync(T, { recursive: true, force: true });
-      expect(left, 'no mount under the private podman directory, no pod cgroup is left').toEqual([]);
-    });
+    afterAll(() => removePodmanTest(pm, T));
 
     itWith([])('FROM scratch: the static binary, its config, passwd, /tmp and the pid directory, nothing else', () => {
       const [img] = JSON.parse(pm.must(['image', 'inspect', IMAGE])) as {

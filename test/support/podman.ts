@@ -9,6 +9,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { keepTmp, tempDir } from './cli.js';
 
 export interface Podman {
@@ -119,4 +120,11 @@ export function privatePodman(prefix = 'cd-podman-'): Podman {
       return [...left, ...podCgroups(pods)];
     },
   };
+}
+
+/** A podman test file's afterAll: its private podman and its directory removed, and nothing left behind. */
+export function removePodmanTest(pm: Podman | undefined, dir: string | undefined): void {
+  const left = pm?.cleanup() ?? [];
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  expect(left, 'no mount under the private podman directory, no pod cgroup is left').toEqual([]);
 }
