@@ -7,6 +7,7 @@ import { TS_SOURCES } from './ts-sources.js';
 import { rpmFields } from './rpm.js';
 import { debFields } from './deb.js';
 import { fleetFields } from './fleet.js';
+import { exerciseFiles, rubricRules } from './rubric.js';
 import { socketPath, XDG_PREFIX } from './validate.js';
 
 export const DAEMON_VERSION = '0.1.0';
@@ -127,6 +128,15 @@ export function buildContext(a: Answers) {
     systemdType: a.systemdType,
     scope: a.scope,
     starter: a.starter,
+    // The starter's graded rules (core/rubric.ts): tests/rubric and the student's README.
+    rubric: a.starter ? rubricRules(a) : [],
+    rubricMax: a.starter ? rubricRules(a).reduce((sum, r) => sum + r.points, 0) : 0,
+    rubricPublicMax: a.starter
+      ? rubricRules(a)
+          .filter((r) => r.tier === 'public')
+          .reduce((sum, r) => sum + r.points, 0)
+      : 0,
+    exerciseFiles: a.starter ? exerciseFiles(a) : [],
     prefix: PREFIX,
     sbindir,
     sysconfdir: '/etc',

@@ -123,6 +123,13 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   same('tests/check.sh', { mode: 0o755 }),
   same('tests/probe.c'),
   // The starter's step drivers: each exercise file's functions checked on their own.
+  // todo(), the stubs' body: outside the exercise files, so that each can be replaced whole.
+  same('helper/todo.c', { when: starter }),
+  same('helper/todo.h', { when: starter }),
+  // The rubric (core/rubric.ts), the score in each platform's format, and the grader.
+  same('tests/rubric', { when: starter }),
+  same('tests/report.awk', { when: starter }),
+  same('tests/grade.sh', { when: starter, mode: 0o755 }),
   same('tests/step.c', { when: starter }),
   same('tests/step.h', { when: starter }),
   same('tests/step-daemonize.c', { when: starter }),

@@ -28,7 +28,7 @@
 #include "exitcodes.h"
 #include "fd.h"
 <% if (starter) { -%>
-#include "log.h"
+#include "todo.h"
 <% } -%>
 
 /* One report is one write(2) of at most PIPE_BUF bytes, which POSIX makes atomic. */

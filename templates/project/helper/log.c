@@ -48,6 +48,9 @@
 #include "errstr.h"
 #include "fd.h"
 #include "log.h"
+<% if (starter) { -%>
+#include "todo.h"
+<% } -%>
 #include "timespec.h"
 
 #define LOG_LINE_MAX	1024
@@ -419,25 +422,6 @@ log_warnx(const char *fmt, ...)
 	va_end(ap);
 	errno = saved;
 }
-
-<% if (starter) { -%>
-unsigned	todo_calls;
-
-/*
- * The body of every exercise function not written yet: says which one, on stderr (before
- * detaching) and in syslog, and fails with ENOSYS so that main reports it and exits non-zero.
- * It counts its calls: a step driver tells a stub's ENOSYS from one that is only set.
- */
-int
-todo(const char *function, const char *file)
-{
-	todo_calls++;
-	log_warnx("not implemented yet: %s() (see %s)", function, file);
-	errno = ENOSYS;
-	return -1;
-}
-
-<% } -%>
 
 /*
  * A warning that may repeat fast (an accept(2) that fails for want of descriptors, once per

@@ -33,10 +33,5 @@ struct log_every {
 	unsigned long	suppressed;	/* lines held back since the last one */
 };
 void	log_warn_every(struct log_every *le, const char *fmt, ...) LOG_PRINTF(2, 3);
-<% if (starter) { -%>
-int	todo(const char *function, const char *file);
-/* How many times todo() ran in this process: the step drivers (tests/step-*.c) read it. */
-extern unsigned	todo_calls;
-<% } -%>
 
 #endif /* LOG_H */

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 <% if (starter) { -%>
-#include "log.h"
+#include "todo.h"
 <% } -%>
 #include "pidfile.h"
 

@@ -35,6 +35,9 @@
 #include "notify.h"
 #include "signals.h"
 #include "timespec.h"
+<% if (starter) { -%>
+#include "todo.h"
+<% } -%>
 
 struct mailbox {
 	pthread_mutex_t		 lock;

@@ -30,6 +30,9 @@
 #include "notify.h"
 #include "signals.h"
 #include "timespec.h"
+<% if (starter) { -%>
+#include "todo.h"
+<% } -%>
 
 static volatile sig_atomic_t	got_reload;	/* SIGHUP */
 static volatile sig_atomic_t	got_stop;	/* SIGTERM, SIGINT */

@@ -47,6 +47,7 @@ if [ -n "$DAEMON_USER" ] && [ -z "$MISSING_USER" ] && [ "$(id -u)" = 0 ] &&
 		    cp "$PROBE" "$stage/probe" && { cp helper/have.h "$stage/helper/" 2>/dev/null || :; } &&
 <% if (starter) { -%>
 		    for s in daemonize log pidfile signals; do cp "${PROBE%/*}/step-$s" "$stage/"; done &&
+		    cp "${0%/*}/rubric" "${0%/*}/report.awk" "$stage/" &&
 <% } -%>
 		    chmod 755 "$stage" && chown -R nobody "$stage" && cd "$stage" || exit 1
 		exec setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
@@ -69,7 +70,28 @@ WANT_VERSION=${CHECK_VERSION:-$(sed -n 's/^VERSION[	 ]*=[	 ]*//p' Makefile 2>/de
 GRADER_DIR=${GRADER_DIR:-}
 GRADER_TIMEOUT=${GRADER_TIMEOUT:-60}
 HINT=""
+RUBRIC=""
+SECTION=""
+TIMED_OUT=no
 replaced=no
+RESULTS=${CHECK_RESULTS:-}
+TAB=$(printf '\t')
+<% if (starter) { -%>
+# The rules and their points and tiers: tests/rubric, and the grader's own (GRADER_DIR/rubric).
+HERE=$(cd "${0%/*}" && pwd -P)
+RUBRIC_FILES=$HERE/rubric
+[ -n "$GRADER_DIR" ] && [ -f "$GRADER_DIR/rubric" ] && RUBRIC_FILES="$RUBRIC_FILES $GRADER_DIR/rubric"
+# shellcheck disable=SC2086 # one word per file
+PUBLIC_RULES=$(awk -F '\t' '!/^#/ && $3 == "public" { print $1 }' $RUBRIC_FILES | tr '\n' ' ')
+# public: a student's make check (the release rules' checks are run, and counted apart); all: make
+# grade and tests/grade.sh.
+SHOW_TIER=${CHECK_TIER:-all}
+nlater=0
+[ -n "$RESULTS" ] || RESULTS=$T/results
+: >"$RESULTS" || exit 1
+<% } else { -%>
+[ -z "$RESULTS" ] || : >"$RESULTS" || exit 1
+<% } -%>
 [ "$FORMAT" = tap ] && printf 'TAP version 13\n'
 
 cleanup() {
@@ -97,8 +119,41 @@ hint() {
 	HINT=$1
 }
 
+# rubric ID: the rule (tests/rubric in a course-assignment starter) that the checks which follow
+# are graded under, until the next rubric or section; none for the given code's checks.
+rubric() {
+	RUBRIC=$1
+}
+
+<% if (starter) { -%>
+# shown: whether the check that follows is printed and counted. Under CHECK_TIER=public (a
+# student's make check) the checks of a release rule run and are recorded, but are only counted
+# as "run when graded".
+shown() {
+	[ "$SHOW_TIER" = all ] && return 0
+	[ -z "$RUBRIC" ] && return 0
+	case " $PUBLIC_RULES " in *" $RUBRIC "*) return 0 ;; esac
+	return 1
+}
+
+<% } -%>
+# record STATUS WHAT [SEEN]: the neutral results (CHECK_RESULTS), which tests/report.awk reads:
+# a line "R<tab>status<tab>rule<tab>section<tab>check", then a line "S<tab>text" for each line of
+# what was seen (at most 40 of them).
+record() {
+	[ -n "$RESULTS" ] || return 0
+	printf 'R\t%s\t%s\t%s\t%s\n' "$1" "$RUBRIC" "$SECTION" "$2" >>"$RESULTS"
+	[ -n "${3:-}" ] && printf '%s\n' "$3" | sed -e "41,\$d" -e "s/^/S$TAB/" >>"$RESULTS"
+	return 0
+}
+
 ok() {
 	[ "$replaced" = yes ] && return 0
+	TIMED_OUT=no
+	record pass "$1"
+<% if (starter) { -%>
+	if ! shown; then nlater=$((nlater + 1)); return 0; fi
+<% } -%>
 	npass=$((npass + 1))
 	ntotal=$((ntotal + 1))
 	if [ "$FORMAT" = tap ]; then
@@ -108,17 +163,29 @@ ok() {
 	fi
 }
 
-# bad WHAT SEEN RULE
+# bad WHAT SEEN RULE: a failed check; "timeout" when a command of it had to be killed (reap).
 bad() {
 	[ "$replaced" = yes ] && return 0
+	b_status=fail
+	[ "$TIMED_OUT" = yes ] && b_status=timeout
+	TIMED_OUT=no
+	record "$b_status" "$1" "$2"
+<% if (starter) { -%>
+	if ! shown; then nlater=$((nlater + 1)); return 0; fi
+<% } -%>
 	nfail=$((nfail + 1))
 	ntotal=$((ntotal + 1))
 	if [ "$FORMAT" = tap ]; then
 		printf 'not ok %d - %s\n# rule: %s\n' "$ntotal" "$1" "$3"
+		[ "$b_status" = timeout ] && printf '# status: timeout\n'
 		[ -n "$HINT" ] && printf '# hint: %s\n' "$HINT"
 		printf '%s\n' "$2" | sed 's/^/# seen: /'
 	else
-		printf 'FAIL %s\n     rule: %s\n' "$1" "$3"
+		if [ "$b_status" = timeout ]; then
+			printf 'FAIL %s (timed out)\n     rule: %s\n' "$1" "$3"
+		else
+			printf 'FAIL %s\n     rule: %s\n' "$1" "$3"
+		fi
 		[ -n "$HINT" ] && printf '     hint: %s\n' "$HINT"
 		printf '%s\n' "$2" | sed 's/^/     seen: /'
 	fi
@@ -127,6 +194,10 @@ bad() {
 
 skip() {
 	[ "$replaced" = yes ] && return 0
+	record skip "$1" "$2"
+<% if (starter) { -%>
+	shown || return 0
+<% } -%>
 	if [ "$FORMAT" = tap ]; then
 		printf '# skip %s (%s)\n' "$1" "$2"
 	else
@@ -187,6 +258,8 @@ unchecked() {
 section() {
 	replaced=no
 	HINT=""
+	RUBRIC=""
+	SECTION=$1
 	if [ -n "$GRADER_DIR" ] && [ -f "$GRADER_DIR/$1" ] && [ -x "$GRADER_DIR/$1" ]; then
 		replaced=yes
 	fi
@@ -250,7 +323,9 @@ daemon_pid() {
 	case $d_pid in '' | *[!0-9]*) d_pid= ;; esac
 	if ! alive "$d_pid" && [ "$HAVE_PROC" = yes ]; then
 		d_pid=
-		for c in /proc/[0-9]*/cmdline; do
+		# One grep finds the few command lines that name PROG; only those are read whole.
+		# shellcheck disable=SC2013 # /proc paths: one word each
+		for c in $(grep -alF -- "$PROG" /proc/[0-9]*/cmdline 2>/dev/null); do
 			case $(tr '\0' ' ' 2>/dev/null <"$c") in
 			"$PROG -c $2 -p $1 ") p=${c#/proc/} && d_pid=${p%/cmdline} && break ;;
 			esac
@@ -276,6 +351,7 @@ reap() {
 	if ! "$PROBE" wait-dead "$1" "$((${3:-5} * 1000))"; then
 		kill -KILL "$1" 2>/dev/null
 		printf '(the command was still running after %s s, and was killed)\n' "${3:-5}" >>"$2"
+		TIMED_OUT=yes
 	fi
 	# The shell's own "Killed" notice is noise: the FILE says it already.
 	{ wait "$1"; } 2>/dev/null
@@ -414,6 +490,7 @@ step_report() {
 }
 
 section steps "each exercise function on its own (tests/step-*.c)"
+rubric log
 hint "log_open() in helper/log.c"
 step log ident "log_open() records the ident: stderr lines read \"step-ident: text\"" \
     "APUE 13.4: the ident names the daemon in every line it logs"
@@ -423,24 +500,30 @@ step log quiet "log_open() copies nothing to stderr when to_stderr is 0, or when
     "systemd.exec(5): JOURNAL_STREAM names the journal's stream; syslog reaches it already"
 step log socket "log_open() opens the syslog socket at once, close-on-exec and non-blocking, and keeps errno" \
     "APUE 13.4 (LOG_NDELAY): connect at once, while descriptors are plentiful; logging never blocks"
+rubric lock
 hint "pidfile_open() in helper/pidfile.c"
 step pidfile create "pidfile_open() creates the pid file with mode 0600, close-on-exec, and writes nothing" \
     "APUE 13.5; O_CLOEXEC at creation; a file others can open, others can read-lock"
 step pidfile lock "a second pidfile_open() is refused with EAGAIN, naming the holder's pid, and leaves the file alone" \
     "APUE 13.5: the pid-file lock admits one instance, and the refusal names the holder"
+rubric stale
 step pidfile stale "pidfile_open() takes over a stale pid file, and pidfile_write() then replaces all of it" \
     "APUE 13.5: the lock, not the file's existence, says whether a daemon runs"
+rubric lock
 step pidfile refuse "pidfile_open() refuses a symbolic link, a FIFO and a file with a second name, leaking no descriptor" \
     "O_NOFOLLOW and O_NONBLOCK at open, then a regular file of one name (FreeBSD's pidfile(3))"
+rubric close
 hint "close_walk() in helper/daemonize.c"
 step daemonize walk "close_walk(5) closes the inherited fds 3, 4, 9, 250, 251 and the highest the limit allows, and keeps 0-2 and 5" \
     "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
 hint "close_inherited() in helper/daemonize.c (close_range(2), else close_walk())"
 step daemonize inherited "close_inherited(5) closes the inherited fds 3, 4, 9, 250, 251 and the highest the limit allows, and keeps 0-2 and 5" \
     "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
+rubric stdio
 hint "null_stdio() in helper/daemonize.c"
 step daemonize stdio "null_stdio() puts fds 0, 1 and 2 on /dev/null, read-write, also when they were closed, leaking nothing" \
     "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2"
+rubric sigreset
 hint "reset_signals() in helper/daemonize.c"
 step daemonize signals "reset_signals() puts ignored and caught signals back to SIG_DFL, and empties the mask" \
     "daemon(7) steps 2 and 3: reset every signal disposition and the signal mask"
@@ -454,24 +537,31 @@ sd_ok=no
 # shellcheck disable=SC2034
 [ "$rc" -eq 0 ] && grep -qsx end "$st_dir/report" && sd_ok=yes
 "$PROBE" wait-text "$st_dir/report" "$(printf '\nend')" 3000 >/dev/null 2>&1 || true
+rubric fork
 step_report fork "daemonize() forks: the daemon is neither the caller nor the caller's child" \
     "APUE 13.3 rule 2, daemon(7) step 5: fork and let the parent exit"
+rubric session
 step_report session "daemonize() calls setsid() in the child: the daemon is in a session of its own, the caller in its own still" \
     "APUE 13.3 rule 3, daemon(7) step 6: setsid()"
 step_report leader "daemonize() forks again after setsid(): the daemon is not the session leader" \
     "daemon(7) steps 7-8: fork again, so no terminal can become its controlling terminal"
+rubric umask
 step_report umask "daemonize() sets the umask it is given (one of 007, 026 and 037, chosen at run time; called under 077)" \
     "APUE 13.3 rule 1, daemon(7) step 10: set the file mode creation mask"
+rubric chdir
 step_report cwd "daemonize() changes the working directory to /" \
     "APUE 13.3 rule 4, daemon(7) step 11: chdir(\"/\")"
+rubric fork
 step_report helpers "daemonize() calls close_inherited(), null_stdio() and reset_signals()" \
     "APUE 13.3 rules 5 and 6, daemon(7) steps 1-3 and 9"
+rubric ready
 step_run daemonize status
 expect "daemonize(): the caller exits only once the daemon has reported, with its status: 0, and 3 with the daemon's message" \
     "ready: $sd_seen; failing: exit $rc: $(cat "$st_dir.out")" \
     "daemon(7) step 15: the original process exits only once the daemon reports, with its status" \
     cond '[ "$sd_ok" = yes ] && [ "$rc" -eq 3 ] && grep -qs "boom: the daemon failed" "$st_dir.out"'
 <% if (helperReload === 'single') { -%>
+rubric signals
 hint "on_signal() in helper/signals.c"
 step signals handler "on_signal() sets only its signal's flag, keeps errno, and wakes the loop" \
     "signal-safety(7): a handler only sets a volatile sig_atomic_t flag (and writes a byte), saving errno"
@@ -482,6 +572,7 @@ hint "signals_run() in helper/signals.c"
 step signals run "signals_run() reports ready, dispatches, logs a spare signal, reloads once per SIGHUP flag, and returns 0 on the stop flag" \
     "APUE 13.6: the reload happens in the loop, outside any handler"
 <% } else { -%>
+rubric signals
 hint "signals_init() in helper/signals.c"
 step signals init "signals_init() blocks exactly the daemon's signals, in \`handled\`, installing no handler" \
     "APUE 12.8, Figure 13.7: block the signals before any thread starts; sigwait() takes them"
@@ -494,11 +585,13 @@ step signals run "signals_run() runs the payload in its own thread, reloads on S
 section detached "detached start (APUE 13.3, daemon(7) SysV steps)"
 start "$CONF" "$PIDF"
 pid=$(daemon_pid "$PIDF" "$CONF")
+rubric ready
 hint "daemonize() in helper/daemonize.c (and the helpers it calls)"
 expect "the start command exits 0 once the daemon is ready" \
     "exit $rc: $(cat "$T/start.err")" \
     "daemon(7) steps 14-15: the original process exits 0 only after the daemon reports ready" \
     [ "$rc" -eq 0 ]
+rubric lock
 hint "pidfile_open() in helper/pidfile.c, after daemonize() in helper/daemonize.c"
 filed=$(readpid "$PIDF")
 expect "the pid file holds the live daemon's pid the moment start returns (pid $pid)" \
@@ -517,10 +610,12 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	hint "daemonize() in helper/daemonize.c"
 	# The process the starter ran may lead a process group (a shell with job control makes each
 	# command one), and then setsid() fails: the fork must come first.
+	rubric fork
 	expect "it forked before setsid(): its session is not led by the process the starter ran (pid $started_pid)" \
 	    "session $sid, parent $ppid, the started process $started_pid" \
 	    "APUE 13.3 rule 2: fork and let the parent exit; the child is not a process group leader, so setsid() succeeds" \
 	    cond '[ -n "$started_pid" ] && [ "$sid" != "$started_pid" ]'
+	rubric session
 	expect "it is not a session leader (session $sid)" \
 	    "session id $sid equals its pid" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid, so no terminal can become its controlling terminal" \
@@ -536,8 +631,10 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 		skip "it has no controlling terminal" "no pseudo-terminal to start it from: $(cat "$T/pty.err")"
 	fi
 	cwd=$(cd "/proc/$pid/cwd" 2>/dev/null && pwd -P)
+	rubric chdir
 	expect "its working directory is /" "cwd \"$cwd\"" \
 	    "APUE 13.3 rule 4, daemon(7) step 11: chdir(\"/\")" [ "$cwd" = / ]
+	rubric umask
 	um=$(sed -n 's/^Umask:[[:space:]]*//p' "/proc/$pid/status")
 	if [ -n "$um" ]; then
 		expect "its umask is $UMASK" "umask $um" \
@@ -598,12 +695,15 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	if grep -q '^#define HAVE_PPOLL' helper/have.h 2>/dev/null; then WAKE=0; else WAKE=2; fi
 <% } -%>
 <% } -%>
+	rubric stdio
 	hint "null_stdio() in helper/daemonize.c"
 	expect "fds 0, 1 and 2 are /dev/null" "$null" \
 	    "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2" [ "$null" = yes ]
+	rubric close
 	hint "close_walk() and close_inherited() in helper/daemonize.c"
 	expect "no inherited descriptor survives (the canaries, fds 9, 250 and 251, are closed)" "$leaks" \
 	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor" [ -z "$leaks" ]
+	rubric ""
 	hint "the open(2), socket(2) and pipe calls in helper/fd.c, helper/pidfile.c and helper/log.c"
 	expect "every descriptor it holds beyond 0-2 is close-on-exec" "$noexec" \
 	    "O_CLOEXEC at creation: a descriptor must not leak into what the daemon runs" [ -z "$noexec" ]
@@ -623,6 +723,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	# Signals 1-31 only: libc keeps 32 and 33 for itself and refuses to change them.
 	ign=$(sigmask SigIgn)
 	low=$(printf '%s' "$ign" | cut -c9-16)
+	rubric sigreset
 	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in <%- mainC %>"
 	expect "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
 	    "SigIgn $ign (SIGPIPE alone is 0000000000001000)" \
@@ -640,6 +741,7 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 		want_uid=$(id -u "$DAEMON_USER") want_gid=$(id -g "$DAEMON_USER")
 		want_groups=$(id -G "$DAEMON_USER" | tr ' ' '\n' | sort -n | tr '\n' ' ')
 		groups=$(sed -n 's/^Groups:[[:space:]]*//p' "/proc/$pid/status" | tr '\t' ' ' | tr -s ' ' '\n' | sort -n | tr '\n' ' ')
+		rubric ""
 		hint "privdrop() in helper/privdrop.c"
 		expect "its supplementary groups are $DAEMON_USER's ($want_groups)" \
 		    "Groups: $groups" \
@@ -665,10 +767,12 @@ elif [ -n "$pid" ]; then
 	ps -o ppid= -o pgid= -o tty= -p "$pid" >"$T/ps" 2>/dev/null
 	read -r ppid pgid tty <"$T/ps"
 	hint "daemonize() in helper/daemonize.c"
+	rubric fork
 	expect "it forked before setsid(): its session is not led by the process the starter ran (pid $started_pid)" \
 	    "process group $pgid, parent $ppid" \
 	    "APUE 13.3 rule 2: fork and let the parent exit; the child is not a process group leader, so setsid() succeeds" \
 	    cond '[ -n "$started_pid" ] && [ "$pgid" != "$started_pid" ]'
+	rubric session
 	expect "it is not a process group (hence session) leader" "pgid $pgid" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid" [ "$pgid" != "$pid" ]
 	expect "it has no controlling terminal" \
@@ -679,30 +783,39 @@ elif [ -n "$pid" ]; then
 else
 	# No daemon to look at: each property it should have had still counts, and fails.
 	hint "daemonize() in helper/daemonize.c"
+	rubric fork
 	unchecked "it forked before setsid(): its session is not led by the process the starter ran" \
 	    "APUE 13.3 rule 2: fork and let the parent exit; the child is not a process group leader, so setsid() succeeds"
+	rubric session
 	unchecked "it is not a session leader" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid, so no terminal can become its controlling terminal"
 	unchecked "it runs in a new session of its own" "APUE 13.3 rule 3, daemon(7) step 6: setsid()"
 	unchecked "it has no controlling terminal" "APUE 13.3 rule 3: a daemon has no controlling terminal"
+	rubric chdir
 	unchecked "its working directory is /" "APUE 13.3 rule 4, daemon(7) step 11: chdir(\"/\")"
+	rubric umask
 	unchecked "its umask is $UMASK" "APUE 13.3 rule 1, daemon(7) step 10: set the file mode creation mask"
+	rubric stdio
 	hint "null_stdio() in helper/daemonize.c"
 	unchecked "fds 0, 1 and 2 are /dev/null" "APUE 13.3 rule 6, daemon(7) step 9: dup2 /dev/null onto 0-2"
+	rubric close
 	hint "close_walk() and close_inherited() in helper/daemonize.c"
 	unchecked "no inherited descriptor survives (the canaries, fds 9, 250 and 251, are closed)" \
 	    "APUE 13.3 rule 5, daemon(7) step 1: close every inherited descriptor"
+	rubric ""
 	hint "the open(2), socket(2) and pipe calls in helper/fd.c, helper/pidfile.c and helper/log.c"
 	unchecked "every descriptor it holds beyond 0-2 is close-on-exec" \
 	    "O_CLOEXEC at creation: a descriptor must not leak into what the daemon runs"
 	hint "helper/log.c, <%- helperReload === 'multi' ? 'helper/signals.c' : 'wakeup_pair() in helper/fd.c' %><%- payload === 'echo' && !ts ? ' and src/echo.c' : '' %>"
 	unchecked "each socket it holds is its own" "a daemon holds only the descriptors it needs"
+	rubric sigreset
 	hint "reset_signals() in helper/daemonize.c, and ignore_sigpipe() in <%- mainC %>"
 	unchecked "only SIGPIPE is ignored (the starter's ignored SIGUSR1 was reset)" \
 	    "daemon(7) step 2: reset every signal disposition to its default"
 	hint "reset_signals() in helper/daemonize.c"
 	unchecked "the starter's blocked SIGQUIT and SIGWINCH are unblocked" "daemon(7) step 3: reset the signal mask"
 	if [ "$AS_USER" = yes ]; then
+		rubric ""
 		hint "privdrop() in helper/privdrop.c"
 		unchecked "its supplementary groups are $DAEMON_USER's" \
 		    "daemon(7) step 13: drop the supplementary groups too (setgroups before setgid)"
@@ -717,6 +830,7 @@ fi
 section instance "single instance (APUE 13.5)"
 if [ -n "$pid" ]; then
 	timed "$T/second.err" "$PROG" -c "$CONF" -p "$PIDF"
+	rubric lock
 	hint "pidfile_open() in helper/pidfile.c"
 	expect "a second instance is refused with exit 1, naming pid $pid" \
 	    "exit $rc: $(cat "$T/second.err")" \
@@ -732,6 +846,7 @@ if [ -n "$pid" ]; then
 	    "APUE 13.5: the lock is held for life; a loser must not truncate the winner's file" \
 	    cond 'alive "$pid" && [ "$(readpid "$PIDF")" = "$pid" ]'
 else
+	rubric lock
 	hint "pidfile_open() in helper/pidfile.c"
 	unchecked "a second instance is refused with exit 1, naming the running pid" \
 	    "APUE 13.5: the pid-file lock admits one instance, and the refusal names the holder"
@@ -814,11 +929,13 @@ fi
 section stop "stop"
 if [ -n "$pid" ]; then
 	kill -TERM "$pid"
+	rubric signals
 	hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	expect "SIGTERM stops it within 3 s" "still running" \
 	    "SIGTERM means a clean, prompt exit" "$PROBE" wait-dead "$pid" 3000
 	# One that did not must not hold the lock against the next section's start.
 	kill -KILL "$pid" 2>/dev/null && "$PROBE" wait-dead "$pid" 3000
+	rubric lock
 	hint "pidfile_open() and pidfile_remove() in helper/pidfile.c"
 	expect "the pid file is removed at exit" "$PIDF still exists" \
 	    "a clean exit removes the pid file" [ ! -e "$PIDF" ]
@@ -827,8 +944,10 @@ if [ -n "$pid" ]; then
 	    "a clean exit removes the socket" [ ! -e "$SOCK" ]
 <% } -%>
 else
+	rubric signals
 	hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	unchecked "SIGTERM stops it within 3 s" "SIGTERM means a clean, prompt exit"
+	rubric lock
 	hint "pidfile_open() and pidfile_remove() in helper/pidfile.c"
 	unchecked "the pid file is removed at exit" "a clean exit removes the pid file"
 <% if (payload === 'echo') { -%>
@@ -857,17 +976,20 @@ if [ "$rc" -eq 0 ] && [ -n "$pid" ]; then
 	start "$CONF" "$PIDF"
 	new=$(daemon_pid "$PIDF" "$CONF")
 	[ -n "$new" ] && spawned="$spawned $new"
+	rubric stale
 	hint "pidfile_open() in helper/pidfile.c"
 	expect "a new start takes over the stale pid file<% if (payload === 'echo') { %> and socket<% } %> (pid $pid -> $new)" \
 	    "exit $rc: $(cat "$T/start.err")" \
 	    "APUE 13.5: the lock, not the file's existence, says whether a daemon runs" \
 	    cond '[ "$rc" -eq 0 ] && [ -n "$new" ] && [ "$new" != "$pid" ] && alive "$new"'
 <% if (payload === 'echo') { -%>
+	rubric ""
 	expect_run "the restarted daemon serves the socket" \
 	    "a stale socket (nobody listening) is replaced" "$PROBE" echo "$SOCK" again
 <% } -%>
 	[ -n "$new" ] && kill -TERM "$new" && "$PROBE" wait-dead "$new" 3000
 else
+	rubric stale
 	hint "daemonize() in helper/daemonize.c, then pidfile_open() in helper/pidfile.c"
 	bad "a start for the kill -9 test" "exit $rc: $(cat "$T/start.err")" \
 	    "daemon(7) step 15: start must succeed when nothing runs"
@@ -876,12 +998,14 @@ else
 	    "a payload without its supervisor must not keep serving: PR_SET_PDEATHSIG, and end of file on the channel"
 <% } -%>
 <% if (payload === 'echo') { -%>
+	rubric ""
 	unchecked "the restarted daemon serves the socket" "a stale socket (nobody listening) is replaced"
 <% } -%>
 fi
 
 section failures "start-up failures reach the starter"
 timed "$T/fail.err" "$PROG" -c "$CONF" -p "$T/no/such/dir/$NAME.pid"
+rubric ready
 hint "daemonize() in helper/daemonize.c: the readiness pipe (original_wait(), daemon_report())"
 expect "a failure after detaching is printed by the start command, with exit 71" \
     "exit $rc: $(cat "$T/fail.err")" \
@@ -889,6 +1013,7 @@ expect "a failure after detaching is printed by the start command, with exit 71"
     cond '[ "$rc" -eq 71 ] && grep -q "$T/no/such/dir/$NAME.pid" "$T/fail.err"'
 printf 'interval_typo = 1\n' >"$T/bad.conf"
 timed "$T/fail.err" "$PROG" -c "$T/bad.conf" -p "$T/bad.pid"
+rubric ""
 hint "<%- ts ? 'load() in src/config.ts, at start-up in src/main.ts (FAIL 78 on the channel)' : 'config_load() in src/config.c, called by main() before detaching' %>"
 expect "a bad config at start exits 78 with file:line, and starts nothing" \
     "exit $rc: $(cat "$T/fail.err")" \
@@ -986,17 +1111,21 @@ write_conf "$FCONF" "$T/a.sock"
 NOTIFY_SOCKET=$NSOCK "$PROG" -f -c "$FCONF" -p "$FPID" 2>"$FLOG" &
 fpid=$!
 spawned="$spawned $fpid"
+rubric signals
 hint "signals_run() in helper/signals.c, then helper/notify.c"
 expect "it sends READY=1 once started" "$(cat "$NLOG")" \
     "sd_notify(3): READY=1 when start-up is complete" seen "$fpid" "$NLOG" READY=1 5000
+rubric lock
 hint "pidfile_open() in helper/pidfile.c"
 fg_pid=$(readpid "$FPID")
 expect "it stays in the foreground: the pid file holds the started process ($fpid)" \
     "pid file \"$fg_pid\"" "-f: no fork" [ "$fg_pid" = "$fpid" ]
+rubric log
 hint "log_open() in helper/log.c"
 expect "log lines carry the daemon's name: \"$NAME: started\" on stderr" "$(cat "$FLOG")" \
     "APUE 13.4: log_open() records the ident (and opens syslog with it, LOG_PID and the facility)" \
     seen "$fpid" "$FLOG" "$NAME: started" 3000
+rubric ""
 hint "src/<%- payload %>.<%- ts ? 'ts' : 'c' %> (and signals_run() in helper/signals.c)"
 <% if (payload === 'tick') { -%>
 expect "the payload runs: the tick message reaches stderr" "$(cat "$FLOG")" \
@@ -1012,11 +1141,13 @@ kill -HUP "$fpid" 2>/dev/null
 seen "$fpid" "$NLOG" READY=1 5000 2
 t1=$("$PROBE" monotonic-usec)
 mono=$(sed -n 's/.*RELOADING=1 MONOTONIC_USEC=\([0-9][0-9]*\).*/\1/p' "$NLOG" | head -n 1)
+rubric signals
 hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c, then <%- ts ? 'child_reload() in native/child.c and src/reload.ts' : 'src/reload.c' %>"
 expect "SIGHUP sends RELOADING=1 with MONOTONIC_USEC, then READY=1" \
     "$(cat "$NLOG")" \
     "sd_notify(3): RELOADING=1 + MONOTONIC_USEC at the start of a reload, READY=1 at its end" \
     awk '/RELOADING=1 MONOTONIC_USEC=[0-9]+/ { r = NR } /READY=1/ { if (++n == 2 && r) ok = 1 } END { exit !ok }' "$NLOG"
+rubric ""
 hint "notify_reloading() in helper/notify.c"
 expect "MONOTONIC_USEC is CLOCK_MONOTONIC at the reload (between $t0 and $t1)" \
     "MONOTONIC_USEC=${mono:-(none)}" \
@@ -1050,11 +1181,13 @@ expect "it is alive and still serves the old config's socket" \
 <% } -%>
 kill -TERM "$fpid" 2>/dev/null
 reap "$fpid" "$FLOG"
+rubric signals
 hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 expect "SIGTERM in the foreground: exit status 0" "exit $rc; $(tail -n 3 "$FLOG")" \
     "SIGTERM means a clean exit" [ "$rc" -eq 0 ]
 expect "it sends STOPPING=1" "$(cat "$NLOG")" "sd_notify(3): STOPPING=1 when shutting down" \
     "$PROBE" wait-text "$NLOG" STOPPING=1 3000
+rubric lock
 hint "pidfile_remove() in helper/pidfile.c, called by main() in <%- mainC %>"
 # Only a pid file that was there can be removed: a daemon that never wrote one fails here too.
 if [ -z "$fg_pid" ]; then fg_gone="$FPID was never written"; else fg_gone="$FPID still exists"; fi
@@ -1163,6 +1296,7 @@ else
 	pinfo=$("$PROBE" syslog-pri info)
 	pwarn=$("$PROBE" syslog-pri warning)
 	if [ -z "$spid" ]; then slog_seen="the detached start failed: exit $rc: $(cat "$T/syslog.err")"; else slog_seen=$(cat "$slog"); fi
+	rubric log
 	hint "log_open() and log_reopen() in helper/log.c"
 	expect "syslog gets its lines as ${NAME}[${spid:-pid}]: the ident, and LOG_PID's pid (the detached daemon's)" \
 	    "$slog_seen" "APUE 13.4: openlog(ident, LOG_PID, facility), and a new log socket once detached" \
@@ -1191,6 +1325,7 @@ else
 		kill -TERM "$npid" 2>/dev/null
 		"$PROBE" wait-dead "$npid" 3000
 	fi
+	rubric ""
 	hint "log_syslog_check() in helper/log.c, called by main() before daemonize()"
 	# The warning alone: whether the start succeeds is the detached-start section's check.
 	expect "a start with nothing on /dev/log says so once on stderr, before detaching" \
@@ -1233,6 +1368,7 @@ if [ "$(uname -s)" = Linux ]; then
 	    seen "$fpid" "$T/abstract.log" READY=1 5000
 	kill -INT "$fpid" 2>/dev/null
 	reap "$fpid" "$T/abstract.err"
+	rubric signals
 	hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c"
 	expect "SIGINT is a clean exit too: status 0, pid file removed" \
 	    "exit $rc; $(cat "$T/abstract.err")" "SIGINT, like SIGTERM, means a clean exit" \
@@ -1253,6 +1389,11 @@ if [ -n "$GRADER_DIR" ]; then
 				continue
 			fi
 			gname=${g##*/}
+<% if (starter) { -%>
+			# Graded under the rule of its own name in GRADER_DIR/rubric; without one, no points.
+			rubric ""
+			grep -q "^$gname	" "$GRADER_DIR/rubric" 2>/dev/null && rubric "$gname"
+<% } -%>
 			mkdir -p "$T/grader/$gname"
 			(cd "$T/grader/$gname" && CHECK_TMP=$T/grader/$gname exec "$g" "$PROG" "$PROBE") \
 			    >"$T/grader/$gname.out" 2>&1 </dev/null &
@@ -1268,4 +1409,30 @@ if [ "$FORMAT" = tap ]; then
 else
 	printf '\n%d passed, %d failed\n' "$npass" "$nfail"
 fi
+<% if (starter) { -%>
+if [ "$SHOW_TIER" != all ]; then
+	# Never "all passed" while checks are hidden: say how many run only at grading.
+	[ "$FORMAT" = tap ] && printf '# '
+	printf 'those are the public checks: %d more run when your work is graded, with any hidden checks your teacher adds\n' "$nlater"
+fi
+# The score: tests/rubric's points for the rules whose checks all passed (tests/report.awk).
+# CHECK_REPORT=FORMAT:FILE also writes the score as FORMAT (gradescope, autolab) to FILE, or
+# last on stdout when FILE is -.
+# shellcheck disable=SC2086 # one word per file
+LC_ALL=C awk -f "$HERE/report.awk" -v format="$FORMAT" -v tier="$SHOW_TIER" -v later="$nlater" \
+    $RUBRIC_FILES "$RESULTS"
+case ${CHECK_REPORT:-} in
+'') ;;
+*:-)
+	# shellcheck disable=SC2086
+	LC_ALL=C awk -f "$HERE/report.awk" -v format="${CHECK_REPORT%%:*}" -v tier="$SHOW_TIER" \
+	    $RUBRIC_FILES "$RESULTS" || exit 1
+	;;
+*)
+	# shellcheck disable=SC2086
+	LC_ALL=C awk -f "$HERE/report.awk" -v format="${CHECK_REPORT%%:*}" -v tier="$SHOW_TIER" \
+	    $RUBRIC_FILES "$RESULTS" >"${CHECK_REPORT#*:}" || exit 1
+	;;
+esac
+<% } -%>
 [ "$nfail" -eq 0 ]

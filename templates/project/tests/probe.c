@@ -24,6 +24,12 @@
  *                                    "socket:[inode]", as /proc/PID/fd shows it
  *   probe started FILE CMD...        write "PID SESSION" of this process to FILE, then become CMD:
  *                                    the process the starter ran, for the rule 2 and 3 checks
+<% if (starter) { -%>
+ *   probe contain SECS OUT CMD...    run CMD for at most SECS seconds, then kill and reap all it
+ *                                    left running, daemons too; OUT ("-": none) gets one line:
+ *                                    "exit N", "signal N", "timeout SECS" or "interrupted", then
+ *                                    " left K", the processes killed besides CMD
+<% } -%>
  *   probe syslog-pri SEVERITY        print the syslog priority of the daemon's facility at
  *                                    SEVERITY (info, warning), from this system's <syslog.h>
  *
@@ -31,12 +37,27 @@
  * subcommand gives up after ECHO_DEADLINE seconds, saying so: a daemon that never answers fails
  * its check instead of hanging make check.
  */
+<% if (starter) { -%>
+#if defined(__FreeBSD__)
+/* <sys/procctl.h> needs the BSD names (u_int), shown only without these (see helper/compat.h). */
+#undef _POSIX_C_SOURCE
+#undef _XOPEN_SOURCE
+#endif
+
+<% } -%>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+<% if (starter) { -%>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#elif defined(__FreeBSD__)
+#include <sys/procctl.h>
+#endif
+<% } -%>
 
 #include <dirent.h>
 #include <errno.h>
@@ -669,6 +690,361 @@ cmd_leak_fd(const char *num, const char *file, char *argv[])
 	return run_next(argv);
 }
 
+<% if (starter) { -%>
+/*
+ * contain SECS OUT CMD...: a grader's run of the tests, whose daemons leave the process group with
+ * setsid() and so outlive a timeout that kills a group. This process becomes a child subreaper
+ * (prctl(2) PR_SET_CHILD_SUBREAPER; procctl(2) PROC_REAP_ACQUIRE on FreeBSD): a daemon that
+ * double-forks is re-parented to it, not to init, so everything CMD starts stays below it. When
+ * CMD has exited, SECS have passed or SIGTERM, SIGINT or SIGHUP came, all of it is killed and
+ * reaped. Elsewhere (macOS, the other BSDs) CMD gets a process group of its own and only that group
+ * is killed: a daemon that left it with setsid() gets away there, as from a plain timeout.
+ */
+#define CONTAIN_REAP_MS	5000	/* how long to go on killing and reaping before giving up */
+
+/* One process below this one: from /proc/PID/stat, or from the reaper's list on FreeBSD. */
+struct below {
+	pid_t	pid;
+	pid_t	ppid;
+	int	zombie;		/* exited, waiting for its parent's waitpid(): killing it does nothing */
+	int	mark;		/* found to descend from this process */
+};
+
+static volatile sig_atomic_t	contain_stop;
+
+/* SIGTERM, SIGINT, SIGHUP: only the flag; the wait loop sees it within one nap. */
+static void
+on_contain_stop(int sig)
+{
+	(void)sig;
+	contain_stop = 1;
+}
+
+static long long
+monotonic_ms(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		die("clock_gettime: %s", strerror(errno));
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#if !defined(__FreeBSD__)
+/* The /proc walk's order: by pid, for bsearch(). */
+static int
+by_pid(const void *a, const void *b)
+{
+	pid_t	x = ((const struct below *)a)->pid, y = ((const struct below *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+#endif
+
+static void
+grow_below(struct below **list, size_t *room, size_t want)
+{
+	struct below	*bigger;
+
+	if (want <= *room)
+		return;
+	want = want < 2 * *room ? 2 * *room : want;
+	if ((bigger = realloc(*list, want * sizeof(**list))) == NULL)
+		die("%s", "out of memory");
+	*list = bigger;
+	*room = want;
+}
+
+/*
+ * Every process below this one, zombies included, into (*list)[0..n); returns n, or -1 if they
+ * cannot be listed. Linux: each /proc/PID/stat (proc(5)), its state and ppid read after the last
+ * ')', since the command name before it, in parentheses, may hold spaces and ')' itself; then the
+ * ppid tree is walked down from getpid(). FreeBSD: the reaper's own list (procctl(2)
+ * PROC_REAP_GETPIDS), which holds exactly the processes below it.
+ */
+static long
+list_below(struct below **list, size_t *room)
+{
+#if defined(__FreeBSD__)
+	struct procctl_reaper_status	 rs;
+	struct procctl_reaper_pids	 rp;
+	struct procctl_reaper_pidinfo	*pi;
+	size_t				 count, i, n = 0;
+
+	memset(&rs, 0, sizeof(rs));
+	if (procctl(P_PID, (id_t)getpid(), PROC_REAP_STATUS, &rs) == -1)
+		return -1;
+	/* Room for some that fork meanwhile; any beyond it are found on the next look. */
+	count = (size_t)rs.rs_descendants + 16;
+	if ((pi = calloc(count, sizeof(*pi))) == NULL)
+		die("%s", "out of memory");
+	memset(&rp, 0, sizeof(rp));
+	rp.rp_count = (unsigned)count;
+	rp.rp_pids = pi;
+	if (procctl(P_PID, (id_t)getpid(), PROC_REAP_GETPIDS, &rp) == -1) {
+		free(pi);
+		return -1;
+	}
+	grow_below(list, room, count);
+	for (i = 0; i < count; i++) {
+		if ((pi[i].pi_flags & REAPER_PIDINFO_VALID) == 0)
+			continue;
+		(*list)[n].pid = pi[i].pi_pid;
+		(*list)[n].ppid = 0;
+#if defined(REAPER_PIDINFO_ZOMBIE)
+		(*list)[n].zombie = (pi[i].pi_flags & REAPER_PIDINFO_ZOMBIE) != 0;
+#else
+		(*list)[n].zombie = 0;
+#endif
+		(*list)[n++].mark = 1;
+	}
+	free(pi);
+	return (long)n;
+#else
+	struct below	 key, *up;
+	struct dirent	*e;
+	size_t		 n = 0, i, got;
+	pid_t		 self = getpid();
+	char		 path[64], buf[512], *paren, state;
+	long		 pid, ppid;
+	FILE		*fp;
+	DIR		*d;
+	int		 grew;
+
+	if ((d = opendir("/proc")) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '\0' || strspn(e->d_name, "0123456789") != strlen(e->d_name) ||
+		    strlen(e->d_name) > 10)
+			continue;
+		pid = atol(e->d_name);
+		(void)snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;	/* gone since readdir() */
+		got = fread(buf, 1, sizeof(buf) - 1, fp);
+		(void)fclose(fp);
+		buf[got] = '\0';
+		if ((paren = strrchr(buf, ')')) == NULL || sscanf(paren + 1, " %c %ld", &state, &ppid) != 2)
+			continue;
+		grow_below(list, room, n + 1);
+		(*list)[n].pid = (pid_t)pid;
+		(*list)[n].ppid = (pid_t)ppid;
+		(*list)[n].zombie = state == 'Z' || state == 'X';
+		(*list)[n++].mark = 0;
+	}
+	(void)closedir(d);
+	if (n == 0)
+		return -1;
+	/* Down the tree, one generation or more a pass, until a pass marks nothing new. */
+	qsort(*list, n, sizeof(**list), by_pid);
+	do {
+		grew = 0;
+		for (i = 0; i < n; i++) {
+			if ((*list)[i].mark)
+				continue;
+			key.pid = (*list)[i].ppid;
+			if (key.pid == self || ((up = bsearch(&key, *list, n, sizeof(**list), by_pid)) != NULL &&
+			    up->mark)) {
+				(*list)[i].mark = 1;
+				grew = 1;
+			}
+		}
+	} while (grew);
+	for (i = got = 0; i < n; i++)
+		if ((*list)[i].mark)
+			(*list)[got++] = (*list)[i];
+	return (long)got;
+#endif
+}
+
+/*
+ * Kills everything below this process with SIGKILL and reaps it: again and again, until a look
+ * finds no live process below and waitpid(-1) says ECHILD, since one that was forking when the
+ * last look was taken shows up only on the next. In a process group instead (group != 0, no list
+ * of the processes below), CMD first, then the group. Gives up after CONTAIN_REAP_MS, saying so.
+ * Returns how many processes it killed besides CMD (reaped already, or not), each counted once.
+ */
+static unsigned
+contain_kill_all(pid_t cmd, int reaped_cmd, int group, const char *name)
+{
+	struct below	*list = NULL;
+	size_t		 room = 0, nseen = 0, i, j;
+	pid_t		*seen = NULL, *more, r;
+	long long	 give_up = monotonic_ms() + CONTAIN_REAP_MS;
+	unsigned	 left = 0;
+	long		 n;
+	int		 live, no_children;
+
+	for (;;) {
+		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
+			if (r == cmd)
+				reaped_cmd = 1;
+		no_children = r == -1 && errno == ECHILD;
+		live = 0;
+		if (group && !reaped_cmd) {
+			live = kill(cmd, SIGKILL) == 0;
+		} else if (group) {
+			/* How many are in the group, only a list would tell: at least one. */
+			live = kill(-cmd, SIGKILL) == 0;
+			if (live)
+				left = 1;
+		} else if ((n = list_below(&list, &room)) > 0) {
+			for (i = 0; i < (size_t)n; i++) {
+				if (kill(list[i].pid, SIGKILL) == -1 || list[i].zombie)
+					continue;
+				live++;
+				for (j = 0; j < nseen && seen[j] != list[i].pid; j++)
+					continue;
+				if (j < nseen || (list[i].pid == cmd && !reaped_cmd))
+					continue;
+				if ((more = realloc(seen, (nseen + 1) * sizeof(*seen))) == NULL)
+					die("%s", "out of memory");
+				seen = more;
+				seen[nseen++] = list[i].pid;
+				left++;
+			}
+		}
+		if (live == 0 && no_children)
+			break;
+		if (monotonic_ms() >= give_up) {
+			(void)fprintf(stderr, "%s: what %s started still runs after %d s of SIGKILL: gave up\n",
+			    progname, name, CONTAIN_REAP_MS / 1000);
+			break;
+		}
+		nap(10);
+	}
+	free(list);
+	free(seen);
+	return left;
+}
+
+static int
+cmd_contain(const char *secs, const char *out, char *argv[])
+{
+	static const int	stops[] = { SIGTERM, SIGINT, SIGHUP };
+	enum { EXITED, TIMED_OUT, INTERRUPTED }	end;
+	struct sigaction	sa, old[3];
+	sigset_t		block, mask;
+	long long		deadline;
+	unsigned		left;
+	size_t			i;
+	pid_t			pid, r;
+	long			limit;
+	char			line[64];
+	int			fd = -1, group = 1, status = 0, rc, len;
+
+	if (secs[0] == '\0' || strlen(secs) > 9 || strspn(secs, "0123456789") != strlen(secs) ||
+	    (limit = atol(secs)) <= 0) {
+		(void)fprintf(stderr, "usage: %s contain SECS OUT CMD...: SECS a whole number of seconds, "
+		    "at least 1; OUT a file, or - for none\n", progname);
+		return 2;
+	}
+	/* Close-on-exec: CMD gets none of this process's descriptors. */
+	if (strcmp(out, "-") != 0 &&
+	    (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
+		die("cannot open %s", out);
+#if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
+	/* prctl(2) PR_SET_CHILD_SUBREAPER; the processes below are then found in /proc. */
+	if (access("/proc/self/stat", R_OK) == -1)
+		(void)fprintf(stderr, "%s: no /proc: only the process group of %s will be killed\n",
+		    progname, argv[0]);
+	else if (prctl(PR_SET_CHILD_SUBREAPER, 1UL) == -1)
+		(void)fprintf(stderr, "%s: cannot become a subreaper (%s): only the process group of %s "
+		    "will be killed\n", progname, strerror(errno), argv[0]);
+	else
+		group = 0;
+#elif defined(__FreeBSD__)
+	/* procctl(2) PROC_REAP_ACQUIRE; EBUSY: this process is a reaper already. */
+	if (procctl(P_PID, (id_t)getpid(), PROC_REAP_ACQUIRE, NULL) == 0 || errno == EBUSY)
+		group = 0;
+	else
+		(void)fprintf(stderr, "%s: cannot become a reaper (%s): only the process group of %s "
+		    "will be killed\n", progname, strerror(errno), argv[0]);
+#endif
+	/*
+	 * The three signals are blocked across fork(): one that comes meanwhile waits for the handler
+	 * here, and the child puts back their dispositions before it unblocks them (sigaction(2)).
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_contain_stop;
+	sa.sa_flags = SA_RESTART;
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigemptyset(&block);
+	for (i = 0; i < 3; i++)
+		(void)sigaddset(&block, stops[i]);
+	if (sigprocmask(SIG_BLOCK, &block, &mask) == -1)
+		die("sigprocmask: %s", strerror(errno));
+	for (i = 0; i < 3; i++)
+		if (sigaction(stops[i], &sa, &old[i]) == -1)
+			die("sigaction: %s", strerror(errno));
+	if ((pid = fork()) == -1)
+		die("cannot fork: %s", strerror(errno));
+	if (pid == 0) {
+		for (i = 0; i < 3; i++)
+			(void)sigaction(stops[i], &old[i], NULL);
+		/* main() ignores SIGPIPE for the probe's own writes; CMD gets it as a shell gives it. */
+		(void)signal(SIGPIPE, SIG_DFL);
+		(void)sigprocmask(SIG_SETMASK, &mask, NULL);
+		if (group)
+			(void)setpgid(0, 0);
+		_exit(run_next(argv));
+	}
+	if (group)
+		(void)setpgid(pid, pid);	/* as the child does: whichever runs first */
+	(void)sigprocmask(SIG_SETMASK, &mask, NULL);
+
+	/*
+	 * Polled, not waited for: the deadline and the flag need looking at, and what a subreaper
+	 * inherits must be reaped as it exits, or a test that waits for its daemon to be gone sees a
+	 * zombie that never goes.
+	 */
+	deadline = monotonic_ms() + limit * 1000LL;
+	for (;;) {
+		while ((r = waitpid(-1, &status, WNOHANG)) > 0 && r != pid)
+			continue;
+		if (r == pid) {
+			end = EXITED;
+			break;
+		}
+		if (contain_stop) {
+			end = INTERRUPTED;
+			(void)fprintf(stderr, "%s: interrupted: killed %s\n", progname, argv[0]);
+			break;
+		}
+		if (monotonic_ms() >= deadline) {
+			end = TIMED_OUT;
+			(void)fprintf(stderr, "%s: %s still running after %ld s: killed it\n", progname,
+			    argv[0], limit);
+			break;
+		}
+		nap(10);
+	}
+	left = contain_kill_all(pid, end == EXITED, group, argv[0]);
+	if (end != EXITED && left > 0)
+		(void)fprintf(stderr, "%s: killed %u processes %s left behind\n", progname, left, argv[0]);
+
+	if (end == TIMED_OUT) {
+		rc = 124;
+		len = snprintf(line, sizeof(line), "timeout %ld left %u\n", limit, left);
+	} else if (end == INTERRUPTED) {
+		rc = 130;
+		len = snprintf(line, sizeof(line), "interrupted left %u\n", left);
+	} else if (WIFEXITED(status)) {
+		rc = WEXITSTATUS(status);
+		len = snprintf(line, sizeof(line), "exit %d left %u\n", rc, left);
+	} else {
+		rc = 128 + WTERMSIG(status);
+		len = snprintf(line, sizeof(line), "signal %d left %u\n", WTERMSIG(status), left);
+	}
+	if (fd != -1) {
+		write_all(fd, line, (size_t)len);
+		if (close(fd) == -1)
+			die("cannot write %s", out);
+	}
+	return rc;
+}
+
+<% } -%>
 static void
 on_deadline(int sig)
 {
@@ -730,8 +1106,15 @@ main(int argc, char *argv[])
 		return cmd_started(argv[2], argv + 3);
 	if (strcmp(cmd, "syslog-pri") == 0 && argc == 3)
 		return cmd_syslog_pri(argv[2]);
+<% if (starter) { -%>
+	if (strcmp(cmd, "contain") == 0 && argc >= 5)
+		return cmd_contain(argv[2], argv[3], argv + 4);
+<% } -%>
 	(void)fprintf(stderr, "usage: %s notify-recv|echo|echo-big|echo-many|echo-stalled|echo-lines|echo-half|"
 	    "echo-order|echo-cut|fds|wait-fds|"
+<% if (starter) { -%>
+	    "contain|"
+<% } -%>
 	    "wait-text|wait-dead|monotonic-usec|block|tty-session|leak-sock|leak-fd|started|syslog-pri ...\n", progname);
 	return 2;
 }

@@ -24,6 +24,7 @@
 #include <limits.h>
 
 #include "step.h"
+#include "todo.h"
 
 #define KEEP		5
 #define START_MASK	077

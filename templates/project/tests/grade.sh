@@ -1,0 +1,277 @@
+#!/bin/sh
+# tests/grade.sh: the teacher's grader for <%- name %>'s assignment. Run it from a fresh copy of
+# the handout (the tree `create-daemon <%- name %> --starter` wrote), never from a student's.
+#
+#   tests/grade.sh -r REFERENCE [-f FORMAT] [-o FILE] [-g GRADER_DIR] [-t SECONDS] SUBMISSION
+#   tests/grade.sh -r REFERENCE -b [-j JOBS] [-g GRADER_DIR] [-t SECONDS] DIR >grades.csv
+#   tests/grade.sh -m DIR
+#
+# REFERENCE is the reference project, the same answers without --starter: its exercise files
+# are the finished ones. SUBMISSION is a student's tree, or a directory holding their exercise
+# files (<%- exerciseFiles.join(', ') %>), at the same paths or all at its top.
+#
+# Only those files are taken from the submission, into a copy of this tree: a student's edited
+# Makefile, tests or check.sh are never run. The submission must build with the warning set as
+# errors (-Werror); if it does not, it scores 0 and the compiler's first errors say why. Each
+# exercise file is then graded linked with the reference's other files, so that a broken
+# daemonize() does not cost the points of the signal rules: the whole submission is run once
+# and, for each file one of whose rules did not pass, once more with that file alone the
+# student's (unless it is the handout's file, untouched: its rules keep the first run's result). Every run is contained (tests/probe contain: a child subreaper, so a daemon that
+# left the session is still found) and ended at its deadline (-t, 300 s), and every process it
+# left behind is killed: a rule whose checks did not finish scores 0 as "timeout".
+#
+# -f FORMAT   text (the default, with each check), tap, gradescope (a results.json), autolab
+#             (the JSON line Autolab reads, last on stdout) or csv (one row)
+# -o FILE     write the report to FILE rather than to stdout
+# -g DIR      the grader's hidden checks (GRADER_DIR: see tests/check.sh), with DIR/rubric
+# -b          batch: each directory in DIR is one submission, named by its id (the directory's
+#             name); the CSV of id, points, max and each rule's points goes to stdout
+# -j JOBS     batch: how many submissions are graded at once (default 4)
+# -m DIR      write the untouched exercise files to DIR: the base for a plagiarism checker
+#             (MOSS's -b), so that the handout's own text is not counted as shared
+#
+# Exit status: 0 when the report was written (whatever the score), 2 for a usage error, 1 when
+# this tree or the reference cannot be built and checked (a problem of the grader, not of the
+# submission).
+
+set -u
+PROG=<%- sh.name %>
+EXERCISES='<%- exerciseFiles.join(' ') %>'
+STEPS='tests/step-daemonize tests/step-log tests/step-pidfile tests/step-signals'
+TOP=$(cd "${0%/*}/.." && pwd -P) || exit 1
+ME=grade.sh
+
+usage() {
+	printf '%s: %s\n' "$ME" "$1" >&2
+	printf 'usage: tests/grade.sh -r REFERENCE [-f FORMAT] [-o FILE] [-g GRADER_DIR] [-t SECONDS] SUBMISSION\n' >&2
+	printf '       tests/grade.sh -r REFERENCE -b [-j JOBS] [-g GRADER_DIR] [-t SECONDS] DIR\n' >&2
+	printf '       tests/grade.sh -m DIR\n' >&2
+	exit 2
+}
+
+REFERENCE='' FORMAT=text OUT='' PACK='' DEADLINE=300 BATCH=no JOBS=4 MOSS=''
+while getopts 'r:f:o:g:t:bj:m:' opt; do
+	case $opt in
+	r) REFERENCE=$OPTARG ;;
+	f) FORMAT=$OPTARG ;;
+	o) OUT=$OPTARG ;;
+	g) PACK=$OPTARG ;;
+	t) DEADLINE=$OPTARG ;;
+	b) BATCH=yes ;;
+	j) JOBS=$OPTARG ;;
+	m) MOSS=$OPTARG ;;
+	*) usage "unknown option" ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+if [ -n "$MOSS" ]; then
+	[ $# -eq 0 ] || usage "-m takes no submission"
+	for f in $EXERCISES; do
+		mkdir -p "$MOSS/${f%/*}" && cp "$TOP/$f" "$MOSS/$f" || exit 1
+	done
+	printf '%s: the untouched exercise files are in %s\n' "$ME" "$MOSS" >&2
+	exit 0
+fi
+
+[ $# -eq 1 ] || usage "give one submission (or, with -b, one directory of them)"
+[ -n "$REFERENCE" ] || usage "-r REFERENCE is needed: the reference project (the same answers without --starter)"
+case $FORMAT in text | tap | gradescope | autolab | csv) ;; *) usage "-f must be text, tap, gradescope, autolab or csv, got \"$FORMAT\"" ;; esac
+case $DEADLINE in '' | *[!0-9]* | 0) usage "-t must be a number of seconds, got \"$DEADLINE\"" ;; esac
+case $JOBS in '' | *[!0-9]* | 0) usage "-j must be a number of submissions, got \"$JOBS\"" ;; esac
+REFERENCE=$(cd "$REFERENCE" 2>/dev/null && pwd -P) || usage "-r: no such directory"
+for f in $EXERCISES; do
+	[ -f "$REFERENCE/$f" ] || usage "-r: $REFERENCE has no $f: give the reference project (the same answers without --starter)"
+done
+if [ -n "$PACK" ]; then
+	PACK=$(cd "$PACK" 2>/dev/null && pwd -P) || usage "-g: no such directory"
+fi
+SUB=$(cd "$1" 2>/dev/null && pwd -P) || usage "no such directory: $1"
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/$PROG-grade.XXXXXX") || exit 1
+# Nothing is left: the runs' processes are killed by probe contain, the files here.
+trap 'rm -rf "$W"' EXIT
+trap 'exit 130' INT TERM HUP
+
+# The grader's flags: the project's warnings, as errors.
+GRADE_CFLAGS='-O2 -Werror'
+
+# build DIR LOG: the daemon, the probe and the step drivers of the tree DIR.
+build() {
+	# shellcheck disable=SC2086 # one word per program
+	(cd "$1" && make -s CFLAGS="$GRADE_CFLAGS" "$PROG" tests/probe $STEPS) >"$2" 2>&1
+}
+
+# base: this tree with the reference's exercise files, built; every tree graded is a copy.
+make_base() {
+	mkdir "$W/base" && cp -R "$TOP/." "$W/base/" && rm -rf "$W/base/.git" || return 1
+	(cd "$W/base" && make -s clean) >/dev/null 2>&1
+	for f in $EXERCISES; do
+		cp "$REFERENCE/$f" "$W/base/$f" || return 1
+	done
+	if ! build "$W/base" "$W/base.log"; then
+		printf '%s: the reference does not build in this tree:\n' "$ME" >&2
+		head -n 20 "$W/base.log" >&2
+		return 1
+	fi
+}
+
+# take SUB F DEST: the submission's F (at its path, or at the submission's top), else the
+# handout's untouched one; its object is removed, so that make rebuilds exactly it.
+take() {
+	if [ -f "$1/$2" ]; then
+		cp "$1/$2" "$3/$2"
+	elif [ -f "$1/${2##*/}" ]; then
+		cp "$1/${2##*/}" "$3/$2"
+	else
+		cp "$TOP/$2" "$3/$2"
+		printf 'N\t%s: not in the submission; the handout'"'"'s was graded\n' "$2" >>"$4"
+	fi
+	rm -f "$3/${2%.c}.o"
+}
+
+# run TREE RESULTS: check.sh in TREE, contained and with a deadline, all tiers, its output in
+# RESULTS.out. A deadline that ran out is a "D" line in the results: the rules none of whose
+# checks ran score 0 as "timeout" (tests/report.awk).
+run() {
+	mkdir -p "$1/tmp"
+	(cd "$1" && TMPDIR=$1/tmp CHECK_RESULTS=$2 CHECK_TIER=all GRADER_DIR=$PACK CHECK_VERSION='' \
+	    "$W/base/tests/probe" contain "$DEADLINE" "$2.contain" sh tests/check.sh "./$PROG" tests/probe) \
+	    >"$2.out" 2>&1 </dev/null
+	how='' left=''
+	[ -f "$2.contain" ] && read -r how _ _ left <"$2.contain"
+	if [ "$how" = timeout ]; then
+		printf 'D\t\nN\t%s: the run was stopped at its deadline (%s s)\n' "$3" "$DEADLINE" >>"$2"
+	fi
+	case ${left:-0} in
+	0) ;;
+	*) printf 'N\t%s: %s processes it left behind were killed\n' "$3" "$left" >>"$2" ;;
+	esac
+	return 0
+}
+
+# ran_out RESULTS: whether that run was stopped at its deadline.
+ran_out() {
+	grep -q '^D	' "$1"
+}
+
+# failing_files RESULTS: the exercise files one of whose rules did not pass.
+failing_files() {
+	# shellcheck disable=SC2086
+	LC_ALL=C awk -F '\t' '
+	    FILENAME != res && !/^#/ && NF >= 5 { file[$1] = $4; next }
+	    $1 == "R" && $3 in file { n[$3]++; if ($2 != "pass" && $2 != "skip") bad[file[$3]] = 1 }
+	    END { for (r in file) if (!(r in n)) bad[file[r]] = 1; for (f in bad) print f }' \
+	    res="$1" "$TOP/tests/rubric" "$1"
+}
+
+# pick RESULTS FILE: the records of RESULTS whose rule is one of FILE's ("" for the others).
+pick() {
+	LC_ALL=C awk -F '\t' -v want="$2" '
+	    FILENAME != res && !/^#/ && NF >= 5 { file[$1] = $4; next }
+	    $1 == "R" { keep = (($3 in file) ? file[$3] : "") == want }
+	    $1 == "N" { if (want == "") print; next }
+	    $1 == "D" { print "D\t" want; next }
+	    keep' res="$1" "$TOP/tests/rubric" "$1"
+}
+
+# grade SUB DIR: grades the submission SUB in DIR; the results are DIR/results.
+grade() {
+	g_sub=$1 g_dir=$2
+	mkdir -p "$g_dir"
+	: >"$g_dir/results"
+	cp -Rp "$W/base" "$g_dir/all" || return 1
+	for f in $EXERCISES; do
+		take "$g_sub" "$f" "$g_dir/all" "$g_dir/results"
+	done
+	if ! build "$g_dir/all" "$g_dir/build.log"; then
+		printf 'N\tthe submission does not build with the warnings as errors (-Werror): 0 points. The first errors:\n' >>"$g_dir/results"
+		grep -E 'error|warning' "$g_dir/build.log" | head -n 15 | sed 's/^/N\t    /' >>"$g_dir/results"
+		return 0
+	fi
+	run "$g_dir/all" "$g_dir/all.results" "the submission's run"
+	if ran_out "$g_dir/all.results"; then
+		redo=$EXERCISES
+	else
+		redo=$(failing_files "$g_dir/all.results")
+	fi
+	# The given code's checks and the hidden ones, and the rules of the files that passed: this run.
+	pick "$g_dir/all.results" "" >>"$g_dir/results"
+	for f in $EXERCISES; do
+		# A file the student left as the handout has it: nothing to grade apart.
+		# shellcheck disable=SC2086 # one word per file
+		redo_it=$(printf ' %s ' $redo)
+		cmp -s "$g_dir/all/$f" "$TOP/$f" && redo_it=''
+		case $redo_it in
+		*" $f "*)
+			# Graded again, linked with the reference's other files.
+			v=$g_dir/$(printf '%s' "${f##*/}" | tr -c 'a-z0-9\n' _)
+			cp -Rp "$W/base" "$v" || return 1
+			take "$g_sub" "$f" "$v" /dev/null
+			build "$v" "$v.log" || return 1
+			run "$v" "$v.results" "$f with the reference's other files"
+			pick "$v.results" "$f" >>"$g_dir/results"
+			;;
+		*) pick "$g_dir/all.results" "$f" >>"$g_dir/results" ;;
+		esac
+	done
+	return 0
+}
+
+# report RESULTS FORMAT [ID]: the score of RESULTS.
+report() {
+	rubrics=$TOP/tests/rubric
+	[ -n "$PACK" ] && [ -f "$PACK/rubric" ] && rubrics="$rubrics $PACK/rubric"
+	# shellcheck disable=SC2086
+	LC_ALL=C awk -f "$TOP/tests/report.awk" -v format="$2" -v id="${3:-}" -v verbose=1 $rubrics "$1"
+}
+
+make_base || exit 1
+
+if [ "$BATCH" = no ]; then
+	grade "$SUB" "$W/one" || exit 1
+	if [ -n "$OUT" ]; then
+		report "$W/one/results" "$FORMAT" "${SUB##*/}" >"$OUT" || exit 1
+	else
+		report "$W/one/results" "$FORMAT" "${SUB##*/}"
+	fi
+	exit 0
+fi
+
+# Batch: JOBS lanes, each grading every JOBS-th submission in turn; the rows in DIR's order.
+i=0
+for s in "$SUB"/*/; do
+	[ -d "$s" ] || continue
+	i=$((i + 1))
+	printf '%s\n' "${s%/}" >"$W/sub.$i"
+done
+lane=1
+while [ "$lane" -le "$JOBS" ]; do
+	(
+		k=$lane
+		while [ -f "$W/sub.$k" ]; do
+			s=$(cat "$W/sub.$k")
+			grade "$s" "$W/g.$k" >/dev/null 2>&1 && report "$W/g.$k/results" csv "${s##*/}" >"$W/row.$k"
+			rm -rf "$W/g.$k"
+			k=$((k + JOBS))
+		done
+	) &
+	lane=$((lane + 1))
+done
+wait
+{
+	rubrics=$TOP/tests/rubric
+	[ -n "$PACK" ] && [ -f "$PACK/rubric" ] && rubrics="$rubrics $PACK/rubric"
+	# shellcheck disable=SC2086
+	LC_ALL=C awk -f "$TOP/tests/report.awk" -v format=csv -v header=1 $rubrics /dev/null
+	k=1
+	while [ "$k" -le "$i" ]; do
+		if [ -f "$W/row.$k" ]; then
+			cat "$W/row.$k"
+		else
+			s=$(cat "$W/sub.$k")
+			printf '"%s",0,0,"not graded: the grader failed on it"\n' "${s##*/}"
+		fi
+		k=$((k + 1))
+	done
+} >"${OUT:-/dev/stdout}"
