@@ -59,20 +59,13 @@ export function rubricRules(a: Pick<Answers, 'reload'>): readonly RubricRule[] {
       title: 'SIGHUP re-reads the config outside any handler; SIGTERM and SIGINT stop (APUE 13.6, signal-safety(7))',
     },
     {
-      id: 'fork',
-      points: 3,
+      id: 'detach',
+      points: 9,
       tier: 'public',
       file: d,
       functions: 'daemonize()',
-      title: 'fork, the parent waits, the helpers are called (APUE 13.3 rule 2, daemon(7) step 5)',
-    },
-    {
-      id: 'session',
-      points: 6,
-      tier: 'public',
-      file: d,
-      functions: 'daemonize()',
-      title: 'setsid(), then fork again: no controlling terminal, ever (APUE 13.3 rule 3, daemon(7) steps 6-8)',
+      title:
+        'fork, setsid() in the child, fork again, the helpers called: no controlling terminal, ever (APUE 13.3 rules 2 and 3, daemon(7) steps 5-8)',
     },
     {
       id: 'umask',

@@ -1,7 +1,7 @@
 // The starter's step checks are not hollow: with every exercise function finished (the reference
 // bodies spliced in), break one function in one way, and make check's steps section fails that
 // function's check, saying what it saw, while every other step check still passes.
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { STEP_MUTATIONS } from './step-mutations.js';
@@ -15,6 +15,7 @@ import { describeWith } from '../support/tools.js';
 describeWith(['make', 'gcc'])('a step check fails when its function is finished wrongly', () => {
   let dir = '';
   let reference = '';
+  const skipDaemon = tempDir('cd-step-grader-');
   const finished: Record<string, string> = {};
 
   beforeAll(() => {
@@ -30,9 +31,27 @@ describeWith(['make', 'gcc'])('a step check fails when its function is finished 
     // Built once, finished: each test's copy then rebuilds the one file it breaks.
     for (const [file, src] of Object.entries(finished)) writeFileSync(join(dir, file), src);
     make(dir, ['all', 'tests/probe', WERROR]);
+    // Only the steps section is read: every other section is replaced by a passing check of the
+    // grader's (GRADER_DIR, tests/check.sh), so that each make check runs the step drivers alone.
+    for (const id of [
+      'detached',
+      'instance',
+      'echo',
+      'stop',
+      'restart',
+      'failures',
+      'options',
+      'foreground',
+      'syslog',
+      'abstract',
+    ]) {
+      writeFileSync(join(skipDaemon, id), '#!/bin/sh\nexit 0\n');
+      chmodSync(join(skipDaemon, id), 0o755);
+    }
   });
   afterAll(() => {
     for (const d of [dir, reference]) if (d) rmSync(join(d, '..'), { recursive: true, force: true });
+    rmSync(skipDaemon, { recursive: true, force: true });
   });
 
   // Two at a time (vitest.config.ts, maxConcurrency), each in its own copy: make check mostly waits.
@@ -51,7 +70,7 @@ describeWith(['make', 'gcc'])('a step check fails when its function is finished 
         src = src.replace(from, to);
       }
       writeFileSync(join(copy, m.file), src);
-      const r = await runAsync(['make', 'check', WERROR], { cwd: copy });
+      const r = await runAsync(['make', 'check', WERROR, `GRADER_DIR=${skipDaemon}`], { cwd: copy });
       expect(r.status, r.out).not.toBe(0);
       const steps = stepChecks(r.out);
       expect(steps.text, r.out).toMatch(m.fails);

@@ -64,6 +64,22 @@ export function stepChecks(out: string): { text: string; ok: string[]; fail: str
   };
 }
 
+/** The test points of make grade's TAP in the "each exercise function on its own" section. */
+export function tapStepCount(tap: string): number {
+  const lines = tap.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('# each exercise function on its own'));
+  expect(start, 'make grade has a steps section').toBeGreaterThan(-1);
+  const end = lines.findIndex((l, i) => i > start && l.startsWith('# detached start'));
+  return lines.slice(start, end).filter((l) => /^(not )?ok \d+ - /.test(l)).length;
+}
+
+/** How many checks a student's make check ran but did not show (the release rules'). */
+export function laterCount(out: string): number {
+  const m = /^those are the public checks: (\d+) more run when your work is graded/m.exec(out);
+  expect(m, 'make check says how many checks run only when graded').not.toBeNull();
+  return Number(m![1]);
+}
+
 /** make -s grade's standard output alone: what an autograder reads. */
 function gradeOut(dir: string, args: readonly string[] = []): { status: number | null; stdout: string } {
   const r = spawnSync('make', ['-s', 'grade', WERROR, ...args], { cwd: dir, encoding: 'utf8', timeout: 170_000 });
@@ -142,9 +158,11 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       const sum = checkSummary(r.out);
       expect(sum, r.out).toBeDefined();
       expect(sum!.failed).toBeGreaterThan(0);
-      expect((s.stdout ?? '').trimEnd().split('\n').at(-1), 'the summary is the last line').toMatch(
-        /^\d+ passed, \d+ failed$/,
+      // The score is the last line: none yet, and the release rules' points still to come.
+      expect((s.stdout ?? '').trimEnd().split('\n').at(-1), 'the score is the last line').toMatch(
+        /^score: 0\/\d+ points; \d+ more points are graded when you submit \(\d+ checks that run only then\)$/,
       );
+      expect(laterCount(r.out), 'the checks that run only when graded are counted').toBeGreaterThan(0);
       for (const rule of [
         'APUE 13.3 rule 1',
         'APUE 13.3 rule 2',
@@ -186,7 +204,11 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       const g = gradeOut(starter);
       expect(g.status).not.toBe(0);
       const tap = parseTap(g.stdout);
-      expect({ passed: tap.passed, failed: tap.failed }).toEqual(sum);
+      // make grade shows the release rules' checks too, which the untouched starter fails.
+      expect({ passed: tap.passed, failed: tap.failed }).toEqual({
+        passed: sum!.passed,
+        failed: sum!.failed + laterCount(r.out),
+      });
       expect(tap.names).toContain('fds 0, 1 and 2 are /dev/null');
       untouched = r.out;
     });
@@ -218,15 +240,23 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       expect(stepChecks(ref.out).ok).toEqual([]);
       const steps = stepChecks(r.out);
       expect(steps.fail, r.out).toEqual([]);
-      stepCount = steps.ok.length;
-      expect(stepCount, 'at least one step check per exercise function').toBeGreaterThanOrEqual(
+      expect(steps.ok.length, 'at least one step check per exercise function').toBeGreaterThanOrEqual(
         Object.values(ex).flat().length,
       );
-      expect(sum.passed, "the reference project's checks, and the step checks").toBe(referenceChecks + stepCount);
+      // make grade shows every tier: the step checks of the release rules too.
       const g = gradeOut(starter);
       expect(g.status).toBe(0);
       const tap = parseTap(g.stdout);
+      stepCount = tapStepCount(g.stdout);
+      expect(stepCount).toBeGreaterThanOrEqual(steps.ok.length);
       expect(tap).toMatchObject({ passed: referenceChecks + stepCount, failed: 0 });
+      expect(g.stdout).toMatch(/^# score: (\d+)\/\1 points$/m);
+      // make check runs the release rules' checks, and counts them apart.
+      expect(sum.passed + laterCount(r.out), "the reference project's checks, and the step checks").toBe(
+        referenceChecks + stepCount,
+      );
+      expect(r.out).toMatch(/^score: (\d+)\/\1 points; \d+ more points are graded when you submit/m);
+      expect(g.stdout).toMatch(/^# score: (\d+)\/\1 points$/m);
     });
 
     it("GRADER_DIR adds the teacher's checks to the totals, and a section id replaces that section", () => {
@@ -243,7 +273,8 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       writeFileSync(join(grader, 'not-executable'), 'exit 1\n');
       const r = makeIn(starter, ['check', WERROR, `GRADER_DIR=${grader}`]);
       expect(r.status, r.out).not.toBe(0);
-      expect(checkSummary(r.out)).toEqual({ passed: all + 1, failed: 1 });
+      const hidden = laterCount(r.out);
+      expect(checkSummary(r.out)).toEqual({ passed: all + 1 - hidden, failed: 1 });
       expect(r.out).toMatch(
         /^FAIL fails \(the grader's check\)\n(.*\n)*? {5}seen: exit 3: the hidden check wants more$/m,
       );
@@ -261,7 +292,8 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       expect(st.out).not.toContain('-t accepts a good config');
       expect(st.out).toContain(`(replaced by ${grader}/steps)`);
       expect(stepChecks(st.out), st.out).toMatchObject({ ok: [], fail: [] });
-      expect(checkSummary(st.out)).toEqual({ passed: all + 1 - options + 1 - stepCount + 1, failed: 1 });
+      expect(checkSummary(st.out)!.passed + laterCount(st.out)).toBe(all + 1 - options + 1 - stepCount + 1);
+      expect(checkSummary(st.out)!.failed).toBe(1);
     });
 
     it('each exercise function, its reference spliced in alone, raises the passed count of make check', async () => {

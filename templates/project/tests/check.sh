@@ -76,6 +76,9 @@ TIMED_OUT=no
 replaced=no
 RESULTS=${CHECK_RESULTS:-}
 TAB=$(printf '\t')
+REPORT=${CHECK_REPORT:-}
+# Nothing the checks run (the daemon, the grader's checks) is told where the results go.
+unset CHECK_RESULTS CHECK_REPORT
 <% if (starter) { -%>
 # The rules and their points and tiers: tests/rubric, and the grader's own (GRADER_DIR/rubric).
 HERE=$(cd "${0%/*}" && pwd -P)
@@ -537,10 +540,9 @@ sd_ok=no
 # shellcheck disable=SC2034
 [ "$rc" -eq 0 ] && grep -qsx end "$st_dir/report" && sd_ok=yes
 "$PROBE" wait-text "$st_dir/report" "$(printf '\nend')" 3000 >/dev/null 2>&1 || true
-rubric fork
+rubric detach
 step_report fork "daemonize() forks: the daemon is neither the caller nor the caller's child" \
     "APUE 13.3 rule 2, daemon(7) step 5: fork and let the parent exit"
-rubric session
 step_report session "daemonize() calls setsid() in the child: the daemon is in a session of its own, the caller in its own still" \
     "APUE 13.3 rule 3, daemon(7) step 6: setsid()"
 step_report leader "daemonize() forks again after setsid(): the daemon is not the session leader" \
@@ -551,7 +553,7 @@ step_report umask "daemonize() sets the umask it is given (one of 007, 026 and 0
 rubric chdir
 step_report cwd "daemonize() changes the working directory to /" \
     "APUE 13.3 rule 4, daemon(7) step 11: chdir(\"/\")"
-rubric fork
+rubric detach
 step_report helpers "daemonize() calls close_inherited(), null_stdio() and reset_signals()" \
     "APUE 13.3 rules 5 and 6, daemon(7) steps 1-3 and 9"
 rubric ready
@@ -610,12 +612,11 @@ if [ -n "$pid" ] && [ "$HAVE_PROC" = yes ]; then
 	hint "daemonize() in helper/daemonize.c"
 	# The process the starter ran may lead a process group (a shell with job control makes each
 	# command one), and then setsid() fails: the fork must come first.
-	rubric fork
+	rubric detach
 	expect "it forked before setsid(): its session is not led by the process the starter ran (pid $started_pid)" \
 	    "session $sid, parent $ppid, the started process $started_pid" \
 	    "APUE 13.3 rule 2: fork and let the parent exit; the child is not a process group leader, so setsid() succeeds" \
 	    cond '[ -n "$started_pid" ] && [ "$sid" != "$started_pid" ]'
-	rubric session
 	expect "it is not a session leader (session $sid)" \
 	    "session id $sid equals its pid" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid, so no terminal can become its controlling terminal" \
@@ -767,12 +768,11 @@ elif [ -n "$pid" ]; then
 	ps -o ppid= -o pgid= -o tty= -p "$pid" >"$T/ps" 2>/dev/null
 	read -r ppid pgid tty <"$T/ps"
 	hint "daemonize() in helper/daemonize.c"
-	rubric fork
+	rubric detach
 	expect "it forked before setsid(): its session is not led by the process the starter ran (pid $started_pid)" \
 	    "process group $pgid, parent $ppid" \
 	    "APUE 13.3 rule 2: fork and let the parent exit; the child is not a process group leader, so setsid() succeeds" \
 	    cond '[ -n "$started_pid" ] && [ "$pgid" != "$started_pid" ]'
-	rubric session
 	expect "it is not a process group (hence session) leader" "pgid $pgid" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid" [ "$pgid" != "$pid" ]
 	expect "it has no controlling terminal" \
@@ -783,10 +783,9 @@ elif [ -n "$pid" ]; then
 else
 	# No daemon to look at: each property it should have had still counts, and fails.
 	hint "daemonize() in helper/daemonize.c"
-	rubric fork
+	rubric detach
 	unchecked "it forked before setsid(): its session is not led by the process the starter ran" \
 	    "APUE 13.3 rule 2: fork and let the parent exit; the child is not a process group leader, so setsid() succeeds"
-	rubric session
 	unchecked "it is not a session leader" \
 	    "APUE 13.3 rule 3 and daemon(7) step 7: fork again after setsid, so no terminal can become its controlling terminal"
 	unchecked "it runs in a new session of its own" "APUE 13.3 rule 3, daemon(7) step 6: setsid()"
@@ -1421,17 +1420,17 @@ fi
 # shellcheck disable=SC2086 # one word per file
 LC_ALL=C awk -f "$HERE/report.awk" -v format="$FORMAT" -v tier="$SHOW_TIER" -v later="$nlater" \
     $RUBRIC_FILES "$RESULTS"
-case ${CHECK_REPORT:-} in
+case $REPORT in
 '') ;;
 *:-)
 	# shellcheck disable=SC2086
-	LC_ALL=C awk -f "$HERE/report.awk" -v format="${CHECK_REPORT%%:*}" -v tier="$SHOW_TIER" \
+	LC_ALL=C awk -f "$HERE/report.awk" -v format="${REPORT%%:*}" -v tier="$SHOW_TIER" \
 	    $RUBRIC_FILES "$RESULTS" || exit 1
 	;;
 *)
 	# shellcheck disable=SC2086
-	LC_ALL=C awk -f "$HERE/report.awk" -v format="${CHECK_REPORT%%:*}" -v tier="$SHOW_TIER" \
-	    $RUBRIC_FILES "$RESULTS" >"${CHECK_REPORT#*:}" || exit 1
+	LC_ALL=C awk -f "$HERE/report.awk" -v format="${REPORT%%:*}" -v tier="$SHOW_TIER" \
+	    $RUBRIC_FILES "$RESULTS" >"${REPORT#*:}" || exit 1
 	;;
 esac
 <% } -%>

@@ -11,9 +11,10 @@
 # run that graded FILE's rules ("" for every rule) was stopped at its deadline (tests/grade.sh's).
 #
 # A rule's points need every one of its checks: it scores them when at least one of its checks
-# passed and none failed or timed out. A rule none of whose checks ran scores 0: "not run", or
-# "timeout" when the run was ended at its deadline (ran_out=1). A rule whose checks were all
-# skipped scores 0 too, "skipped": nothing was proven.
+# passed and none failed or timed out, in a run that finished. A rule of a run ended at its
+# deadline (ran_out=1, or a "D" line for its file) scores 0, "timeout". A rule none of whose
+# checks ran scores 0, "not run"; one whose checks were all skipped 0 too, "skipped": nothing
+# was proven.
 #
 # format: text (make check), tap (make grade: comment lines after the plan), gradescope (a
 # results.json, https://gradescope-autograders.readthedocs.io/en/latest/specs/), autolab (one JSON
@@ -70,12 +71,15 @@ $1 == "D" {
 	title[$1] = $5
 }
 
+# A run stopped at its deadline may not have reached all of a rule's checks: its rules never
+# score, "timeout" (unless one of their checks failed already).
 function status(r) {
 	if (n[r, "timeout"] > 0) return "timeout"
 	if (n[r, "fail"] > 0) return "failed"
+	if (ran_out || (rfile[r] in ran_out_file)) return "timeout"
 	if (n[r, "pass"] > 0) return "passed"
 	if (n[r, "skip"] > 0) return "skipped"
-	return ran_out || (rfile[r] in ran_out_file) || ("" in ran_out_file) ? "timeout" : "not run"
+	return "not run"
 }
 
 function counted(r) {
@@ -89,8 +93,8 @@ function why(r,    s, w) {
 		if (n[r, "timeout"] > 0) w = w ", " n[r, "timeout"] " timed out"
 		return w
 	}
-	if (s == "timeout" && count[r] > 0) return n[r, "timeout"] " of " count[r] " checks timed out"
-	if (s == "timeout") return "the run was stopped at its deadline before these checks"
+	if (s == "timeout" && n[r, "timeout"] > 0) return n[r, "timeout"] " of " count[r] " checks timed out"
+	if (s == "timeout") return "the run was stopped at its deadline before it finished these checks"
 	if (s == "skipped") return "every check was skipped here: nothing was proven"
 	if (s == "not run") return "none of its checks ran"
 	return ""

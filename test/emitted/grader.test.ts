@@ -1,0 +1,351 @@
+// The starter's grader grades itself (issue 17): tests/grade.sh over a batch of generated
+// submissions gives the CSV of points per rule that each deserves. The untouched starter scores 0
+// on every rule, the reference the maximum, one mutant per rule loses exactly that rule's points,
+// a tampered tree is graded as if it were not, a build that fails scores 0 saying why; a daemon
+// that escapes and hangs is stopped at the deadline, scored (never full marks), and leaves
+// nothing behind; the Gradescope results.json has the documented fields.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generate } from '../support/init-project.js';
+import { tempDir } from '../support/cli.js';
+import { killUnder } from '../support/processes.js';
+import { describeWith } from '../support/tools.js';
+import { STEP_MUTATIONS } from './step-mutations.js';
+
+const EXERCISES = ['helper/log.c', 'helper/pidfile.c', 'helper/daemonize.c', 'helper/signals.c'];
+
+interface Rule {
+  readonly id: string;
+  readonly points: number;
+  readonly tier: string;
+}
+
+/** tests/rubric's rows. */
+function rubric(handout: string): Rule[] {
+  return readFileSync(join(handout, 'tests/rubric'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const [id, points, tier] = l.split('\t');
+      return { id: id!, points: Number(points), tier: tier! };
+    });
+}
+
+/** A mutant of the reference: edits to one exercise file, and the one rule it must cost. */
+interface Mutant {
+  readonly rule: string;
+  readonly file: string;
+  readonly edits: readonly (readonly [string, string])[];
+}
+
+const stepMutant = (rule: string, title: RegExp): Mutant => {
+  const m = STEP_MUTATIONS.find((s) => title.test(s.title));
+  if (!m) throw new Error(`no step mutation ${title.source}`);
+  return { rule, file: m.file, edits: m.edits };
+};
+
+const MUTANTS: readonly Mutant[] = [
+  stepMutant('log', /log_open\(\) keeps a facility of its own/),
+  {
+    rule: 'lock',
+    file: 'helper/pidfile.c',
+    edits: [['O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW', 'O_RDWR | O_CREAT | O_NOFOLLOW']],
+  },
+  {
+    rule: 'stale',
+    file: 'helper/pidfile.c',
+    edits: [['\tif (ftruncate(fd, 0) == -1)', '\tif (0 && ftruncate(fd, 0) == -1)']],
+  },
+  stepMutant('signals', /on_signal\(\) logs the signal/),
+  { rule: 'detach', file: 'helper/daemonize.c', edits: [['\tif (setsid() == -1)\n\t\treturn -1;\n', '']] },
+  stepMutant('umask', /sets the project's default umask/),
+  { rule: 'chdir', file: 'helper/daemonize.c', edits: [['\tif (chdir("/") == -1)', '\tif (chdir("/tmp") == -1)']] },
+  stepMutant('ready', /caller exits 0 at once/),
+  stepMutant('close', /closes up to a fixed number/),
+  {
+    rule: 'stdio',
+    file: 'helper/daemonize.c',
+    edits: [['\tfor (i = 0; i <= 2; i++) {', '\tfor (i = 1; i <= 2; i++) {']],
+  },
+  stepMutant('sigreset', /resets signals 1 to 31 only/),
+];
+
+function mutate(src: string, edits: Mutant['edits']): string {
+  for (const [from, to] of edits) {
+    expect(src, 'the mutation no longer applies').toContain(from);
+    src = src.replace(from, to);
+  }
+  return src;
+}
+
+/** The CSV's rows by id: points, max, and each rule's points. */
+function parseCsv(csv: string): { header: string[]; rows: Map<string, Record<string, string>> } {
+  const lines = csv.trim().split('\n');
+  const header = lines[0]!.split(',');
+  const rows = new Map<string, Record<string, string>>();
+  for (const line of lines.slice(1)) {
+    // The note is the last field, quoted; the id the first.
+    const m = /^"([^"]*)",(.*),"(.*)"$/.exec(line);
+    expect(m, `a CSV row: ${line}`).not.toBeNull();
+    const fields = [m![1]!, ...m![2]!.split(','), m![3]!];
+    rows.set(m![1]!, Object.fromEntries(header.map((h, i) => [h, fields[i]!])));
+  }
+  return { header, rows };
+}
+
+/** The processes whose command line contains text. */
+function processesWith(text: string): string[] {
+  const found: string[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes(text)) found.push(`${p}: ${cmd}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+describeWith(['make', 'gcc'])('tests/grade.sh grades a batch of submissions, rule by rule', () => {
+  let parent = '';
+  let handout = '';
+  let reference = '';
+  let rules: Rule[] = [];
+  let max = 0;
+  let csv = '';
+  let batchStderr = '';
+
+  beforeAll(() => {
+    parent = tempDir('cd-grade-');
+    const flags = ['--reload', 'single', '--payload', 'tick'];
+    handout = generate('myd', [...flags, '--starter'], join(parent, 'h')).dir;
+    reference = generate('myd', flags, join(parent, 'r')).dir;
+    rules = rubric(handout);
+    max = rules.reduce((n, r) => n + r.points, 0);
+    const subs = join(parent, 'subs');
+    const put = (id: string, files: Record<string, string>) => {
+      mkdirSync(join(subs, id), { recursive: true });
+      for (const [f, text] of Object.entries(files)) {
+        mkdirSync(join(subs, id, f, '..'), { recursive: true });
+        writeFileSync(join(subs, id, f), text);
+      }
+    };
+    const ref = Object.fromEntries(EXERCISES.map((f) => [f, readFileSync(join(reference, f), 'utf8')]));
+    const stub = Object.fromEntries(EXERCISES.map((f) => [f, readFileSync(join(handout, f), 'utf8')]));
+    // Finished work, each student's own (a comment), at the tree's paths or flat.
+    put('reference', ref);
+    for (const id of ['ada', 'brian', 'grace'])
+      put(
+        id,
+        Object.fromEntries(Object.entries(ref).map(([f, t]) => [f.slice('helper/'.length), `/* ${id} */\n${t}`])),
+      );
+    put('untouched', stub);
+    // Only log.c done: its rule scores, graded with the reference's other files.
+    put('log-only', { ...stub, 'helper/log.c': ref['helper/log.c']! });
+    // A whole tree whose check.sh and Makefile say everything passes: they are not run.
+    const tamper = (id: string, files: Record<string, string>) => {
+      cpSync(handout, join(subs, id), { recursive: true });
+      put(id, files);
+      writeFileSync(join(subs, id, 'tests/check.sh'), '#!/bin/sh\necho "72 passed, 0 failed"\nexit 0\n');
+      writeFileSync(join(subs, id, 'tests/rubric'), 'log\t60\tpublic\thelper/log.c\teverything\n');
+      writeFileSync(join(subs, id, 'Makefile'), 'check grade all:\n\t@echo "60/60 points"\n');
+    };
+    tamper('tampered-untouched', stub);
+    tamper('tampered-finished', ref);
+    // -Werror: an unused variable.
+    put('no-build', {
+      ...ref,
+      'helper/log.c': ref['helper/log.c']!.replace(
+        '\tint\tsaved = errno;\n',
+        '\tint\tsaved = errno;\n\tint\tunused;\n',
+      ),
+    });
+    for (const m of MUTANTS) put(`mutant-${m.rule}`, { ...ref, [m.file]: mutate(ref[m.file]!, m.edits) });
+    expect(readdirSync(subs)).toHaveLength(20);
+
+    const r = spawnSync('sh', ['tests/grade.sh', '-r', reference, '-b', subs], {
+      cwd: handout,
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
+    batchStderr = r.stderr;
+    expect(r.status, r.stderr).toBe(0);
+    csv = r.stdout;
+  }, 620_000);
+  afterAll(() => {
+    if (parent) {
+      killUnder(parent);
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('writes one CSV row per submission: id, points, max, each rule, a note', () => {
+    const { header, rows } = parseCsv(csv);
+    expect(header).toEqual(['id', 'points', 'max', ...rules.map((r) => r.id), 'note']);
+    expect(rows.size, csv).toBe(20);
+    for (const row of rows.values()) expect(row.max).toBe(String(max));
+    expect(batchStderr).toBe('');
+  });
+
+  it('the reference and finished work score the maximum; the untouched starter 0 on every rule', () => {
+    const { rows } = parseCsv(csv);
+    for (const id of ['reference', 'ada', 'brian', 'grace', 'tampered-finished'])
+      expect(rows.get(id), `${id}\n${csv}`).toMatchObject({ points: String(max) });
+    for (const id of ['untouched', 'tampered-untouched']) {
+      const row = rows.get(id)!;
+      expect(row.points, `${id}\n${csv}`).toBe('0');
+      for (const r of rules) expect(row[r.id], `${id}: ${r.id}`).toBe('0');
+    }
+  });
+
+  it('a file finished alone scores its rules, graded with the reference for the others', () => {
+    const row = parseCsv(csv).rows.get('log-only')!;
+    const log = rules.find((r) => r.id === 'log')!;
+    expect(row.log, csv).toBe(String(log.points));
+    expect(row.points, csv).toBe(String(log.points));
+  });
+
+  it('a submission that does not build with -Werror scores 0, and the note says why', () => {
+    const row = parseCsv(csv).rows.get('no-build')!;
+    expect(row.points, csv).toBe('0');
+    expect(row.note).toMatch(/does not build with the warnings as errors \(-Werror\): 0 points/);
+    expect(row.note).toMatch(/unused variable/);
+  });
+
+  for (const m of MUTANTS)
+    it(`a mutant of rule ${m.rule} loses exactly that rule's points`, () => {
+      const row = parseCsv(csv).rows.get(`mutant-${m.rule}`)!;
+      const lost = rules.find((r) => r.id === m.rule)!;
+      expect(row[m.rule], csv).toBe('0');
+      expect(row.points, `${JSON.stringify(row)}`).toBe(String(max - lost.points));
+    });
+});
+
+describeWith(['make', 'gcc'])(
+  'tests/grade.sh, multithreaded model: a batch, a daemon that escapes and hangs, results.json',
+  () => {
+    let parent = '';
+    let handout = '';
+    let reference = '';
+    beforeAll(() => {
+      parent = tempDir('cd-grade-multi-');
+      const flags = ['--reload', 'multi', '--payload', 'echo'];
+      handout = generate('myd', [...flags, '--starter'], join(parent, 'h')).dir;
+      reference = generate('myd', flags, join(parent, 'r')).dir;
+    });
+    afterAll(() => {
+      killUnder(parent);
+      rmSync(parent, { recursive: true, force: true });
+    });
+
+    it('the reference scores the maximum, the untouched starter 0, a signals mutant loses only that rule', () => {
+      const subs = join(parent, 'subs');
+      for (const id of ['reference', 'untouched', 'mutant-signals']) {
+        mkdirSync(join(subs, id, 'helper'), { recursive: true });
+        for (const f of EXERCISES) cpSync(join(id === 'untouched' ? handout : reference, f), join(subs, id, f));
+      }
+      const sig = join(subs, 'mutant-signals/helper/signals.c');
+      writeFileSync(
+        sig,
+        mutate(readFileSync(sig, 'utf8'), [
+          [
+            '\t\tif (sig == SIGHUP)\n\t\t\t(void)src->reload(',
+            '\t\tif (sig == SIGHUP && sig == 0)\n\t\t\t(void)src->reload(',
+          ],
+        ]),
+      );
+      const r = spawnSync('sh', ['tests/grade.sh', '-r', reference, '-b', subs], {
+        cwd: handout,
+        encoding: 'utf8',
+        timeout: 300_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const rules = rubric(handout);
+      const max = rules.reduce((n, x) => n + x.points, 0);
+      const { rows } = parseCsv(r.stdout);
+      expect(rows.get('reference')!.points, r.stdout).toBe(String(max));
+      for (const x of rules) expect(rows.get('untouched')![x.id], `untouched: ${x.id}`).toBe('0');
+      const signals = rules.find((x) => x.id === 'signals')!;
+      expect(rows.get('mutant-signals')!.signals, r.stdout).toBe('0');
+      expect(rows.get('mutant-signals')!.points, r.stdout).toBe(String(max - signals.points));
+    });
+
+    it("is stopped at the deadline, scores 0 for what did not finish, leaves no process; the JSON is Gradescope's", () => {
+      const sub = join(parent, 'escapee');
+      mkdirSync(sub);
+      for (const f of EXERCISES) cpSync(join(reference, f), join(sub, f.slice('helper/'.length)));
+      // The daemon forks a child that leaves its session and never ends.
+      const marker = `sleep ${4000 + (process.pid % 1000)}`;
+      const d = join(sub, 'daemonize.c');
+      writeFileSync(
+        d,
+        mutate(readFileSync(d, 'utf8'), [
+          [
+            '\t/* APUE 13.3 rule 1, daemon(7) step 10',
+            `\tif (fork() == 0) {\n\t\t(void)setsid();\n\t\t(void)execl("/bin/sleep", "sleep", "${marker.split(' ')[1]}", (char *)NULL);\n\t\t_exit(127);\n\t}\n\t/* APUE 13.3 rule 1, daemon(7) step 10`,
+          ],
+        ]),
+      );
+      const out = join(parent, 'results.json');
+      const r = spawnSync('sh', ['tests/grade.sh', '-r', reference, '-f', 'gradescope', '-o', out, '-t', '1', sub], {
+        cwd: handout,
+        encoding: 'utf8',
+        timeout: 300_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(processesWith(marker), 'nothing the submission started is left').toEqual([]);
+
+      // https://gradescope-autograders.readthedocs.io/en/latest/specs/: score, output,
+      // stdout_visibility, and tests with name, score, max_score, status, visibility, output.
+      const json = JSON.parse(readFileSync(out, 'utf8')) as {
+        score: number;
+        output: string;
+        stdout_visibility: string;
+        tests: {
+          name: string;
+          number: string;
+          score: number;
+          max_score: number;
+          status: string;
+          visibility: string;
+          output: string;
+        }[];
+      };
+      expect(Object.keys(json).sort()).toEqual(['output', 'score', 'stdout_visibility', 'tests']);
+      expect(json.stdout_visibility).toBe('hidden');
+      const rules = rubric(handout);
+      const max = rules.reduce((n, x) => n + x.points, 0);
+      expect(json.tests.length).toBeGreaterThanOrEqual(rules.length);
+      for (const t of json.tests) {
+        expect(Object.keys(t).sort()).toEqual([
+          'max_score',
+          'name',
+          'number',
+          'output',
+          'score',
+          'status',
+          'visibility',
+        ]);
+        expect(typeof t.name).toBe('string');
+        expect(['passed', 'failed']).toContain(t.status);
+        expect(['hidden', 'after_due_date', 'after_published', 'visible']).toContain(t.visibility);
+        expect(t.score).toBeGreaterThanOrEqual(0);
+        expect(t.score).toBeLessThanOrEqual(t.max_score);
+      }
+      expect(json.score).toBe(json.tests.reduce((n, t) => n + t.score, 0));
+      // Stopped at 1 s (a run takes more): never full marks, and the rules it did not reach say so.
+      expect(json.score).toBeLessThan(max);
+      expect(json.output).toMatch(/stopped at its deadline \(1 s\)/);
+      expect(
+        json.tests.some((t) => t.score === 0 && /timed out|deadline/.test(t.output)),
+        JSON.stringify(json.tests),
+      ).toBe(true);
+      const stale = json.tests.find((t) => t.name.startsWith('stale:'))!;
+      expect(stale.visibility).toBe('after_due_date');
+    });
+  },
+);
