@@ -76,7 +76,9 @@ TIMED_OUT=no
 replaced=no
 RESULTS=${CHECK_RESULTS:-}
 TAB=$(printf '\t')
+<% if (starter) { -%>
 REPORT=${CHECK_REPORT:-}
+<% } -%>
 # Nothing the checks run (the daemon, the grader's checks) is told where the results go.
 unset CHECK_RESULTS CHECK_REPORT
 <% if (starter) { -%>
