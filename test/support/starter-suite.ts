@@ -251,12 +251,24 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       expect(stepCount).toBeGreaterThanOrEqual(steps.ok.length);
       expect(tap).toMatchObject({ passed: referenceChecks + stepCount, failed: 0 });
       expect(g.stdout).toMatch(/^# score: (\d+)\/\1 points$/m);
+      // Autolab's line ends make grade FORMAT=autolab's stdout: every rule at its points.
+      const a = gradeOut(starter, ['FORMAT=autolab']);
+      expect(a.status).toBe(0);
+      const line = JSON.parse(a.stdout.trimEnd().split('\n').at(-1)!) as {
+        scores: Record<string, number>;
+        scoreboard: number[];
+      };
+      const rubric = readFileSync(join(starter, 'tests/rubric'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('#'))
+        .map((l) => l.split('\t'));
+      expect(line.scores).toEqual(Object.fromEntries(rubric.map(([id, points]) => [id, Number(points)])));
+      expect(line.scoreboard).toEqual([rubric.reduce((n, [, points]) => n + Number(points), 0)]);
       // make check runs the release rules' checks, and counts them apart.
       expect(sum.passed + laterCount(r.out), "the reference project's checks, and the step checks").toBe(
         referenceChecks + stepCount,
       );
       expect(r.out).toMatch(/^score: (\d+)\/\1 points; \d+ more points are graded when you submit/m);
-      expect(g.stdout).toMatch(/^# score: (\d+)\/\1 points$/m);
     });
 
     it("GRADER_DIR adds the teacher's checks to the totals, and a section id replaces that section", () => {
