@@ -51,7 +51,7 @@ usage() {
 }
 
 REFERENCE='' FORMAT=text OUT='' PACK='' DEADLINE=300 BATCH=no JOBS=4 MOSS=''
-while getopts 'r:f:o:g:t:bj:m:' opt; do
+while getopts ':r:f:o:g:t:bj:m:' opt; do
 	case $opt in
 	r) REFERENCE=$OPTARG ;;
 	f) FORMAT=$OPTARG ;;
@@ -61,7 +61,8 @@ while getopts 'r:f:o:g:t:bj:m:' opt; do
 	b) BATCH=yes ;;
 	j) JOBS=$OPTARG ;;
 	m) MOSS=$OPTARG ;;
-	*) usage "unknown option" ;;
+	:) usage "-$OPTARG needs a value" ;;
+	*) usage "unknown option -$OPTARG" ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -78,7 +79,8 @@ fi
 [ $# -eq 1 ] || usage "give one submission (or, with -b, one directory of them)"
 [ -n "$REFERENCE" ] || usage "-r REFERENCE is needed: the reference project (the same answers without --starter)"
 case $FORMAT in text | tap | gradescope | autolab | csv) ;; *) usage "-f must be text, tap, gradescope, autolab or csv, got \"$FORMAT\"" ;; esac
-case $DEADLINE in '' | *[!0-9]* | 0) usage "-t must be a number of seconds, got \"$DEADLINE\"" ;; esac
+# At most 9 digits: what tests/probe contain takes.
+case $DEADLINE in '' | *[!0-9]* | 0 | ??????????*) usage "-t must be a number of seconds (1 to 999999999), got \"$DEADLINE\"" ;; esac
 case $JOBS in '' | *[!0-9]* | 0) usage "-j must be a number of submissions, got \"$JOBS\"" ;; esac
 REFERENCE=$(cd "$REFERENCE" 2>/dev/null && pwd -P) || usage "-r: no such directory"
 for f in $EXERCISES; do
@@ -88,6 +90,10 @@ if [ -n "$PACK" ]; then
 	PACK=$(cd "$PACK" 2>/dev/null && pwd -P) || usage "-g: no such directory"
 fi
 SUB=$(cd "$1" 2>/dev/null && pwd -P) || usage "no such directory: $1"
+# The report's file, tried now: not found unwritable after the grading.
+if [ -n "$OUT" ]; then
+	: >"$OUT" 2>/dev/null || usage "-o: cannot write $OUT"
+fi
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/$PROG-grade.XXXXXX") || exit 1
 # Nothing is left: the runs' processes are killed by probe contain, the files here.
@@ -121,7 +127,11 @@ make_base() {
 # take SUB F DEST: the submission's F (at its path, or at the submission's top), else the
 # handout's untouched one; its object is removed, so that make rebuilds exactly it.
 take() {
-	if [ -f "$1/$2" ]; then
+	if [ -L "$1/$2" ] || [ -L "$1/${2##*/}" ]; then
+		# Never followed: it could name any file of the grader's.
+		cp "$TOP/$2" "$3/$2"
+		printf 'N\t%s: a symbolic link, not graded; the handout'"'"'s was graded\n' "$2" >>"$4"
+	elif [ -f "$1/$2" ]; then
 		cp "$1/$2" "$3/$2"
 	elif [ -f "$1/${2##*/}" ]; then
 		cp "$1/${2##*/}" "$3/$2"
@@ -144,6 +154,10 @@ run() {
 	[ -f "$2.contain" ] && read -r how _ _ left <"$2.contain"
 	if [ "$how" = timeout ]; then
 		printf 'D\t\nN\t%s: stopped at its deadline (%s s)\n' "$3" "$DEADLINE" >>"$2"
+	elif [ "$how" != exit ] || [ "$(tail -n 1 "$2" 2>/dev/null)" != "E	end" ]; then
+		# check.sh was killed, or the grader was, or the results do not end as check.sh ends them:
+		# nothing in them can be trusted to be complete.
+		printf 'D\t\nN\t%s: did not finish (%s): its rules score 0\n' "$3" "${how:-no status}" >>"$2"
 	fi
 	case ${left:-0} in
 	0) ;;
@@ -231,7 +245,7 @@ report() {
 	rubrics=$TOP/tests/rubric
 	[ -n "$PACK" ] && [ -f "$PACK/rubric" ] && rubrics="$rubrics $PACK/rubric"
 	# shellcheck disable=SC2086
-	LC_ALL=C awk -f "$TOP/tests/report.awk" -v format="$2" -v id="${3:-}" -v verbose=1 $rubrics "$1"
+	REPORT_ID=${3:-} LC_ALL=C awk -f "$TOP/tests/report.awk" -v format="$2" -v verbose=1 $rubrics "$1"
 }
 
 make_base || exit 1

@@ -1,7 +1,7 @@
 # tests/report.awk: the score of a run of tests/check.sh, from its neutral results, in the form a
 # person or a grading platform reads. One results model, a thin adapter per format.
 #
-# Usage: awk -f tests/report.awk [-v format=F] [-v tier=T] [-v later=N] [-v id=ID] [-v ran_out=1]
+# Usage: awk -f tests/report.awk [-v format=F] [-v tier=T] [-v later=N] [-v ran_out=1]
 #            [-v verbose=1] RUBRIC... RESULTS
 #
 # RUBRIC (tests/rubric, and a grader's GRADER_DIR/rubric): "id<tab>points<tab>tier<tab>file<tab>title"
@@ -19,13 +19,16 @@
 # format: text (make check), tap (make grade: comment lines after the plan), gradescope (a
 # results.json, https://gradescope-autograders.readthedocs.io/en/latest/specs/), autolab (one JSON
 # line, {"scores": {rule: points}, "scoreboard": [total]}, Autolab's autoresult), csv (one row:
-# id, points, max, then each rule's points; header=1 prints the header row instead).
+# id (REPORT_ID in the environment), points, max, then each rule's points; header=1 prints the
+# header row instead).
 # tier: all (every rule), or public (a student's make check: the other rules are graded later).
 # verbose: text lists the checks of each rule that did not pass (tests/grade.sh).
 
 BEGIN {
 	FS = "\t"
 	if (format == "") format = "text"
+	# The submission's id from the environment: -v would turn its backslashes into escapes.
+	if (id == "") id = ENVIRON["REPORT_ID"]
 	if (tier == "") tier = "all"
 	nrules = 0
 	cur = ""
@@ -55,6 +58,8 @@ $1 == "N" {
 	notes = notes substr($0, 3) "\n"
 	next
 }
+
+$1 == "E" { next }
 
 # "D<tab>file": the run that graded FILE's rules ("" for all) was stopped at its deadline.
 $1 == "D" {
@@ -115,17 +120,18 @@ function detail(r,    i, out, line, k, m, parts) {
 }
 
 # A JSON string: quotes, backslashes and control characters escaped; bytes outside ASCII become
-# "?" (a student's program may print anything, and results.json must be valid UTF-8).
+# "?" (a student's program may print anything, and results.json must be valid UTF-8). One
+# character at a time, by concatenation: gsub's replacement text treats backslashes differently
+# in mawk, gawk and BWK awk.
 function js(s,    out, i, c) {
-	gsub(/\\/, "\\\\", s)
-	gsub(/"/, "\\\"", s)
-	gsub(/\n/, "\\n", s)
-	gsub(/\t/, "\\t", s)
-	gsub(/\r/, "\\r", s)
 	out = ""
 	for (i = 1; i <= length(s); i++) {
 		c = substr(s, i, 1)
-		if (c < " " || c > "~") c = "?"
+		if (c == "\\") c = "\\\\"
+		else if (c == "\"") c = "\\\""
+		else if (c == "\n") c = "\\n"
+		else if (c == "\t") c = "\\t"
+		else if (c < " " || c > "~") c = "?"
 		out = out c
 	}
 	return "\"" out "\""
@@ -213,9 +219,12 @@ END {
 		} else {
 			note = notes
 			gsub(/\n/, "; ", note)
-			gsub(/"/, "'", note)
+			gsub(/"/, "\"\"", note)
+			gsub(/[\001-\037]/, "?", note)
 			sub(/; $/, "", note)
-			gsub(/"/, "'", id)
+			# RFC 4180: a quote doubled; a control character (a newline) would split the row.
+			gsub(/"/, "\"\"", id)
+			gsub(/[\001-\037]/, "?", id)
 			printf "\"%s\",%d,%d", id, total, max
 			for (i = 1; i <= nrules; i++) printf ",%d", got[order[i]]
 			printf ",\"%s\"\n", note
