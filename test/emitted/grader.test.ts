@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generate } from '../support/init-project.js';
 import { tempDir } from '../support/cli.js';
 import { killUnder } from '../support/processes.js';
-import { describeWith } from '../support/tools.js';
+import { describeWith, isRoot, itWith } from '../support/tools.js';
 import { STEP_MUTATIONS } from './step-mutations.js';
 
 const EXERCISES = ['helper/log.c', 'helper/pidfile.c', 'helper/daemonize.c', 'helper/signals.c'];
@@ -347,5 +347,73 @@ describeWith(['make', 'gcc'])(
       const stale = json.tests.find((t) => t.name.startsWith('stale:'))!;
       expect(stale.visibility).toBe('after_due_date');
     });
+
+    // As root, each run is a PID namespace whose init is probe contain: a student's code that kills
+    // its ancestors and renames itself neither stops the grading early nor outlives it.
+    itWith(['unshare'], () => (isRoot ? undefined : 'needs root (a PID namespace per run)'))(
+      "as root, code that SIGKILLs the grader's probe and renames itself does not outlive the grading",
+      ({ onTestFinished }) => {
+        const sub = join(parent, 'killer');
+        mkdirSync(sub);
+        for (const f of EXERCISES) cpSync(join(reference, f), join(sub, f.slice('helper/'.length)));
+        const name = `evil-${process.pid}`;
+        // In the daemon only: fork a renamed child of a new session that ignores SIGTERM, then
+        // SIGKILL every ancestor named probe.
+        const evil = `
+#include <signal.h>
+#include <stdlib.h>
+__attribute__((constructor)) static void
+evil(void)
+{
+	char	exe[4096], path[64], buf[512], *c;
+	ssize_t	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	pid_t	p;
+	int	i;
+	FILE	*f;
+
+	if (n < 4)
+		return;
+	exe[n] = '\\0';
+	if (strcmp(exe + n - 4, "/myd") != 0 || getenv("EVIL_DONE") != NULL)
+		return;
+	(void)setenv("EVIL_DONE", "1", 1);
+	if (fork() == 0) {
+		(void)setsid();
+		(void)signal(SIGTERM, SIG_IGN);
+		(void)execl("/bin/sleep", "${name}", "600", (char *)NULL);
+		_exit(1);
+	}
+	for (p = getppid(), i = 0; i < 30 && p > 0; i++) {
+		(void)snprintf(path, sizeof(path), "/proc/%ld/stat", (long)p);
+		if ((f = fopen(path, "r")) == NULL)
+			break;
+		c = fgets(buf, sizeof(buf), f);
+		(void)fclose(f);
+		if (c == NULL || (c = strrchr(buf, ')')) == NULL)
+			break;
+		if (strstr(buf, "(probe)") != NULL)
+			(void)kill(p, SIGKILL);
+		p = (pid_t)strtol(c + 4, NULL, 10);
+	}
+}
+`;
+        writeFileSync(join(sub, 'log.c'), readFileSync(join(sub, 'log.c'), 'utf8') + evil);
+        // Whatever happens, nothing of it is left after the test (the renamed processes are not
+        // under the test's directory, which afterAll sweeps).
+        onTestFinished(() => {
+          for (const p of processesWith(name)) process.kill(Number(p.split(':')[0]), 'SIGKILL');
+        });
+        const r = spawnSync('sh', ['tests/grade.sh', '-r', reference, sub], {
+          cwd: handout,
+          encoding: 'utf8',
+          timeout: 300_000,
+        });
+        expect(r.status, r.stderr).toBe(0);
+        expect(processesWith(name), 'nothing the submission started is left').toEqual([]);
+        // The probe survived (init of its namespace): the run finished, and says what it killed.
+        expect(r.stdout).toMatch(/processes it left behind were killed/);
+        expect(r.stdout).not.toMatch(/did not finish/);
+      },
+    );
   },
 );

@@ -17,9 +17,10 @@
 # daemonize() does not cost the points of the signal rules: the whole submission is run once
 # and, for each file one of whose rules did not pass, once more with that file alone the
 # student's (unless it is the handout's file, untouched, or the other three are the reference's:
-# its rules then keep the first run's result). Every run is contained (tests/probe contain: a child subreaper, so a daemon that
-# left the session is still found) and ended at its deadline (-t, 300 s), and every process it
-# left behind is killed: a rule whose checks did not finish scores 0 as "timeout".
+# its rules then keep the first run's result). Every run is contained (tests/probe contain: a
+# child subreaper, so a daemon that left the session is still found; as root, also the init of a
+# PID namespace of the run's own) and ended at its deadline (-t, 300 s), and every process it left
+# behind is killed: a rule whose checks did not finish scores 0 as "timeout".
 #
 # -f FORMAT   text (the default, with each check), tap, gradescope (a results.json), autolab
 #             (the JSON line Autolab reads, last on stdout) or csv (one row)
@@ -100,6 +101,16 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/$PROG-grade.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM HUP
 
+# As root, each run has a PID namespace of its own, with probe contain as its init: a process of
+# the run can neither kill it (pid_namespaces(7): init gets only the signals it handles) nor outlive
+# it (when init exits, the kernel kills every process left in the namespace), whatever it calls
+# itself. Elsewhere, probe contain alone: a child subreaper.
+PIDNS=''
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
+    unshare --pid --fork --mount-proc true >/dev/null 2>&1; then
+	PIDNS='unshare --pid --fork --mount-proc'
+fi
+
 # The grader's flags: the project's warnings, as errors, exactly as the student's README has them
 # build it (make CFLAGS=-Werror), so that the gate is one they can run themselves.
 GRADE_CFLAGS='-Werror'
@@ -147,8 +158,9 @@ take() {
 # checks ran score 0 as "timeout" (tests/report.awk).
 run() {
 	mkdir -p "$1/tmp"
+	# shellcheck disable=SC2086 # PIDNS: a command and its options, or nothing
 	(cd "$1" && TMPDIR=$1/tmp CHECK_RESULTS=$2 CHECK_TIER=all GRADER_DIR=$PACK CHECK_VERSION='' \
-	    "$W/base/tests/probe" contain "$DEADLINE" "$2.contain" sh tests/check.sh "./$PROG" tests/probe) \
+	    $PIDNS "$W/base/tests/probe" contain "$DEADLINE" "$2.contain" sh tests/check.sh "./$PROG" tests/probe) \
 	    >"$2.out" 2>&1 </dev/null
 	how='' left=''
 	[ -f "$2.contain" ] && read -r how _ _ left <"$2.contain"
