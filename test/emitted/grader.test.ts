@@ -13,24 +13,18 @@ import { tempDir } from '../support/cli.js';
 import { killUnder } from '../support/processes.js';
 import { describeWith, isRoot, itWith } from '../support/tools.js';
 import { STEP_MUTATIONS } from './step-mutations.js';
+import { readRubric } from '../support/starter-suite.js';
 
 const EXERCISES = ['helper/log.c', 'helper/pidfile.c', 'helper/daemonize.c', 'helper/signals.c'];
 
-interface Rule {
-  readonly id: string;
-  readonly points: number;
-  readonly tier: string;
-}
+type Rule = ReturnType<typeof readRubric>['rules'][number];
 
-/** tests/rubric's rows. */
-function rubric(handout: string): Rule[] {
-  return readFileSync(join(handout, 'tests/rubric'), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => {
-      const [id, points, tier] = l.split('\t');
-      return { id: id!, points: Number(points), tier: tier! };
-    });
+/** A starter handout and its reference (the same answers without --starter), in parent. */
+function handoutAndReference(parent: string, flags: readonly string[]): { handout: string; reference: string } {
+  return {
+    handout: generate('myd', [...flags, '--starter'], join(parent, 'h')).dir,
+    reference: generate('myd', flags, join(parent, 'r')).dir,
+  };
 }
 
 /** A mutant of the reference: edits to one exercise file, and the one rule it must cost. */
@@ -121,11 +115,8 @@ describeWith(['make', 'gcc'])('tests/grade.sh grades a batch of submissions, rul
 
   beforeAll(() => {
     parent = tempDir('cd-grade-');
-    const flags = ['--reload', 'single', '--payload', 'tick'];
-    handout = generate('myd', [...flags, '--starter'], join(parent, 'h')).dir;
-    reference = generate('myd', flags, join(parent, 'r')).dir;
-    rules = rubric(handout);
-    max = rules.reduce((n, r) => n + r.points, 0);
+    ({ handout, reference } = handoutAndReference(parent, ['--reload', 'single', '--payload', 'tick']));
+    ({ rules, max } = readRubric(handout));
     const subs = join(parent, 'subs');
     const put = (id: string, files: Record<string, string>) => {
       mkdirSync(join(subs, id), { recursive: true });
@@ -233,9 +224,7 @@ describeWith(['make', 'gcc'])(
     let reference = '';
     beforeAll(() => {
       parent = tempDir('cd-grade-multi-');
-      const flags = ['--reload', 'multi', '--payload', 'echo'];
-      handout = generate('myd', [...flags, '--starter'], join(parent, 'h')).dir;
-      reference = generate('myd', flags, join(parent, 'r')).dir;
+      ({ handout, reference } = handoutAndReference(parent, ['--reload', 'multi', '--payload', 'echo']));
     });
     afterAll(() => {
       killUnder(parent);
@@ -264,8 +253,7 @@ describeWith(['make', 'gcc'])(
         timeout: 300_000,
       });
       expect(r.status, r.stderr).toBe(0);
-      const rules = rubric(handout);
-      const max = rules.reduce((n, x) => n + x.points, 0);
+      const { rules, max } = readRubric(handout);
       const { rows } = parseCsv(r.stdout);
       expect(rows.get('reference')!.points, r.stdout).toBe(String(max));
       for (const x of rules) expect(rows.get('untouched')![x.id], `untouched: ${x.id}`).toBe('0');
@@ -317,8 +305,7 @@ describeWith(['make', 'gcc'])(
       };
       expect(Object.keys(json).sort()).toEqual(['output', 'score', 'stdout_visibility', 'tests']);
       expect(json.stdout_visibility).toBe('hidden');
-      const rules = rubric(handout);
-      const max = rules.reduce((n, x) => n + x.points, 0);
+      const { rules, max } = readRubric(handout);
       expect(json.tests.length).toBeGreaterThanOrEqual(rules.length);
       for (const t of json.tests) {
         expect(Object.keys(t).sort()).toEqual([

@@ -64,6 +64,18 @@ export function stepChecks(out: string): { text: string; ok: string[]; fail: str
   };
 }
 
+/** A starter's tests/rubric: each rule's id, points and tier, and their total. */
+export function readRubric(dir: string): { rules: { id: string; points: number; tier: string }[]; max: number } {
+  const rules = readFileSync(join(dir, 'tests/rubric'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const [id, points, tier] = l.split('\t');
+      return { id: id!, points: Number(points), tier: tier! };
+    });
+  return { rules, max: rules.reduce((n, r) => n + r.points, 0) };
+}
+
 /** The test points of make grade's TAP in the "each exercise function on its own" section. */
 export function tapStepCount(tap: string): number {
   const lines = tap.split('\n');
@@ -258,12 +270,9 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
         scores: Record<string, number>;
         scoreboard: number[];
       };
-      const rubric = readFileSync(join(starter, 'tests/rubric'), 'utf8')
-        .split('\n')
-        .filter((l) => l !== '' && !l.startsWith('#'))
-        .map((l) => l.split('\t'));
-      expect(line.scores).toEqual(Object.fromEntries(rubric.map(([id, points]) => [id, Number(points)])));
-      expect(line.scoreboard).toEqual([rubric.reduce((n, [, points]) => n + Number(points), 0)]);
+      const { rules, max } = readRubric(starter);
+      expect(line.scores).toEqual(Object.fromEntries(rules.map((x) => [x.id, x.points])));
+      expect(line.scoreboard).toEqual([max]);
       // make check runs the release rules' checks, and counts them apart.
       expect(sum.passed + laterCount(r.out), "the reference project's checks, and the step checks").toBe(
         referenceChecks + stepCount,

@@ -1418,24 +1418,19 @@ if [ "$SHOW_TIER" != all ]; then
 	[ "$FORMAT" = tap ] && printf '# '
 	printf 'those are the public checks: %d more run when your work is graded, with any hidden checks your teacher adds\n' "$nlater"
 fi
-# The score: tests/rubric's points for the rules whose checks all passed (tests/report.awk).
-# CHECK_REPORT=FORMAT:FILE also writes the score as FORMAT (gradescope, autolab) to FILE, or
-# last on stdout when FILE is -.
-# shellcheck disable=SC2086 # one word per file
-LC_ALL=C awk -f "$HERE/report.awk" -v format="$FORMAT" -v tier="$SHOW_TIER" -v later="$nlater" \
-    $RUBRIC_FILES "$RESULTS"
+# The score: tests/rubric's points for the rules whose checks all passed (tests/report.awk), in
+# FORMAT. CHECK_REPORT=FORMAT:FILE also writes it as FORMAT (gradescope, autolab) to FILE, or last
+# on stdout when FILE is -.
+score() {
+	# shellcheck disable=SC2086 # one word per file
+	LC_ALL=C awk -f "$HERE/report.awk" -v format="$1" -v tier="$SHOW_TIER" -v later="$nlater" \
+	    $RUBRIC_FILES "$RESULTS"
+}
+score "$FORMAT"
 case $REPORT in
 '') ;;
-*:-)
-	# shellcheck disable=SC2086
-	LC_ALL=C awk -f "$HERE/report.awk" -v format="${REPORT%%:*}" -v tier="$SHOW_TIER" \
-	    $RUBRIC_FILES "$RESULTS" || exit 1
-	;;
-*)
-	# shellcheck disable=SC2086
-	LC_ALL=C awk -f "$HERE/report.awk" -v format="${REPORT%%:*}" -v tier="$SHOW_TIER" \
-	    $RUBRIC_FILES "$RESULTS" >"${REPORT#*:}" || exit 1
-	;;
+*:-) score "${REPORT%%:*}" || exit 1 ;;
+*) score "${REPORT%%:*}" >"${REPORT#*:}" || exit 1 ;;
 esac
 <% } -%>
 [ "$nfail" -eq 0 ]

@@ -87,8 +87,11 @@ REFERENCE=$(cd "$REFERENCE" 2>/dev/null && pwd -P) || usage "-r: no such directo
 for f in $EXERCISES; do
 	[ -f "$REFERENCE/$f" ] || usage "-r: $REFERENCE has no $f: give the reference project (the same answers without --starter)"
 done
+# The rubric files every report reads: this tree's, and the grader's pack's own rows.
+RUBRICS=$TOP/tests/rubric
 if [ -n "$PACK" ]; then
 	PACK=$(cd "$PACK" 2>/dev/null && pwd -P) || usage "-g: no such directory"
+	[ -f "$PACK/rubric" ] && RUBRICS="$RUBRICS $PACK/rubric"
 fi
 SUB=$(cd "$1" 2>/dev/null && pwd -P) || usage "no such directory: $1"
 # The report's file, tried now: not found unwritable after the grading.
@@ -252,12 +255,13 @@ grade() {
 	return 0
 }
 
-# report RESULTS FORMAT [ID]: the score of RESULTS.
+# report RESULTS FORMAT [ID [AWK-OPTION...]]: the score of RESULTS.
 report() {
-	rubrics=$TOP/tests/rubric
-	[ -n "$PACK" ] && [ -f "$PACK/rubric" ] && rubrics="$rubrics $PACK/rubric"
-	# shellcheck disable=SC2086
-	REPORT_ID=${3:-} LC_ALL=C awk -f "$TOP/tests/report.awk" -v format="$2" -v verbose=1 $rubrics "$1"
+	r_res=$1 r_fmt=$2 r_id=${3:-}
+	shift 2
+	[ $# -gt 0 ] && shift
+	# shellcheck disable=SC2086 # one word per file
+	REPORT_ID=$r_id LC_ALL=C awk -f "$TOP/tests/report.awk" -v format="$r_fmt" -v verbose=1 "$@" $RUBRICS "$r_res"
 }
 
 make_base || exit 1
@@ -294,10 +298,7 @@ while [ "$lane" -le "$JOBS" ]; do
 done
 wait
 csv() {
-	rubrics=$TOP/tests/rubric
-	[ -n "$PACK" ] && [ -f "$PACK/rubric" ] && rubrics="$rubrics $PACK/rubric"
-	# shellcheck disable=SC2086
-	LC_ALL=C awk -f "$TOP/tests/report.awk" -v format=csv -v header=1 $rubrics /dev/null
+	report /dev/null csv '' -v header=1
 	k=1
 	while [ "$k" -le "$i" ]; do
 		if [ -f "$W/row.$k" ]; then

@@ -1,7 +1,7 @@
 # tests/report.awk: the score of a run of tests/check.sh, from its neutral results, in the form a
 # person or a grading platform reads. One results model, a thin adapter per format.
 #
-# Usage: awk -f tests/report.awk [-v format=F] [-v tier=T] [-v later=N] [-v ran_out=1]
+# Usage: awk -f tests/report.awk [-v format=F] [-v tier=T] [-v later=N]
 #            [-v verbose=1] RUBRIC... RESULTS
 #
 # RUBRIC (tests/rubric, and a grader's GRADER_DIR/rubric): "id<tab>points<tab>tier<tab>file<tab>title"
@@ -12,7 +12,7 @@
 #
 # A rule's points need every one of its checks: it scores them when at least one of its checks
 # passed and none failed or timed out, in a run that finished. A rule of a run ended at its
-# deadline (ran_out=1, or a "D" line for its file) scores 0, "timeout". A rule none of whose
+# deadline (a "D" line for its file) scores 0, "timeout". A rule none of whose
 # checks ran scores 0, "not run"; one whose checks were all skipped 0 too, "skipped": nothing
 # was proven.
 #
@@ -81,7 +81,7 @@ $1 == "D" {
 function status(r) {
 	if (n[r, "timeout"] > 0) return "timeout"
 	if (n[r, "fail"] > 0) return "failed"
-	if (ran_out || (rfile[r] in ran_out_file)) return "timeout"
+	if (rfile[r] in ran_out_file) return "timeout"
 	if (n[r, "pass"] > 0) return "passed"
 	if (n[r, "skip"] > 0) return "skipped"
 	return "not run"
