@@ -9,12 +9,14 @@ import { shWord } from '../core/escape.js';
  * into <name>-reference. Printed for whoever ran the generator, never written into the project.
  */
 export function referenceCommand(a: Answers): string {
-  const c = buildContext(a);
+  // The answers as given, not as a variant changes them: one reference serves every student's variant.
+  const c = buildContext({ ...a, variant: '' });
   return [
-    `create-daemon ${a.name} --yes --reload ${a.reload} --payload ${a.payload}`,
+    `npx create-daemon ${a.name} --yes --reload ${a.reload} --payload ${a.payload}`,
     `--pidfile ${c.sh.pidfile} --config ${c.sh.config} --facility ${a.facility} --init ${a.init.join(',')}`,
     `--systemd-type ${a.systemdType} --scope ${a.scope} --label ${c.sh.label} --umask ${a.umask} --license ${a.license}`,
     ...(a.user ? [`--user ${c.sh.user}`] : []),
+    ...(a.fleet.length > 0 ? [`--fleet ${a.fleet.join(',')}`] : []),
     `--description ${c.sh.description} --dir ${a.name}-reference`,
   ].join(' ');
 }
@@ -86,6 +88,13 @@ export function nextSteps(answers: Answers, dir: string): string {
       '',
       `  ${referenceCommand(answers)}`,
       '',
+      ...(answers.variant === ''
+        ? []
+        : [
+            `This handout is ${answers.variant.split(' ')[0]}'s variant. The seed is written nowhere: grade with`,
+            'tests/grade.sh -s SEEDFILE, a file that holds it (README: "For teachers").',
+            '',
+          ]),
     ].join('\n');
   return [
     '',

@@ -11,6 +11,7 @@ import { PACKAGE_ROOT } from '../core/paths.js';
 import { refuseTarget } from '../core/target.js';
 import { helpText } from './help.js';
 import { nearest } from '../core/validate.js';
+import { STUDENT_RE, variantRecord } from '../core/variant.js';
 import { type Command, fixedRows, flagRows, parseConfig } from './options.js';
 
 export const PROGRAM = 'create-daemon';
@@ -101,7 +102,35 @@ export function parse(argv: readonly string[]): Parsed {
     if (typeof value === 'string') given[row.key] = value.trim();
     else if (typeof value === 'boolean') given[row.key] = value;
   }
+  const variant = variantGiven(values);
+  if (variant !== undefined) given.variant = variant;
   return { command, given, flags: values };
+}
+
+/**
+ * --variant-seed and --student (or $CREATE_DAEMON_STUDENT) as the saved record: the id and the HMAC.
+ * The seed goes no further than this function.
+ */
+function variantGiven(values: Record<string, string | boolean | undefined>): string | undefined {
+  const seed = values['variant-seed'];
+  const flag = values.student;
+  const student = typeof flag === 'string' ? flag.trim() : (process.env.CREATE_DAEMON_STUDENT ?? '').trim();
+  if (seed === undefined) {
+    if (typeof flag === 'string')
+      throw new UsageError('--student names whose variant --variant-seed derives: give --variant-seed too');
+    return undefined;
+  }
+  if (typeof seed !== 'string' || seed.length < 8)
+    throw new UsageError(
+      "--variant-seed must be the course's secret, at least 8 characters (the same for every student; keep it out of the handouts)",
+    );
+  if (student === '')
+    throw new UsageError('--variant-seed needs the student id: --student ID, or CREATE_DAEMON_STUDENT=ID');
+  if (!STUDENT_RE.test(student))
+    throw new UsageError(
+      `--student must be 1-64 letters, digits and . _ @ + - (a login, a student number or an e-mail address), starting with a letter or digit; got ${JSON.stringify(student)}`,
+    );
+  return variantRecord(seed, student);
 }
 
 /** Each given value against its own validator, in the context of the other given values. */

@@ -21,6 +21,18 @@ export const FIXED: readonly FixedOption[] = [
     app: true,
   },
   { flag: 'dir', arg: '<path>', help: 'where to write (default ./<name>)', app: true },
+  {
+    flag: 'variant-seed',
+    arg: '<secret>',
+    help: "a course's per-student variant: the teacher's secret, with --student, derives the student's reload signal, syslog ident and facility, pid file and log token (the seed is never written)",
+    app: true,
+  },
+  {
+    flag: 'student',
+    arg: '<id>',
+    help: 'the student id of --variant-seed (default $CREATE_DAEMON_STUDENT): a login, number or e-mail address',
+    app: true,
+  },
   { flag: 'force', help: 'overwrite files that differ, without asking', units: true, app: true },
   {
     flag: 'check',

@@ -5,7 +5,7 @@ import { splitList } from './validate.js';
 export type Given = Partial<Record<Key, Value>>;
 
 /** The flag (or "name") a message about this convention should name. */
-export const labelOf = (row: Convention): string => (row.flag ? `--${row.flag}` : 'name');
+export const labelOf = (row: Convention): string => (row.flag ? `--${row.flag}` : row.recorded ? row.key : 'name');
 
 /** Fill every missing answer with its default, in table order (later defaults see earlier answers). */
 export function completeAnswers(given: Given): Answers {

@@ -2,13 +2,14 @@
 // computed once. docs/ARCHITECTURE.md lists the fields; templates only interpolate them.
 import { posix } from 'node:path';
 import { type Answers, type InitSystem, INIT_SYSTEMS } from './conventions.js';
-import { cString, dqText, mdText, oneLine, roffArg, roffText, shWord, unitValue, xmlText } from './escape.js';
+import { cString, dqText, mdCode, mdText, oneLine, roffArg, roffText, shWord, unitValue, xmlText } from './escape.js';
 import { TS_SOURCES } from './ts-sources.js';
 import { rpmFields } from './rpm.js';
 import { debFields } from './deb.js';
 import { fleetFields } from './fleet.js';
 import { exerciseFiles, rubricRules } from './rubric.js';
 import { socketPath, XDG_PREFIX } from './validate.js';
+import { parseVariant } from './variant.js';
 
 export const DAEMON_VERSION = '0.1.0';
 export const PREFIX = '/usr/local';
@@ -55,7 +56,10 @@ export function releaseDates(iso: string) {
   };
 }
 
-export function buildContext(a: Answers) {
+export function buildContext(answers: Answers) {
+  // A per-student variant (core/variant.ts) chooses the facility and the pid file's name.
+  const variant = parseVariant(answers.variant, answers.name, answers.pidfile);
+  const a: Answers = variant ? { ...answers, facility: variant.facility, pidfile: variant.pidfile } : answers;
   const ident = a.name.replace(/-/g, '_');
   const pidfileXdg = a.pidfile.startsWith(XDG_PREFIX);
   const pidDir = posix.dirname(a.pidfile);
@@ -137,6 +141,31 @@ export function buildContext(a: Answers) {
           .reduce((sum, r) => sum + r.points, 0)
       : 0,
     exerciseFiles: a.starter ? exerciseFiles(a) : [],
+    variant,
+    // The variant's values in tests/variant (sh) and src/variant.h (C), as tests/grade.sh writes them.
+    vsh: variant
+      ? mapValues(
+          {
+            student: variant.student,
+            reload: variant.reload,
+            spare: variant.spare,
+            ident: variant.ident,
+            facility: variant.facility,
+            token: variant.token,
+            pidfile: variant.pidfile,
+          },
+          shWord,
+        )
+      : undefined,
+    vc: variant
+      ? {
+          ...mapValues({ ident: variant.ident, token: variant.token, pidfile: variant.pidfile }, cString),
+          facility: `LOG_${variant.facility.toUpperCase()}`,
+        }
+      : undefined,
+    // The signal that reloads, without its SIG (kill -HUP); the other one of the two is a spare.
+    reloadSig: variant?.reload ?? 'HUP',
+    spareSig: variant?.spare ?? 'USR2',
     prefix: PREFIX,
     sbindir,
     sysconfdir: '/etc',
@@ -155,7 +184,12 @@ export function buildContext(a: Answers) {
       pidfile: pidfileXdg ? `%t/${unitValue(a.pidfile.slice(XDG_PREFIX.length))}` : unitValue(a.pidfile),
     },
     line: { description: oneLine(a.description) },
-    md: { description: mdText(a.description) },
+    md: {
+      description: mdText(a.description),
+      student: variant ? mdText(variant.student) : '',
+      // The variant's values as code spans (the ident and token are hex and the name's characters).
+      variantPidfile: variant ? mdCode(variant.pidfile) : '',
+    },
     // The man pages (mdoc): the text fields as roff text; .Dt's title in capitals; .Nd's argument.
     roff: { ...mapValues(text, roffText), title: a.name.toUpperCase(), nd: roffArg(a.description) },
     // SEE ALSO's .Xr lines ("name section" each; falsy ones left out) in mdoc's order, section then

@@ -2,6 +2,7 @@
 // --help, the .yo-rc.json keys, the README's options table and the test matrix all derive from it.
 import { defaultMaintainer, today } from './identity.js';
 import * as v from './validate.js';
+import { VARIANT_RE } from './variant.js';
 
 export const LANGS = ['c', 'typescript'] as const;
 export const RELOAD = ['single', 'multi'] as const;
@@ -125,6 +126,7 @@ export interface Answers {
   license: License;
   fleet: Fleet[];
   starter: boolean;
+  variant: string;
   maintainer: string;
   released: string;
 }
@@ -401,6 +403,18 @@ export const CONVENTIONS: readonly Convention[] = [
           ? 'the starter is a C exercise (the daemon plumbing in C, graded function by function): drop --starter, or use --lang c'
           : true,
     when: (a) => a.lang !== 'typescript',
+  },
+  {
+    // Given by the CLI's --variant-seed and --student (cli/main.ts): the seed itself is never saved.
+    key: 'variant',
+    arg: '<student> <hmac>',
+    kind: 'text',
+    message: 'Per-student variant',
+    noun: 'the per-student variant',
+    help: 'the student id and the HMAC of --variant-seed, which derive the variant (core/variant.ts)',
+    default: () => '',
+    validate: (value, a) => v.variant(str(value), a, VARIANT_RE),
+    recorded: true,
   },
   {
     key: 'maintainer',

@@ -81,3 +81,11 @@ export function roffText(value: string): string {
 export function roffArg(value: string): string {
   return `"\\&${roffText(value).replace(/^\\&/, '').replace(/"/g, '\\(dq')}"`;
 }
+
+/** A Markdown code span holding value as it is: fenced by one backtick more than the longest run inside (CommonMark 6.1). */
+export function mdCode(value: string): string {
+  const longest = Math.max(0, ...(oneLine(value).match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^`|`$/.test(value) ? ' ' : '';
+  return `${fence}${pad}${oneLine(value)}${pad}${fence}`;
+}

@@ -102,6 +102,8 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   same('src/payload.h', { when: c }),
   same('src/reload.c', { when: c }),
   same('src/reload.h', { when: c }),
+  // A course's per-student variant (core/variant.ts): tests/grade.sh rewrites both per student.
+  same('src/variant.h', { when: (a) => a.variant !== '' }),
   same('src/tick.c', { when: and(c, tick) }),
   same('src/echo.c', { when: and(c, echo) }),
 
@@ -122,6 +124,7 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   // The self-test (make check) and the config parser's fuzzer (make fuzz).
   same('tests/check.sh', { mode: 0o755 }),
   same('tests/probe.c'),
+  same('tests/variant', { when: (a) => a.variant !== '' }),
   // The starter's step drivers: each exercise file's functions checked on their own.
   // todo(), the stubs' body: outside the exercise files, so that each can be replaced whole.
   same('helper/todo.c', { when: starter }),

@@ -21,7 +21,7 @@ export interface RubricRule {
   readonly title: string;
 }
 
-export function rubricRules(a: Pick<Answers, 'reload'>): readonly RubricRule[] {
+export function rubricRules(a: Pick<Answers, 'reload' | 'variant'>): readonly RubricRule[] {
   const signalFns =
     a.reload === 'single' ? 'on_signal(), signals_init(), signals_run()' : 'signals_init(), signals_run()';
   const d = 'helper/daemonize.c';
@@ -56,7 +56,8 @@ export function rubricRules(a: Pick<Answers, 'reload'>): readonly RubricRule[] {
       tier: 'public',
       file: 'helper/signals.c',
       functions: signalFns,
-      title: 'SIGHUP re-reads the config outside any handler; SIGTERM and SIGINT stop (APUE 13.6, signal-safety(7))',
+      // A variant's rubric is every student's (tests/grade.sh grades them all with it).
+      title: `${a.variant === '' ? 'SIGHUP' : "the variant's reload signal"} re-reads the config outside any handler; SIGTERM and SIGINT stop (APUE 13.6, signal-safety(7))`,
     },
     {
       id: 'detach',
@@ -119,6 +120,6 @@ export function rubricRules(a: Pick<Answers, 'reload'>): readonly RubricRule[] {
 }
 
 /** The exercise files, in the order the assignment takes them: what tests/grade.sh copies. */
-export function exerciseFiles(a: Pick<Answers, 'reload'>): readonly string[] {
+export function exerciseFiles(a: Pick<Answers, 'reload' | 'variant'>): readonly string[] {
   return [...new Set(rubricRules(a).map((r) => r.file))];
 }

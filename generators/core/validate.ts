@@ -316,3 +316,15 @@ export function released(value: string): true | string {
   if (d && !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value)) return true;
   return `released must be a date such as 2026-12-06 (YYYY-MM-DD), got ${quote(value)}`;
 }
+
+/** .yo-rc.json's per-student variant (core/variant.ts): '' or "<student id> <HMAC in hex>". */
+export function variant(value: string, a: { lang?: string; fleet?: readonly string[] }, re: RegExp): true | string {
+  if (value === '') return true;
+  if (!re.test(value))
+    return `variant must be a student id and 64 hex digits, as create-daemon --variant-seed saves it, got ${quote(value)}; generate again with --variant-seed and --student`;
+  if (a.lang === 'typescript')
+    return 'variant (--variant-seed) is for the C course starter and its reference: drop --variant-seed, or use --lang c';
+  if (a.fleet !== undefined && a.fleet.length > 0)
+    return 'variant (--variant-seed) is a one-machine exercise: drop --fleet, or --variant-seed';
+  return true;
+}

@@ -3,7 +3,9 @@
 // on every rule, the reference the maximum, one mutant per rule loses exactly that rule's points,
 // a tampered tree is graded as if it were not, a build that fails scores 0 saying why; a daemon
 // that escapes and hangs is stopped at the deadline, scored (never full marks), and leaves
-// nothing behind; the Gradescope results.json has the documented fields.
+// nothing behind; the Gradescope results.json has the documented fields. The single-model batch
+// is a course with per-student variants: each student's work is graded against their own variant,
+// and a solution copied from a student of the other reload signal loses the signal rule.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,17 +16,33 @@ import { killUnder } from '../support/processes.js';
 import { describeWith, isRoot, itWith } from '../support/tools.js';
 import { STEP_MUTATIONS } from './step-mutations.js';
 import { readRubric } from '../support/starter-suite.js';
+import { parseVariant, variantRecord } from '../../generators/core/variant.js';
 
 const EXERCISES = ['helper/log.c', 'helper/pidfile.c', 'helper/daemonize.c', 'helper/signals.c'];
 
 type Rule = ReturnType<typeof readRubric>['rules'][number];
 
 /** A starter handout and its reference (the same answers without --starter), in parent. */
-function handoutAndReference(parent: string, flags: readonly string[]): { handout: string; reference: string } {
+function handoutAndReference(
+  parent: string,
+  flags: readonly string[],
+  handoutFlags: readonly string[] = [],
+): { handout: string; reference: string } {
   return {
-    handout: generate('myd', [...flags, '--starter'], join(parent, 'h')).dir,
+    handout: generate('myd', [...flags, ...handoutFlags, '--starter'], join(parent, 'h')).dir,
     reference: generate('myd', flags, join(parent, 'r')).dir,
   };
+}
+
+const SEED = 'grader-test-seed';
+/** The reload signal of a student's variant (core/variant.ts), the same derivation as tests/grade.sh's. */
+const reloadOf = (id: string): string => parseVariant(variantRecord(SEED, id), 'myd', '/run/myd.pid')!.reload;
+/** The first of id, id-2, id-3 ... whose reload signal is (or is not) `reload`. */
+function idWith(id: string, reload: string, same: boolean): string {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? id : `${id}-${n}`;
+    if ((reloadOf(candidate) === reload) === same) return candidate;
+  }
 }
 
 /** A mutant of the reference: edits to one exercise file, and the one rule it must cost. */
@@ -104,7 +122,7 @@ function processesWith(text: string): string[] {
   return found;
 }
 
-describeWith(['make', 'gcc'])('tests/grade.sh grades a batch of submissions, rule by rule', () => {
+describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submissions, rule by rule', () => {
   let parent = '';
   let handout = '';
   let reference = '';
@@ -113,27 +131,48 @@ describeWith(['make', 'gcc'])('tests/grade.sh grades a batch of submissions, rul
   let csv = '';
   let batchStderr = '';
 
+  let copier = '';
+  let copied = '';
+  let seen = '';
+
   beforeAll(() => {
     parent = tempDir('cd-grade-');
-    ({ handout, reference } = handoutAndReference(parent, ['--reload', 'single', '--payload', 'tick']));
+    // A course with per-student variants: the handout is any student's (the grader rewrites its
+    // variant for each), the reference is generated without one (SIGHUP reloads).
+    ({ handout, reference } = handoutAndReference(
+      parent,
+      ['--reload', 'single', '--payload', 'tick'],
+      ['--variant-seed', SEED, '--student', 'teacher'],
+    ));
     ({ rules, max } = readRubric(handout));
     const subs = join(parent, 'subs');
-    const put = (id: string, files: Record<string, string>) => {
+    // Each student writes their own variant's reload signal in signals.c (on_signal()).
+    const reloadLine = '\tif (sig == SIGHUP)\n\t\tgot_reload = 1;';
+    const own = (id: string, f: string, text: string): string =>
+      f.endsWith('signals.c') && text.includes(reloadLine)
+        ? text.replace(reloadLine, reloadLine.replace('SIGHUP', `SIG${reloadOf(id)}`))
+        : text;
+    const put = (id: string, files: Record<string, string>, as = id) => {
       mkdirSync(join(subs, id), { recursive: true });
       for (const [f, text] of Object.entries(files)) {
         mkdirSync(join(subs, id, f, '..'), { recursive: true });
-        writeFileSync(join(subs, id, f), text);
+        writeFileSync(join(subs, id, f), own(as, f, text));
       }
     };
     const ref = Object.fromEntries(EXERCISES.map((f) => [f, readFileSync(join(reference, f), 'utf8')]));
     const stub = Object.fromEntries(EXERCISES.map((f) => [f, readFileSync(join(handout, f), 'utf8')]));
     // Finished work, each student's own (a comment), at the tree's paths or flat.
     put('reference', ref);
-    for (const id of ['ada', 'brian', 'grace'])
+    expect(ref['helper/signals.c'], 'the reload line the students edit').toContain(reloadLine);
+    for (const id of ['ada', 'brian'])
       put(
         id,
         Object.fromEntries(Object.entries(ref).map(([f, t]) => [f.slice('helper/'.length), `/* ${id} */\n${t}`])),
       );
+    // Ada's solution, handed in by a student whose variant reloads on the other signal.
+    copied = 'ada';
+    copier = idWith('copier', reloadOf(copied), false);
+    put(copier, Object.fromEntries(Object.entries(ref).map(([f, t]) => [f, `/* ada */\n${t}`])), copied);
     put('untouched', stub);
     // Only log.c done: its rule scores, graded with the reference's other files.
     put('log-only', { ...stub, 'helper/log.c': ref['helper/log.c']! });
@@ -157,12 +196,25 @@ describeWith(['make', 'gcc'])('tests/grade.sh grades a batch of submissions, rul
     });
     for (const m of MUTANTS) put(`mutant-${m.rule}`, { ...ref, [m.file]: mutate(ref[m.file]!, m.edits) });
     expect(readdirSync(subs)).toHaveLength(20);
+    // The seed as a teacher keeps it, and a hidden check that keeps each run's variant files.
+    writeFileSync(join(parent, 'seed'), `${SEED}\n`);
+    seen = join(parent, 'seen');
+    mkdirSync(join(parent, 'pack'));
+    writeFileSync(
+      join(parent, 'pack/keep-variant'),
+      `#!/bin/sh\nd=\${1%/*}\nid=$(sed -n "s/^VARIANT_STUDENT='\\(.*\\)'$/\\1/p" "$d/tests/variant")\nmkdir -p "${seen}/$id" && cp "$d/tests/variant" "$d/src/variant.h" "${seen}/$id/"\n`,
+      { mode: 0o755 },
+    );
 
-    const r = spawnSync('sh', ['tests/grade.sh', '-r', reference, '-b', subs], {
-      cwd: handout,
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
+    const r = spawnSync(
+      'sh',
+      ['tests/grade.sh', '-r', reference, '-s', join(parent, 'seed'), '-g', join(parent, 'pack'), '-b', subs],
+      {
+        cwd: handout,
+        encoding: 'utf8',
+        timeout: 600_000,
+      },
+    );
     batchStderr = r.stderr;
     expect(r.status, r.stderr).toBe(0);
     csv = r.stdout;
@@ -184,12 +236,34 @@ describeWith(['make', 'gcc'])('tests/grade.sh grades a batch of submissions, rul
 
   it('the reference and finished work score the maximum; the untouched starter 0 on every rule', () => {
     const { rows } = parseCsv(csv);
-    for (const id of ['reference', 'ada', 'brian', 'grace', 'tampered-finished'])
+    for (const id of ['reference', 'ada', 'brian', 'tampered-finished'])
       expect(rows.get(id), `${id}\n${csv}`).toMatchObject({ points: String(max) });
     for (const id of ['untouched', 'tampered-untouched']) {
       const row = rows.get(id)!;
       expect(row.points, `${id}\n${csv}`).toBe('0');
       for (const r of rules) expect(row[r.id], `${id}: ${r.id}`).toBe('0');
+    }
+  });
+
+  it("a solution for another student's variant loses the signal rule in this student's", () => {
+    expect(reloadOf(copier)).not.toBe(reloadOf(copied));
+    const row = parseCsv(csv).rows.get(copier)!;
+    const signals = rules.find((r) => r.id === 'signals')!;
+    expect(row.signals, csv).toBe('0');
+    expect(row.points, csv).toBe(String(max - signals.points));
+  });
+
+  it("rewrites each student's tests/variant and src/variant.h exactly as create-daemon writes that student's handout", () => {
+    for (const id of ['ada', copier]) {
+      const own = generate(
+        'myd',
+        ['--reload', 'single', '--payload', 'tick', '--starter', '--variant-seed', SEED, '--student', id],
+        join(parent, `own-${id}`),
+      ).dir;
+      for (const f of ['tests/variant', 'src/variant.h'])
+        expect(readFileSync(join(seen, id, f.split('/')[1]!), 'utf8'), `${id}: ${f}`).toBe(
+          readFileSync(join(own, f), 'utf8'),
+        );
     }
   });
 

@@ -191,6 +191,31 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
     ['myd', '--description', 'a\u0007b'],
     /^create-daemon: --description must not contain control characters/,
   ],
+  [
+    'a variant seed without a student',
+    ['myd', '--starter', '--variant-seed', 'long-enough-secret'],
+    /^create-daemon: --variant-seed needs the student id: --student ID, or CREATE_DAEMON_STUDENT=ID$/,
+  ],
+  [
+    'a student without a seed',
+    ['myd', '--starter', '--student', 'ada'],
+    /^create-daemon: --student names whose variant --variant-seed derives: give --variant-seed too$/,
+  ],
+  [
+    'a short seed',
+    ['myd', '--starter', '--variant-seed', 'short', '--student', 'ada'],
+    /^create-daemon: --variant-seed must be the course's secret, at least 8 characters/,
+  ],
+  [
+    'a student id with a slash',
+    ['myd', '--starter', '--variant-seed', 'long-enough-secret', '--student', 'a/b'],
+    /^create-daemon: --student must be 1-64 letters, digits and \. _ @ \+ - .*got "a\/b"$/,
+  ],
+  [
+    'a variant of a TypeScript daemon',
+    ['myd', '--lang', 'typescript', '--variant-seed', 'long-enough-secret', '--student', 'ada'],
+    /^create-daemon: variant \(--variant-seed\) is for the C course starter and its reference: drop --variant-seed, or use --lang c$/,
+  ],
 ];
 
 describe('a bad value exits 2 with one line and writes nothing', () => {

@@ -141,13 +141,13 @@ export function starterSuite(reload: 'single' | 'multi', payload: 'tick' | 'echo
       const cmd = `${shown.stdout}\n${shown.stderr}`
         .split('\n')
         .map((l) => l.trim())
-        .find((l) => l.startsWith('create-daemon myd --yes '));
+        .find((l) => l.startsWith('npx create-daemon myd --yes '));
       expect(cmd, 'the generator prints the command for the reference').toBeDefined();
       expect(cmd).toContain(`--reload ${reload} --payload ${payload}`);
       expect(cmd).not.toContain('starter');
       const parent = join(starter, '..', 'teacher');
       mkdirSync(parent);
-      const r = run(['sh', '-c', `node "$0" ${cmd!.slice('create-daemon '.length)}`, cliBin()], { cwd: parent });
+      const r = run(['sh', '-c', `node "$0" ${cmd!.slice('npx create-daemon '.length)}`, cliBin()], { cwd: parent });
       expect(r.status, r.out).toBe(0);
       const tree = (d: string) => new Map([...snapshotTree(d)].map(([k, v]) => [k, v.contents]));
       expect(tree(join(parent, 'myd-reference'))).toEqual(tree(reference));

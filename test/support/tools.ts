@@ -34,6 +34,7 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   script: 'bsdutils',
   tmux: 'tmux',
   make: 'make',
+  openssl: 'openssl',
   file: 'file',
   cc: 'gcc',
   npm: 'npm',

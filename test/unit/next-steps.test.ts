@@ -29,8 +29,11 @@ describe('next steps', () => {
     expect(out).toContain('Start with log_open() in helper/log.c');
     expect(out).not.toMatch(/install|systemctl|enable/);
     // The teacher's reference command, for whoever ran the generator: the same answers, no --starter.
-    expect(out).toMatch(/^ {2}create-daemon d --yes --reload single --payload tick .* --dir d-reference$/m);
-    expect(out.split('\n').find((l) => l.startsWith('  create-daemon'))).not.toContain('--starter');
+    expect(out).toMatch(/^ {2}npx create-daemon d --yes --reload single --payload tick .* --dir d-reference$/m);
+    expect(out.split('\n').find((l) => l.startsWith('  npx create-daemon'))).not.toContain('--starter');
+    // Every answer, --fleet too (found by a new user's walkthrough).
+    const fleet = nextSteps(completeAnswers({ name: 'd', starter: true, fleet: ['oci', 'k8s'] }), `${process.cwd()}/d`);
+    expect(fleet).toMatch(/^ {2}npx create-daemon d --yes .* --fleet oci,k8s .*--dir d-reference$/m);
   });
 
   it('names the current directory in words, with no "cd ." and no double dot (--dir .)', () => {

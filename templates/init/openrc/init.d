@@ -29,7 +29,7 @@ daemon_user=<%- sh.user %>
 extra_commands="configtest"
 extra_started_commands="reload"
 description_configtest="Check the config file (${cfgfile})"
-description_reload="Re-read the config file (SIGHUP)"
+description_reload="Re-read the config file (SIG<%- reloadSig %>)"
 
 depend() {
 	# "after", not "need": Debian's OpenRC has no localmount service.
@@ -56,6 +56,6 @@ configtest() {
 reload() {
 	configtest || return 1
 	ebegin "Reloading ${name}"
-	supervise-daemon "${RC_SVCNAME}" --signal HUP
+	supervise-daemon "${RC_SVCNAME}" --signal <%- reloadSig %>
 	eend $?
 }

@@ -92,7 +92,7 @@ reload_cmd="${name}_reload"
 	fi
 	<%- ident %>_configtest >/dev/null || return 1
 	echo "Reloading ${name} config files."
-	kill -HUP "${rc_pid}"
+	kill -<%- reloadSig %> "${rc_pid}"
 }
 
 <%- ident %>_configtest()

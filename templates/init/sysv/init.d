@@ -147,7 +147,7 @@ do_reload() {
 	# A bad config would be refused by the daemon (it keeps the old one); say so here.
 	do_configtest >/dev/null || { echo "$NAME: not reloading: configuration error (see: $0 configtest)"; return 6; }
 	printf 'Reloading %s: ' "$NAME"
-	daemon_signal HUP || { echo failed; return 1; }
+	daemon_signal <%- reloadSig %> || { echo failed; return 1; }
 	echo "$NAME."
 }
 

@@ -1,13 +1,13 @@
 /*
  * signals.c, multithreaded model (APUE 12.8 and Figure 13.7): the daemon's signals (signals.h:
- * SIGHUP, SIGTERM, SIGINT and the spare ones) are blocked in every thread, and one thread takes
+ * SIG<%- reloadSig %>, SIGTERM, SIGINT and the spare ones) are blocked in every thread, and one thread takes
  * them synchronously with sigwait(3). No handler ever runs, so nothing here needs to be
  * async-signal-safe. Every other signal keeps its default action and is never blocked: not
  * all of them, as APUE's figure does, since a fault (SIGSEGV, SIGBUS) while blocked is undefined
  * behaviour and a blocked SIGQUIT would never dump core.
  *
  * The payload runs in its own thread, in a loop like the single-threaded model's. The signal
- * thread (main) parses a new config on SIGHUP; if it is good, it hands it to the payload
+ * thread (main) parses a new config on SIG<%- reloadSig %>; if it is good, it hands it to the payload
  * thread through a mailbox and waits for the verdict. The payload thread swaps it in between
  * two events, so no reader ever sees half of one config and half of the other, and a
  * config that cannot be put in force (an echo socket that cannot be bound) changes nothing.
@@ -68,7 +68,7 @@ signals_init(void)
 	 * TODO (APUE 12.8, Figure 13.7): prepare the sigwait model; return 0, or -1 with errno set.
 	 *
 	 * (SIGPIPE is already ignored: main() does it as soon as the daemon has detached.)
-	 * 1. fill the file's `handled` set with signals_set() (signals.h): SIGHUP, SIGTERM, SIGINT
+	 * 1. fill the file's `handled` set with signals_set() (signals.h): SIG<%- reloadSig %>, SIGTERM, SIGINT
 	 *    and the spare signals; signals_run() waits for those;
 	 * 2. block that set (and only that set: a blocked SIGSEGV is undefined behaviour) in this
 	 *    thread with pthread_sigmask(3), before any thread is created: threads inherit the
@@ -222,7 +222,7 @@ signals_run(const struct signals_source *src)
 	 *    (before pthread_create), then init its mutex and condition variable;
 	 * 2. pthread_create() payload_thread() with the mailbox (on failure: close the pair, set
 	 *    errno from the returned number, return -1); then call src->ready;
-	 * 3. loop on sigwait(&handled, &sig): SIGHUP re-reads the config in this thread with
+	 * 3. loop on sigwait(&handled, &sig): SIG<%- reloadSig %> re-reads the config in this thread with
 	 *    src->reload(src->arg, apply_in_payload_thread, &mailbox), which hands the new
 	 *    config to the payload thread; SIGTERM or SIGINT ends the loop; a spare signal is
 	 *    logged as ignored (signals_spare_name());
@@ -230,8 +230,8 @@ signals_run(const struct signals_source *src)
 	 *    join the thread, destroy the mutex and condition variable, close the pair;
 	 * 5. if the payload thread gave up (failed), return -1 with errno EIO.
 	 *
-	 * make check: "it sends READY=1 once started", "SIGHUP applies the changed config",
-	 * "a broken config on SIGHUP is logged as file:line, and the previous one kept",
+	 * make check: "it sends READY=1 once started", "SIG<%- reloadSig %> applies the changed config",
+	 * "a broken config on SIG<%- reloadSig %> is logged as file:line, and the previous one kept",
 	 * "it sends STOPPING=1", "SIGTERM in the foreground: exit status 0".
 	 */
 	(void)src;
@@ -263,7 +263,7 @@ signals_run(const struct signals_source *src)
 			continue;	/* only EINVAL, for a bad set: cannot happen */
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
-		if (sig == SIGHUP)
+		if (sig == SIG<%- reloadSig %>)
 			(void)src->reload(src->arg, apply_in_payload_thread, &mb);
 		else
 			log_info("ignoring %s: it has no meaning for this daemon",

@@ -34,9 +34,9 @@
 #include "todo.h"
 <% } -%>
 
-static volatile sig_atomic_t	got_reload;	/* SIGHUP */
+static volatile sig_atomic_t	got_reload;	/* SIG<%- reloadSig %> */
 static volatile sig_atomic_t	got_stop;	/* SIGTERM, SIGINT */
-/* SIGUSR1, SIGUSR2, SIGALRM: logged, ignored. One flag each: two may arrive in one wait. */
+/* SIGUSR1, SIG<%- spareSig %>, SIGALRM: logged, ignored. One flag each: two may arrive in one wait. */
 static volatile sig_atomic_t	got_spare[SIGNALS_MAX];
 #if defined(HAVE_PPOLL)
 static sigset_t			wait_mask;	/* the mask in force while ppoll sleeps */
@@ -54,21 +54,21 @@ on_signal(int sig)
 <% if (starter) { -%>
 	/*
 	 * TODO (signal-safety(7); APUE 10.6): the handler for the signals of signals.h. It only
-	 * records what arrived: set got_reload for SIGHUP, got_stop for SIGTERM and SIGINT, and
-	 * got_spare[sig] for a spare signal (SIGUSR1, SIGUSR2, SIGALRM). Nothing else
+	 * records what arrived: set got_reload for SIG<%- reloadSig %>, got_stop for SIGTERM and SIGINT, and
+	 * got_spare[sig] for a spare signal (SIGUSR1, SIG<%- spareSig %>, SIGALRM). Nothing else
 	 * may happen here: no syslog, no stdio, no malloc, no config reading, no exit(3); the
 	 * loop in signals_run() does the work. Save errno on entry and restore it on the way out,
 	 * since the code you interrupted may be about to read it.
 	 * Where HAVE_PPOLL is not defined, also write(2) one byte to self_pipe[1] (write is
 	 * async-signal-safe, and the pipe is non-blocking), so that poll(2) wakes up.
 	 *
-	 * make check: "SIGTERM stops it within 3 s", "SIGHUP applies the changed config".
+	 * make check: "SIGTERM stops it within 3 s", "SIG<%- reloadSig %> applies the changed config".
 	 */
 	(void)sig;
 <% } else { -%>
 	int	saved = errno;	/* signal-safety(7): leave errno as the interrupted code had it */
 
-	if (sig == SIGHUP)
+	if (sig == SIG<%- reloadSig %>)
 		got_reload = 1;
 	else if (sig == SIGTERM || sig == SIGINT)
 		got_stop = 1;
@@ -94,7 +94,7 @@ signals_init(void)
 	 * TODO (APUE 10.14, 10.16): install the handlers; return 0, or -1 with errno set.
 	 *
 	 * (SIGPIPE is already ignored: main() does it as soon as the daemon has detached.)
-	 * 1. signals_set() (signals.h) fills a set with the daemon's signals: SIGHUP, SIGTERM,
+	 * 1. signals_set() (signals.h) fills a set with the daemon's signals: SIG<%- reloadSig %>, SIGTERM,
 	 *    SIGINT and the three spare ones;
 	 * 2. with HAVE_PPOLL (helper/have.h): block the set with sigprocmask(2), and keep in
 	 *    wait_mask the previous mask minus the set: signals_wait() hands it to
@@ -106,7 +106,7 @@ signals_init(void)
 	 * 4. without HAVE_PPOLL only: unblock the set (main() blocks it before writing the pid
 	 *    file, so that no signal can kill a half-started daemon).
 	 *
-	 * make check: "only SIGPIPE is ignored", "SIGHUP sends RELOADING=1 ...", "SIGTERM in the
+	 * make check: "only SIGPIPE is ignored", "SIG<%- reloadSig %> sends RELOADING=1 ...", "SIGTERM in the
 	 * foreground: exit status 0", "SIGINT is a clean exit too".
 	 */
 	(void)on_signal;
@@ -167,7 +167,7 @@ signals_wait(struct pollfd *fds, nfds_t n, const struct timespec *left)
 		/*
 		 * When ppoll reports ready descriptors, Linux puts the old mask back without
 		 * delivering a signal that arrived meanwhile: let it in now, or a payload that is
-		 * always busy would hold SIGTERM and SIGHUP off for ever.
+		 * always busy would hold SIGTERM and SIG<%- reloadSig %> off for ever.
 		 */
 		(void)ppoll(NULL, 0, &at_once, &wait_mask);
 		return 1;
@@ -217,8 +217,8 @@ signals_run(const struct signals_source *src)
 	 *    outside any handler: src->reload(src->arg, in_loop_here, NULL).
 	 * After the loop, tell the service manager with notify_stopping().
 	 *
-	 * make check: "it sends READY=1 once started", "SIGHUP applies the changed config",
-	 * "a broken config on SIGHUP is logged as file:line, and the previous one kept",
+	 * make check: "it sends READY=1 once started", "SIG<%- reloadSig %> applies the changed config",
+	 * "a broken config on SIG<%- reloadSig %> is logged as file:line, and the previous one kept",
 	 * "it sends STOPPING=1", "SIGTERM in the foreground: exit status 0".
 	 */
 	(void)src;

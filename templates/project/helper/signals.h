@@ -7,8 +7,8 @@
 <% } -%>
  *
  * One policy for both models:
- * - SIGHUP re-reads the config; SIGTERM and SIGINT are a clean exit;
- * - SIGUSR1, SIGUSR2 and SIGALRM (the spare signals) are logged and otherwise ignored: a stray
+ * - SIG<%- reloadSig %> re-reads the config; SIGTERM and SIGINT are a clean exit;
+ * - SIGUSR1, SIG<%- spareSig %> and SIGALRM (the spare signals) are logged and otherwise ignored: a stray
  *   `kill -USR1` must not kill a daemon and leave its pid file and socket behind;
  * - SIGPIPE is ignored from the moment the daemon detaches (main.c);
  * - every other signal keeps its default action and is never blocked: SIGQUIT still dumps core,
@@ -75,7 +75,8 @@ signals_set(sigset_t *set)
 static inline const char *
 signals_spare_name(int sig)
 {
-	return sig == SIGUSR1 ? "SIGUSR1" : sig == SIGUSR2 ? "SIGUSR2" : "SIGALRM";
+	return sig == SIGUSR1 ? "SIGUSR1" : sig == SIGUSR2 ? "SIGUSR2" : sig == SIGHUP ? "SIGHUP" :
+	    "SIGALRM";
 }
 
 int	signals_init(void);

@@ -13,9 +13,15 @@
 #error "<%- IDENT %>_VERSION comes from the Makefile's VERSION: build with make"
 #endif
 #define <%- IDENT %>_CONFIG	<%- c.config %>
+<% if (variant) { -%>
+/* The student's variant (src/variant.h, which only src/main.c includes: tests/grade.sh rewrites it). */
+#define <%- IDENT %>_PIDFILE	VARIANT_PIDFILE
+#define <%- IDENT %>_FACILITY	VARIANT_FACILITY
+<% } else { -%>
 /* May start with "$XDG_RUNTIME_DIR/", expanded at run time by path_expand(). */
 #define <%- IDENT %>_PIDFILE	<%- c.pidfile %>
 #define <%- IDENT %>_FACILITY	<%- facilityC %>
+<% } -%>
 #define <%- IDENT %>_UMASK	<%- umaskC %>
 <% if (user) { -%>
 /* The account the daemon drops to after taking its lock and socket (daemon(7) step 13). */

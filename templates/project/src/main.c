@@ -59,6 +59,9 @@
 #include "reload.h"
 <% } -%>
 #include "signals.h"
+<% if (variant) { -%>
+#include "variant.h"
+<% } -%>
 <% if (ts) { -%>
 
 /* Room for one message: "file:line: reason" from Node, or a reason of the helper's own. */
@@ -240,7 +243,11 @@ report_ready(void)
 		d.ready_fd = -1;
 	}
 	(void)notify_ready(what);
+<% if (variant) { -%>
+	log_info("started (version %s, variant %s): %s", <%- IDENT %>_VERSION, VARIANT_TOKEN, what);
+<% } else { -%>
 	log_info("started (version %s): %s", <%- IDENT %>_VERSION, what);
+<% } -%>
 }
 
 int
@@ -352,10 +359,18 @@ main(int argc, char *argv[])
 	}
 
 <% } -%>
+<% if (variant) { -%>
+	/* The student's variant logs under its own ident (README: "Your variant"). */
+	log_open(VARIANT_IDENT, <%- IDENT %>_FACILITY, 1);
+	if (!foreground) {
+		/* Detached, syslog is all there is: say now if it cannot be reached. */
+		(void)log_syslog_check(VARIANT_IDENT);
+<% } else { -%>
 	log_open(<%- IDENT %>_NAME, <%- IDENT %>_FACILITY, 1);
 	if (!foreground) {
 		/* Detached, syslog is all there is: say now if it cannot be reached. */
 		(void)log_syslog_check(<%- IDENT %>_NAME);
+<% } -%>
 		/* daemonize() puts /dev/null on 0-2: name it if it is missing, before any fork. */
 		if (access("/dev/null", R_OK | W_OK) == -1)
 			startup_fail(EXIT_OSERR, "cannot open /dev/null: %s", strerror(errno));
@@ -390,7 +405,7 @@ main(int argc, char *argv[])
 	if (rc == 1)
 		log_info("not started as root: running as uid %ld, no privileges to drop",
 		    (long)getuid());
-	/* Every SIGHUP re-reads the config as the account: find out now if it cannot. */
+	/* Every SIG<%- reloadSig %> re-reads the config as the account: find out now if it cannot. */
 	if (rc == 0 && access(config, R_OK) == -1)
 		startup_fail(EXIT_CONFIG, "cannot read %s as %s: %s; every reload would fail",
 		    config, <%- IDENT %>_USER, strerror(errno));
@@ -433,7 +448,7 @@ main(int argc, char *argv[])
 	if (rc == 1)
 		log_info("not started as root: running as uid %ld, no privileges to drop",
 		    (long)getuid());
-	/* Every SIGHUP re-reads the config as the account: find out now if it cannot. */
+	/* Every SIG<%- reloadSig %> re-reads the config as the account: find out now if it cannot. */
 	if (rc == 0 && access(config, R_OK) == -1) {
 		payload_close(p);
 		startup_fail(EXIT_CONFIG, "cannot read %s as %s: %s; every reload would fail",

@@ -1,5 +1,5 @@
 /*
- * reload.c: re-read the config on SIGHUP (APUE 13.6), never from a signal handler, and the
+ * reload.c: re-read the config on SIG<%- reloadSig %> (APUE 13.6), never from a signal handler, and the
  * payload as the signal loop's event source (helper/signals.h), which knows nothing of either.
  *
  * The new file is parsed completely before anything changes; if it is wrong, or cannot be put
@@ -29,7 +29,7 @@ apply_change(void *arg, char *err, size_t errlen)
 }
 
 /*
- * APUE 13.6: SIGHUP re-reads the config. Called from the main loop (or the signal thread),
+ * APUE 13.6: SIG<%- reloadSig %> re-reads the config. Called from the main loop (or the signal thread),
  * after a handler has only recorded the signal.
  */
 int

@@ -1,6 +1,6 @@
 /*
  * reload.h: the daemon as the signal loop (helper/signals.h) drives it: the payload's events,
- * and SIGHUP, which re-reads the config whichever thread the loop runs it in.
+ * and SIG<%- reloadSig %>, which re-reads the config whichever thread the loop runs it in.
  */
 #ifndef RELOAD_H
 #define RELOAD_H
@@ -11,11 +11,11 @@
 struct reload_source {
 	struct signals_source	 src;		/* what signals_run() takes */
 	struct payload		*p;
-	const char		*path;		/* the config file, re-read on SIGHUP */
+	const char		*path;		/* the config file, re-read on SIG<%- reloadSig %> */
 	void			(*ready)(void);
 };
 
-/* Fills rs so that signals_run(&rs->src) drives p, re-reads path on SIGHUP and calls ready. */
+/* Fills rs so that signals_run(&rs->src) drives p, re-reads path on SIG<%- reloadSig %> and calls ready. */
 void	reload_source(struct reload_source *rs, struct payload *p, const char *path,
 	    void (*ready)(void));
 

@@ -33,6 +33,18 @@ UMASK=<%- umaskC %>
 # The start command's umask: never the daemon's, so a daemon that sets none is seen.
 if [ "$((UMASK))" -eq "$((0077))" ]; then START_UMASK=022; else START_UMASK=077; fi
 DAEMON_USER=<%- sh.user %>
+# The reload signal (kill -RELOAD), the ident the log lines carry, the syslog facility.
+RELOAD=HUP
+RELOAD_RULE="APUE 13.6: SIGHUP re-reads the configuration"
+LOG_IDENT=$NAME
+<% if (variant) { -%>
+# The student's variant (tests/variant, which tests/grade.sh rewrites for each student).
+# shellcheck source=/dev/null # written per student
+. "${0%/*}/variant" || exit 1
+RELOAD=$VARIANT_RELOAD
+RELOAD_RULE="$RELOAD_RULE (in this variant, SIG$RELOAD)"
+LOG_IDENT=$VARIANT_IDENT
+<% } -%>
 
 # As root with --user, the daemon drops to DAEMON_USER. Before that account exists the drop
 # cannot be checked: the checks of it are skipped, with how to create it, and every other check
@@ -45,6 +57,9 @@ if [ -n "$DAEMON_USER" ] && [ -z "$MISSING_USER" ] && [ "$(id -u)" = 0 ] &&
 		stage=$(mktemp -d "${TMPDIR:-/tmp}/$NAME-check-as-nobody.XXXXXX") || exit 1
 		mkdir "$stage/helper" && cp "$0" "$stage/check.sh" && cp "$PROG" "$stage/prog" &&
 		    cp "$PROBE" "$stage/probe" && { cp helper/have.h "$stage/helper/" 2>/dev/null || :; } &&
+<% if (variant) { -%>
+		    cp "${0%/*}/variant" "$stage/" &&
+<% } -%>
 <% if (starter) { -%>
 		    for s in daemonize log pidfile signals; do cp "${PROBE%/*}/step-$s" "$stage/"; done &&
 		    cp "${0%/*}/rubric" "${0%/*}/report.awk" "$stage/" &&
@@ -452,7 +467,7 @@ STEPS=${PROBE%/*}
 step_run() {
 	st_dir=$T/step-$1-$2
 	mkdir -p "$st_dir"
-	(cd "$st_dir" && exec "$STEPS/step-$1" "$2" "$st_dir") >"$st_dir.out" 2>&1 </dev/null &
+	(cd "$st_dir" && STEP_RELOAD=$RELOAD && export STEP_RELOAD && exec "$STEPS/step-$1" "$2" "$st_dir") >"$st_dir.out" 2>&1 </dev/null &
 	reap "$!" "$st_dir.out" 5
 }
 
@@ -573,7 +588,7 @@ hint "signals_init() in helper/signals.c"
 step signals init "signals_init() installs on_signal() for the daemon's signals, with every other signal blocked while it runs" \
     "APUE 10.14 and 10.16: sigaction(2), and signals that can arrive only while the loop sleeps"
 hint "signals_run() in helper/signals.c"
-step signals run "signals_run() reports ready, dispatches, logs a spare signal, reloads once per SIGHUP flag, and returns 0 on the stop flag" \
+step signals run "signals_run() reports ready, dispatches, logs a spare signal, reloads once per SIG$RELOAD flag, and returns 0 on the stop flag" \
     "APUE 13.6: the reload happens in the loop, outside any handler"
 <% } else { -%>
 rubric signals
@@ -581,7 +596,7 @@ hint "signals_init() in helper/signals.c"
 step signals init "signals_init() blocks exactly the daemon's signals, in \`handled\`, installing no handler" \
     "APUE 12.8, Figure 13.7: block the signals before any thread starts; sigwait() takes them"
 hint "signals_run() in helper/signals.c"
-step signals run "signals_run() runs the payload in its own thread, reloads on SIGHUP through it, and stops it on SIGTERM" \
+step signals run "signals_run() runs the payload in its own thread, reloads on SIG$RELOAD through it, and stops it on SIGTERM" \
     "APUE 13.6, Figure 13.7: one sigwait thread; the new config is put in force by the payload thread"
 <% } -%>
 
@@ -1080,6 +1095,11 @@ expect "-h prints the usage, exit 0" \
     "exit $rc" \
     "usage()" \
     cond '[ "$rc" -eq 0 ] && grep -q "usage:" "$T/t.out"'
+<% if (variant) { -%>
+expect "the usage names the variant's pid file, $VARIANT_PIDFILE" "$(cat "$T/t.out")" \
+    "the student's variant (README: \"Your variant\"); src/variant.h and tests/variant" \
+    grep -qF "(default $VARIANT_PIDFILE)" "$T/t.out"
+<% } -%>
 "$PROG" -V >"$T/t.out" 2>&1
 rc=$?
 expect "-V prints the version, exit 0" \
@@ -1123,14 +1143,20 @@ expect "it stays in the foreground: the pid file holds the started process ($fpi
     "pid file \"$fg_pid\"" "-f: no fork" [ "$fg_pid" = "$fpid" ]
 rubric log
 hint "log_open() in helper/log.c"
-expect "log lines carry the daemon's name: \"$NAME: started\" on stderr" "$(cat "$FLOG")" \
+expect "log lines carry the daemon's name: \"$LOG_IDENT: started\" on stderr" "$(cat "$FLOG")" \
     "APUE 13.4: log_open() records the ident (and opens syslog with it, LOG_PID and the facility)" \
-    seen "$fpid" "$FLOG" "$NAME: started" 3000
+    seen "$fpid" "$FLOG" "$LOG_IDENT: started" 3000
+<% if (variant) { -%>
+rubric ""
+hint "src/variant.h and tests/variant (tests/grade.sh writes both for the student graded)"
+expect "the started line carries the variant's token: \"variant $VARIANT_TOKEN\"" "$(grep -F ": started" "$FLOG")" \
+    "the student's variant (README: \"Your variant\")" grep -qF "variant $VARIANT_TOKEN)" "$FLOG"
+<% } -%>
 rubric ""
 hint "src/<%- payload %>.<%- ts ? 'ts' : 'c' %> (and signals_run() in helper/signals.c)"
 <% if (payload === 'tick') { -%>
 expect "the payload runs: the tick message reaches stderr" "$(cat "$FLOG")" \
-    "-f logs to stderr as well as syslog" seen "$fpid" "$FLOG" "$NAME: alpha" 3000
+    "-f logs to stderr as well as syslog" seen "$fpid" "$FLOG" "$LOG_IDENT: alpha" 3000
 write_conf "$FCONF" bravo 1
 <% } else { -%>
 expect_run "the payload runs: $T/a.sock echoes" "the echo payload" "$PROBE" echo "$T/a.sock" fg
@@ -1138,13 +1164,13 @@ write_conf "$FCONF" "$T/b.sock"
 <% } -%>
 # The reload is bracketed by two readings of CLOCK_MONOTONIC: MONOTONIC_USEC must lie between.
 t0=$("$PROBE" monotonic-usec)
-kill -HUP "$fpid" 2>/dev/null
+kill -"$RELOAD" "$fpid" 2>/dev/null
 seen "$fpid" "$NLOG" READY=1 5000 2
 t1=$("$PROBE" monotonic-usec)
 mono=$(sed -n 's/.*RELOADING=1 MONOTONIC_USEC=\([0-9][0-9]*\).*/\1/p' "$NLOG" | head -n 1)
 rubric signals
 hint "<%- helperReload === 'single' ? 'on_signal(), signals_init() and signals_run()' : 'signals_init() and signals_run()' %> in helper/signals.c, then <%- ts ? 'child_reload() in native/child.c and src/reload.ts' : 'src/reload.c' %>"
-expect "SIGHUP sends RELOADING=1 with MONOTONIC_USEC, then READY=1" \
+expect "SIG$RELOAD sends RELOADING=1 with MONOTONIC_USEC, then READY=1" \
     "$(cat "$NLOG")" \
     "sd_notify(3): RELOADING=1 + MONOTONIC_USEC at the start of a reload, READY=1 at its end" \
     awk '/RELOADING=1 MONOTONIC_USEC=[0-9]+/ { r = NR } /READY=1/ { if (++n == 2 && r) ok = 1 } END { exit !ok }' "$NLOG"
@@ -1155,25 +1181,25 @@ expect "MONOTONIC_USEC is CLOCK_MONOTONIC at the reload (between $t0 and $t1)" \
     "sd_notify(3): MONOTONIC_USEC= is CLOCK_MONOTONIC in microseconds, read as the reload starts" \
     cond '[ -n "$mono" ] && [ "$mono" -ge "$t0" ] && [ "$mono" -le "$t1" ]'
 <% if (payload === 'tick') { -%>
-expect "SIGHUP applies the changed config: the new message is logged" "$(cat "$FLOG")" \
-    "APUE 13.6: SIGHUP re-reads the configuration" seen "$fpid" "$FLOG" "$NAME: bravo" 4000
+expect "SIG$RELOAD applies the changed config: the new message is logged" "$(cat "$FLOG")" \
+    "$RELOAD_RULE" seen "$fpid" "$FLOG" "$LOG_IDENT: bravo" 4000
 <% } else { -%>
-expect "SIGHUP applies the changed config: the socket moved to $T/b.sock" \
-    "$(cat "$FLOG")" "APUE 13.6: SIGHUP re-reads the configuration" \
+expect "SIG$RELOAD applies the changed config: the socket moved to $T/b.sock" \
+    "$(cat "$FLOG")" "$RELOAD_RULE" \
     cond '"$PROBE" echo "$T/b.sock" moved && [ ! -e "$T/a.sock" ]'
 <% } -%>
 printf '# broken on purpose\n%s\n' "$BROKEN_VALUE" >"$FCONF"
-kill -HUP "$fpid" 2>/dev/null
+kill -"$RELOAD" "$fpid" 2>/dev/null
 hint "<%- ts ? 'reloadConfig() in src/reload.ts' : 'reload_config() in src/reload.c, called by signals_run() in helper/signals.c' %>"
-expect "a broken config on SIGHUP is logged as file:line, and the previous one kept" \
+expect "a broken config on SIG$RELOAD is logged as file:line, and the previous one kept" \
     "$(cat "$FLOG")" \
     "a failed reload is harmless: reload failed: file:line: reason; keeping the previous configuration" \
     cond 'seen "$fpid" "$FLOG" "reload failed: $FCONF:2:" 3000 && grep -q "keeping the previous configuration" "$FLOG"'
 <% if (payload === 'tick') { -%>
-n=$(grep -c "$NAME: bravo" "$FLOG")
+n=$(grep -c "$LOG_IDENT: bravo" "$FLOG")
 expect "it is alive and still runs on the old config" "$(tail -n 3 "$FLOG")" \
     "a failed reload keeps the previous configuration in force" \
-    seen "$fpid" "$FLOG" "$NAME: bravo" 4000 $((n + 1))
+    seen "$fpid" "$FLOG" "$LOG_IDENT: bravo" 4000 $((n + 1))
 <% } else { -%>
 expect "it is alive and still serves the old config's socket" \
     "$(tail -n 3 "$FLOG")" \
@@ -1208,7 +1234,7 @@ write_conf "$FCONF" "$T/c.sock"
 "$PROG" -f -c "$FCONF" -p "$FPID" 2>"$FLOG" 8<"$T/stdin" &
 fpid=$!
 spawned="$spawned $fpid"
-"$PROBE" wait-text "$FLOG" "$NAME: started" 5000
+"$PROBE" wait-text "$FLOG" "$LOG_IDENT: started" 5000
 dead=$(node_pid "$fpid")
 if [ "$HAVE_PROC" = yes ]; then
 	: >"$T/ffds"
@@ -1288,27 +1314,33 @@ else
 	if [ -n "$spid" ]; then
 		seen "$spid" "$slog" "]: started" 3000
 		printf '# broken on purpose\n%s\n' "$BROKEN_VALUE" >"$SCONF"
-		kill -HUP "$spid" 2>/dev/null
+		kill -"$RELOAD" "$spid" 2>/dev/null
 		seen "$spid" "$slog" "]: reload failed" 3000
 		kill -TERM "$spid" 2>/dev/null
 		"$PROBE" wait-dead "$spid" 3000
 	fi
 	kill "$(cat "$T/syslog.recv" 2>/dev/null)" 2>/dev/null
+<% if (variant) { -%>
+	# RFC 3164 4.1.1: local0..local7 are facilities 16..23; info is severity 6, warning 4.
+	pinfo=$(( (16 + ${VARIANT_FACILITY#local}) * 8 + 6 ))
+	pwarn=$(( (16 + ${VARIANT_FACILITY#local}) * 8 + 4 ))
+<% } else { -%>
 	pinfo=$("$PROBE" syslog-pri info)
 	pwarn=$("$PROBE" syslog-pri warning)
+<% } -%>
 	if [ -z "$spid" ]; then slog_seen="the detached start failed: exit $rc: $(cat "$T/syslog.err")"; else slog_seen=$(cat "$slog"); fi
 	rubric log
 	hint "log_open() and log_reopen() in helper/log.c"
-	expect "syslog gets its lines as ${NAME}[${spid:-pid}]: the ident, and LOG_PID's pid (the detached daemon's)" \
+	expect "syslog gets its lines as ${LOG_IDENT}[${spid:-pid}]: the ident, and LOG_PID's pid (the detached daemon's)" \
 	    "$slog_seen" "APUE 13.4: openlog(ident, LOG_PID, facility), and a new log socket once detached" \
-	    cond '[ -n "$spid" ] && grep -qF " ${NAME}[$spid]: started" "$slog"'
+	    cond '[ -n "$spid" ] && grep -qF " ${LOG_IDENT}[$spid]: started" "$slog"'
 	# The warning is the failed reload's: where a reload never happens, the foreground checks say
 	# so, and the info line alone is checked here.
-	expect "its syslog priority is facility <%- facility %> plus the severity: <$pinfo> for info, <$pwarn> for a warning" \
+	expect "its syslog priority is facility <%- variant ? '$VARIANT_FACILITY' : facility %> plus the severity: <$pinfo> for info, <$pwarn> for a warning" \
 	    "$slog_seen" "RFC 3164 4.1.1, APUE 13.4: PRI is facility * 8 + severity" \
-	    cond 'grep -F " ${NAME}[" "$slog" | grep -F "]: started" | grep -q "^<$pinfo>" &&
+	    cond 'grep -F " ${LOG_IDENT}[" "$slog" | grep -F "]: started" | grep -q "^<$pinfo>" &&
 	        { ! grep -qF "]: reload failed" "$slog" ||
-	        grep -F " ${NAME}[" "$slog" | grep -F "]: reload failed" | grep -q "^<$pwarn>"; }'
+	        grep -F " ${LOG_IDENT}[" "$slog" | grep -F "]: reload failed" | grep -q "^<$pwarn>"; }'
 
 	# Detached, its stderr is /dev/null and syslog is the only place its lines go: a start that
 	# cannot reach /dev/log says so, once, while the starter still listens; one that can, nothing.

@@ -2,8 +2,9 @@
 # tests/grade.sh: the teacher's grader for <%- name %>'s assignment. Run it from a fresh copy of
 # the handout (the tree `create-daemon <%- name %> --starter` wrote), never from a student's.
 #
-#   tests/grade.sh -r REFERENCE [-f FORMAT] [-o FILE] [-g GRADER_DIR] [-t SECONDS] SUBMISSION
-#   tests/grade.sh -r REFERENCE -b [-j JOBS] [-g GRADER_DIR] [-t SECONDS] DIR >grades.csv
+#   tests/grade.sh -r REFERENCE [-s SEEDFILE [-i ID | -M METADATA]] [-f FORMAT] [-o FILE]
+#                  [-g GRADER_DIR] [-t SECONDS] SUBMISSION
+#   tests/grade.sh -r REFERENCE [-s SEEDFILE] -b [-j JOBS] [-g GRADER_DIR] [-t SECONDS] DIR >grades.csv
 #   tests/grade.sh -m DIR
 #
 # REFERENCE is the reference project, the same answers without --starter: its exercise files
@@ -22,12 +23,20 @@
 # PID namespace of the run's own) and ended at its deadline (-t, 300 s), and every process it left
 # behind is killed: a rule whose checks did not finish scores 0 as "timeout".
 #
+# -s SEEDFILE per-student variants: the file holds the secret given to create-daemon as
+#             --variant-seed (its last newline is not part of it). Each submission is graded
+#             against its own student's variant, worked out again from the seed and the id, as
+#             create-daemon did for the handout (tests/variant and src/variant.h are rewritten;
+#             this tree must be a handout generated with --variant-seed). Needs openssl.
+# -i ID       the student id of SUBMISSION (default: the submission directory's name)
+# -M FILE     the id from Gradescope's submission_metadata.json: its first user's e-mail address
 # -f FORMAT   text (the default, with each check), tap, gradescope (a results.json), autolab
 #             (the JSON line Autolab reads, last on stdout) or csv (one row)
 # -o FILE     write the report to FILE rather than to stdout
 # -g DIR      the grader's hidden checks (GRADER_DIR: see tests/check.sh), with DIR/rubric
 # -b          batch: each directory in DIR is one submission, named by its id (the directory's
-#             name); the CSV of id, points, max and each rule's points goes to stdout
+#             name, also the student id of -s); the CSV of id, points, max and each rule's
+#             points goes to stdout
 # -j JOBS     batch: how many submissions are graded at once (default 4)
 # -m DIR      write the untouched exercise files to DIR: the base for a plagiarism checker
 #             (MOSS's -b), so that the handout's own text is not counted as shared
@@ -45,16 +54,20 @@ ME=grade.sh
 
 usage() {
 	printf '%s: %s\n' "$ME" "$1" >&2
-	printf 'usage: tests/grade.sh -r REFERENCE [-f FORMAT] [-o FILE] [-g GRADER_DIR] [-t SECONDS] SUBMISSION\n' >&2
-	printf '       tests/grade.sh -r REFERENCE -b [-j JOBS] [-g GRADER_DIR] [-t SECONDS] DIR\n' >&2
+	printf 'usage: tests/grade.sh -r REFERENCE [-s SEEDFILE [-i ID | -M METADATA]] [-f FORMAT] [-o FILE]\n' >&2
+	printf '                      [-g GRADER_DIR] [-t SECONDS] SUBMISSION\n' >&2
+	printf '       tests/grade.sh -r REFERENCE [-s SEEDFILE] -b [-j JOBS] [-g GRADER_DIR] [-t SECONDS] DIR\n' >&2
 	printf '       tests/grade.sh -m DIR\n' >&2
 	exit 2
 }
 
-REFERENCE='' FORMAT=text OUT='' PACK='' DEADLINE=300 BATCH=no JOBS=4 MOSS=''
-while getopts ':r:f:o:g:t:bj:m:' opt; do
+REFERENCE='' FORMAT=text OUT='' PACK='' DEADLINE=300 BATCH=no JOBS=4 MOSS='' SEEDFILE='' ID='' META=''
+while getopts ':r:s:i:M:f:o:g:t:bj:m:' opt; do
 	case $opt in
 	r) REFERENCE=$OPTARG ;;
+	s) SEEDFILE=$OPTARG ;;
+	i) ID=$OPTARG ;;
+	M) META=$OPTARG ;;
 	f) FORMAT=$OPTARG ;;
 	o) OUT=$OPTARG ;;
 	g) PACK=$OPTARG ;;
@@ -94,6 +107,30 @@ if [ -n "$PACK" ]; then
 	[ -f "$PACK/rubric" ] && RUBRICS="$RUBRICS $PACK/rubric"
 fi
 SUB=$(cd "$1" 2>/dev/null && pwd -P) || usage "no such directory: $1"
+# Per-student variants (create-daemon --variant-seed): this handout's, and the seed.
+if [ -f "$TOP/tests/variant" ]; then
+	[ -n "$SEEDFILE" ] || usage "this handout has a per-student variant (tests/variant): give -s SEEDFILE, the secret of --variant-seed"
+	command -v openssl >/dev/null 2>&1 || usage "-s needs openssl (for HMAC-SHA256)"
+	SEED=$(cat "$SEEDFILE" 2>/dev/null) || usage "-s: cannot read $SEEDFILE"
+	[ "${#SEED}" -ge 8 ] || usage "-s: $SEEDFILE must hold the seed, at least 8 characters"
+	# The pid file's directory, as each language quotes it: the same for every student.
+	PID_SH=$(sed -n 's|^VARIANT_PIDFILE=\(.*/\)[^/]*$|\1|p' "$TOP/tests/variant")
+	PID_C=$(sed -n 's|^#define VARIANT_PIDFILE	\(".*/\)[^/]*$|\1|p' "$TOP/src/variant.h")
+	if [ -z "$PID_SH" ] || [ -z "$PID_C" ]; then
+		usage "tests/variant or src/variant.h is not as create-daemon wrote it"
+	fi
+elif [ -n "$SEEDFILE" ]; then
+	usage "-s: this handout has no per-student variant (no tests/variant): generate it with --variant-seed"
+fi
+[ -z "$ID$META" ] || [ -n "$SEEDFILE" ] || usage "-i and -M name the student of a variant: give -s too"
+[ -z "$ID$META" ] || [ "$BATCH" = no ] || usage "-i and -M are for one submission; in a batch, each directory's name is its id"
+if [ -n "$META" ]; then
+	# One JSON member a line, enough to find the first "email" (Gradescope's metadata format).
+	# shellcheck disable=SC2020 # each of the three characters becomes a newline
+	ID=$(tr ',{}' '\n\n\n' <"$META" 2>/dev/null |
+	    sed -n 's/^[[:space:]]*"email"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' | head -n 1)
+	[ -n "$ID" ] || usage "-M: no user's \"email\" in $META"
+fi
 # The report's file, tried now: not found unwritable after the grading.
 if [ -n "$OUT" ]; then
 	: >"$OUT" 2>/dev/null || usage "-o: cannot write $OUT"
@@ -113,6 +150,38 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
     unshare --pid --fork --mount-proc true >/dev/null 2>&1; then
 	PIDNS='unshare --pid --fork --mount-proc'
 fi
+
+# student_ok ID: whether ID is a student id as create-daemon --student takes it.
+student_ok() {
+	case $1 in
+	'' | [!A-Za-z0-9]* | *[!A-Za-z0-9._@+-]*) return 1 ;;
+	esac
+	[ "${#1}" -le 64 ]
+}
+
+# variant_digest ID: HMAC-SHA256(seed, "create-daemon variant 1\nID") in hex, as core/variant.ts.
+# Every digest is worked out before any submission runs: the seed is in openssl's arguments.
+variant_digest() {
+	printf 'create-daemon variant 1\n%s' "$1" | openssl dgst -sha256 -hmac "$SEED" | sed 's/^.*= *//'
+}
+
+# set_variant DIR ID DIGEST: DIR's tests/variant and src/variant.h for that student, the values
+# derived from the digest's hex digits as core/variant.ts derives them, each file's comment kept.
+set_variant() {
+	sv_h=$3
+	if [ $((0x$(printf %s "$sv_h" | cut -c1) & 1)) -eq 1 ]; then sv_r=USR2 sv_s=HUP; else sv_r=HUP sv_s=USR2; fi
+	sv_f=local$((0x$(printf %s "$sv_h" | cut -c2) % 8))
+	sv_i=$PROG-$(printf %s "$sv_h" | cut -c3-6)
+	sv_t=$(printf %s "$sv_h" | cut -c7-14)
+	sv_p=$PROG-$(printf %s "$sv_h" | cut -c15-18).pid
+	grep -v '^VARIANT_' "$1/tests/variant" >"$1/tests/variant.new"
+	printf "VARIANT_STUDENT='%s'\nVARIANT_RELOAD='%s'\nVARIANT_SPARE='%s'\nVARIANT_IDENT='%s'\nVARIANT_FACILITY='%s'\nVARIANT_TOKEN='%s'\nVARIANT_PIDFILE=%s%s'\n" \
+	    "$2" "$sv_r" "$sv_s" "$sv_i" "$sv_f" "$sv_t" "$PID_SH" "$sv_p" >>"$1/tests/variant.new"
+	grep -v '^#define VARIANT_' "$1/src/variant.h" >"$1/src/variant.h.new"
+	printf '#define VARIANT_IDENT\t"%s"\n#define VARIANT_FACILITY\tLOG_%s\n#define VARIANT_TOKEN\t"%s"\n#define VARIANT_PIDFILE\t%s%s"\n' \
+	    "$sv_i" "$(printf %s "$sv_f" | tr '[:lower:]' '[:upper:]')" "$sv_t" "$PID_C" "$sv_p" >>"$1/src/variant.h.new"
+	mv "$1/tests/variant.new" "$1/tests/variant" && mv "$1/src/variant.h.new" "$1/src/variant.h"
+}
 
 # The grader's flags: the project's warnings, as errors, exactly as the student's README has them
 # build it (make CFLAGS=-Werror), so that the gate is one they can run themselves.
@@ -206,12 +275,14 @@ pick() {
 	    keep' res="$1" "$TOP/tests/rubric" "$1"
 }
 
-# grade SUB DIR: grades the submission SUB in DIR; the results are DIR/results.
+# grade SUB DIR [ID DIGEST]: grades the submission SUB in DIR, against the variant of student
+# ID when given; the results are DIR/results.
 grade() {
-	g_sub=$1 g_dir=$2
+	g_sub=$1 g_dir=$2 g_id=${3:-} g_digest=${4:-}
 	mkdir -p "$g_dir"
 	: >"$g_dir/results"
 	cp -Rp "$W/base" "$g_dir/all" || return 1
+	[ -z "$g_id" ] || set_variant "$g_dir/all" "$g_id" "$g_digest" || return 1
 	for f in $EXERCISES; do
 		take "$g_sub" "$f" "$g_dir/all" "$g_dir/results"
 	done
@@ -244,6 +315,7 @@ grade() {
 			# Graded again, linked with the reference's other files.
 			v=$g_dir/$(printf '%s' "${f##*/}" | tr -c 'a-z0-9\n' _)
 			cp -Rp "$W/base" "$v" || return 1
+			[ -z "$g_id" ] || set_variant "$v" "$g_id" "$g_digest" || return 1
 			take "$g_sub" "$f" "$v" /dev/null
 			build "$v" "$v.log" || return 1
 			run "$v" "$v.results" "$f with the reference's other files"
@@ -267,7 +339,18 @@ report() {
 make_base || exit 1
 
 if [ "$BATCH" = no ]; then
-	grade "$SUB" "$W/one" || exit 1
+	if [ -n "$SEEDFILE" ]; then
+		ID=${ID:-${SUB##*/}}
+		student_ok "$ID" || usage "\"$ID\" is not a student id (1-64 letters, digits and . _ @ + -): give it with -i"
+		DIGEST=$(variant_digest "$ID")
+		if [ "${#DIGEST}" -ne 64 ]; then
+			printf '%s: openssl failed to compute the HMAC\n' "$ME" >&2
+			exit 1
+		fi
+		grade "$SUB" "$W/one" "$ID" "$DIGEST" || exit 1
+	else
+		grade "$SUB" "$W/one" || exit 1
+	fi
 	if [ -n "$OUT" ]; then
 		report "$W/one/results" "$FORMAT" "${SUB##*/}" >"$OUT" || exit 1
 	else
@@ -282,6 +365,11 @@ for s in "$SUB"/*/; do
 	[ -d "$s" ] || continue
 	i=$((i + 1))
 	printf '%s\n' "${s%/}" >"$W/sub.$i"
+	# Each student's digest now, before any submission runs (the seed is in openssl's arguments).
+	if [ -n "$SEEDFILE" ]; then
+		s=${s%/}
+		if student_ok "${s##*/}"; then variant_digest "${s##*/}" >"$W/digest.$i"; fi
+	fi
 done
 lane=1
 while [ "$lane" -le "$JOBS" ]; do
@@ -289,7 +377,12 @@ while [ "$lane" -le "$JOBS" ]; do
 		k=$lane
 		while [ -f "$W/sub.$k" ]; do
 			s=$(cat "$W/sub.$k")
-			grade "$s" "$W/g.$k" >/dev/null 2>&1 && report "$W/g.$k/results" csv "${s##*/}" >"$W/row.$k"
+			if [ -z "$SEEDFILE" ]; then
+				grade "$s" "$W/g.$k" >/dev/null 2>&1 && report "$W/g.$k/results" csv "${s##*/}" >"$W/row.$k"
+			elif [ -s "$W/digest.$k" ]; then
+				grade "$s" "$W/g.$k" "${s##*/}" "$(cat "$W/digest.$k")" >/dev/null 2>&1 &&
+				    report "$W/g.$k/results" csv "${s##*/}" >"$W/row.$k"
+			fi
 			rm -rf "$W/g.$k"
 			k=$((k + JOBS))
 		done
@@ -305,7 +398,12 @@ csv() {
 			cat "$W/row.$k"
 		else
 			s=$(cat "$W/sub.$k")
-			printf '"%s",0,0,"not graded: the grader failed on it"\n' "${s##*/}"
+			if [ -n "$SEEDFILE" ] && ! student_ok "${s##*/}"; then
+				why='not a student id, so no variant (1-64 letters, digits and . _ @ + -)'
+			else
+				why='the grader failed on it'
+			fi
+			printf '"%s",0,0,"not graded: %s"\n' "$(printf %s "${s##*/}" | sed 's/"/""/g')" "$why"
 		fi
 		k=$((k + 1))
 	done

@@ -7,7 +7,8 @@
  *   step-signals init DIR  signals_init() fills `handled` with the daemon's signals and blocks
  *                          exactly those, installing no handler
  *   step-signals run DIR   signals_run() runs the payload in a thread of its own, reports
- *                          ready, logs a spare signal, reloads on SIGHUP (the new config put in
+ *                          ready, logs the spare signals, reloads on the reload signal (SIGHUP,
+ *                          or tests/variant's; the new config put in
  *                          force by the payload thread), and on SIGTERM stops that thread and
  *                          returns 0
  */
@@ -63,6 +64,7 @@ static void
 fake_dispatch(void *arg)
 {
 	struct fake	*p = arg;
+	const char	*name;
 	int		 turn = ++p->dispatched;
 
 	if (turn == 1) {
@@ -72,8 +74,9 @@ fake_dispatch(void *arg)
 		if (ready_calls == 0)
 			ready_late = 1;
 		(void)kill(getpid(), SIGUSR1);
+		(void)kill(getpid(), step_reload_signal(1, &name));
 	} else if (turn == 2) {
-		(void)kill(getpid(), SIGHUP);
+		(void)kill(getpid(), step_reload_signal(0, &name));
 	} else if (apply_calls > 0 && !sent_term) {
 		sent_term = 1;
 		(void)kill(getpid(), SIGTERM);
@@ -178,9 +181,12 @@ check_init(void)
 static void
 check_run(void)
 {
-	char	buf[4096];
-	int	rc, turns;
+	char		 buf[4096], want[64];
+	const char	*reload_name, *spare_name;
+	int		 rc, turns, usr1, spare;
 
+	(void)step_reload_signal(0, &reload_name);
+	(void)step_reload_signal(1, &spare_name);
 	main_thread = pthread_self();
 	/* What signals_init() sets up, so that signals_run() is tested on its own. */
 	signals_set(&handled);
@@ -203,14 +209,19 @@ check_run(void)
 	else if (ready_late)
 		step_bad("ready() was called after the payload's first dispatch");
 	if (reload_calls != 1 || apply_calls != 1)
-		step_bad("%d reloads (%d applied), want 1: SIGHUP was sent once", reload_calls,
-		    apply_calls);
+		step_bad("%d reloads (%d applied), want 1: %s was sent once, and %s (a spare "
+		    "signal) once", reload_calls, apply_calls, reload_name, spare_name);
 	if (stopping_calls != 1)
 		step_bad("notify_stopping() was called %d times, want once", stopping_calls);
 	(void)step_file(errpath, buf, sizeof(buf));
+	(void)snprintf(want, sizeof(want), "ignoring %s", spare_name);
+	usr1 = strstr(buf, "ignoring SIGUSR1") != NULL;
+	spare = strstr(buf, want) != NULL;
 	buf[strcspn(buf, "\n")] = '\0';
-	if (fake.dispatched > 0 && strstr(buf, "ignoring SIGUSR1") == NULL)
+	if (fake.dispatched > 0 && !usr1)
 		step_bad("SIGUSR1 was sent, and nothing said \"ignoring SIGUSR1\" (stderr: %s)", buf);
+	if (fake.dispatched > 0 && !spare)
+		step_bad("%s was sent, and nothing said \"%s\" (stderr: %s)", spare_name, want, buf);
 }
 
 int

@@ -199,7 +199,8 @@ check_handler(void)
 	struct sigaction	sa;
 	void			(*before[SIGNALS_MAX])(int);
 	char			buf[4096];
-	int			sig;
+	const char		*reload_name, *spare_name;
+	int			sig, reload, spare;
 
 	/*
 	 * What on_signal() may not do: log (not async-signal-safe), or change an action. log.c
@@ -214,10 +215,13 @@ check_handler(void)
 		return;
 	}
 #endif
-	handler_sets(SIGHUP, "SIGHUP", &got_reload);
+	reload = step_reload_signal(0, &reload_name);
+	spare = step_reload_signal(1, &spare_name);
+	handler_sets(reload, reload_name, &got_reload);
 	handler_sets(SIGTERM, "SIGTERM", &got_stop);
 	handler_sets(SIGINT, "SIGINT", &got_stop);
 	handler_sets(SIGUSR1, "SIGUSR1", &got_spare[SIGUSR1]);
+	handler_sets(spare, spare_name, &got_spare[spare]);
 	handler_sets(SIGALRM, "SIGALRM", &got_spare[SIGALRM]);
 	if (step_file(errpath, buf, sizeof(buf))[0] != '\0')
 		step_bad("on_signal() logged \"%.*s\": a handler may only set flags (and write "

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -175,4 +176,18 @@ step_usage(const char *prog, const char *checks)
 {
 	(void)fprintf(stderr, "usage: %s %s DIR\n", prog, checks);
 	return 64;
+}
+
+/*
+ * The signal that reloads, SIGHUP unless tests/variant says SIGUSR2 (tests/check.sh passes it
+ * as STEP_RELOAD), with its name in *name; spare: the other one of the two, a spare signal.
+ */
+int
+step_reload_signal(int spare, const char **name)
+{
+	const char	*v = getenv("STEP_RELOAD");
+	int		 usr2 = (v != NULL && strcmp(v, "USR2") == 0) != (spare != 0);
+
+	*name = usr2 ? "SIGUSR2" : "SIGHUP";
+	return usr2 ? SIGUSR2 : SIGHUP;
 }

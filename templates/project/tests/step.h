@@ -32,5 +32,6 @@ int	step_is_devnull(int fd);
 int	step_usage(const char *prog, const char *checks);
 int	step_capture_stderr(const char *dir, char *path, size_t len);
 const char *step_file(const char *path, char *buf, size_t len);
+int	step_reload_signal(int spare, const char **name);
 
 #endif /* STEP_H */
