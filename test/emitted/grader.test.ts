@@ -164,11 +164,9 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
     // Finished work, each student's own (a comment), at the tree's paths or flat.
     put('reference', ref);
     expect(ref['helper/signals.c'], 'the reload line the students edit').toContain(reloadLine);
-    for (const id of ['ada', 'brian'])
-      put(
-        id,
-        Object.fromEntries(Object.entries(ref).map(([f, t]) => [f.slice('helper/'.length), `/* ${id} */\n${t}`])),
-      );
+    // Flat; and Brian's handed in as a folder of its own, the project's paths inside.
+    put('ada', Object.fromEntries(Object.entries(ref).map(([f, t]) => [f.slice('helper/'.length), `/* ada */\n${t}`])));
+    put('brian', Object.fromEntries(Object.entries(ref).map(([f, t]) => [`myd/${f}`, `/* brian */\n${t}`])));
     // Ada's solution, handed in by a student whose variant reloads on the other signal.
     copied = 'ada';
     copier = idWith('copier', reloadOf(copied), false);
@@ -245,6 +243,12 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
     }
   });
 
+  it('a project handed in as a folder of its own is graded from that folder, and says so', () => {
+    expect(parseCsv(csv).rows.get('brian')!.note, csv).toBe(
+      'the files were graded from myd/, the one folder handed in',
+    );
+  });
+
   it("a solution for another student's variant loses the signal rule in this student's", () => {
     expect(reloadOf(copier)).not.toBe(reloadOf(copied));
     const row = parseCsv(csv).rows.get(copier)!;
@@ -303,6 +307,24 @@ describeWith(['make', 'gcc'])(
     afterAll(() => {
       killUnder(parent);
       rmSync(parent, { recursive: true, force: true });
+    });
+
+    it('refuses, before grading, a starter as the reference, a rubric row not split by tabs; -h is help', () => {
+      const grade = (args: string[]) =>
+        spawnSync('sh', ['tests/grade.sh', ...args], { cwd: handout, encoding: 'utf8' });
+      const self = grade(['-r', handout, handout]);
+      expect(self.status).toBe(2);
+      expect(self.stderr).toMatch(/-r: .* is a starter, not the reference/);
+      const pack = join(parent, 'bad-pack');
+      mkdirSync(pack);
+      writeFileSync(join(pack, 'rubric'), 'version 1 secret - -V prints the version\n');
+      const rubric = grade(['-r', reference, '-g', pack, handout]);
+      expect(rubric.status).toBe(2);
+      expect(rubric.stderr).toMatch(/rubric line 1: want id<TAB>points<TAB>secret<TAB>-<TAB>title/);
+      const help = grade(['-h']);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/^usage: tests\/grade.sh -r REFERENCE/);
+      expect(help.stdout).toContain('-s SEEDFILE');
     });
 
     it('the reference scores the maximum, the untouched starter 0, a signals mutant loses only that rule', () => {

@@ -20,7 +20,7 @@ export const PACKAGE_OF: Readonly<Record<string, string>> = {
   shellcheck: 'shellcheck',
   checkbashisms: 'devscripts',
   dash: 'dash',
-  busybox: 'busybox',
+  busybox: 'busybox-static',
   'start-stop-daemon': 'dpkg',
   insserv: 'insserv',
   runsv: 'runit',

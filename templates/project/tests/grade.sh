@@ -52,14 +52,25 @@ STEPS='tests/step-daemonize tests/step-log tests/step-pidfile tests/step-signals
 TOP=$(cd "${0%/*}/.." && pwd -P) || exit 1
 ME=grade.sh
 
+synopsis() {
+	printf 'usage: tests/grade.sh -r REFERENCE [-s SEEDFILE [-i ID | -M METADATA]] [-f FORMAT] [-o FILE]\n'
+	printf '                      [-g GRADER_DIR] [-t SECONDS] SUBMISSION\n'
+	printf '       tests/grade.sh -r REFERENCE [-s SEEDFILE] -b [-j JOBS] [-g GRADER_DIR] [-t SECONDS] DIR\n'
+	printf '       tests/grade.sh -m DIR\n'
+}
+
 usage() {
 	printf '%s: %s\n' "$ME" "$1" >&2
-	printf 'usage: tests/grade.sh -r REFERENCE [-s SEEDFILE [-i ID | -M METADATA]] [-f FORMAT] [-o FILE]\n' >&2
-	printf '                      [-g GRADER_DIR] [-t SECONDS] SUBMISSION\n' >&2
-	printf '       tests/grade.sh -r REFERENCE [-s SEEDFILE] -b [-j JOBS] [-g GRADER_DIR] [-t SECONDS] DIR\n' >&2
-	printf '       tests/grade.sh -m DIR\n' >&2
+	synopsis >&2
 	exit 2
 }
+
+# -h: the synopsis and the options, from this file's opening comment.
+if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
+	synopsis
+	sed -n '/^# -s SEEDFILE/,/^# submission)/p' "$0" | sed 's/^# \{0,1\}//'
+	exit 0
+fi
 
 REFERENCE='' FORMAT=text OUT='' PACK='' DEADLINE=300 BATCH=no JOBS=4 MOSS='' SEEDFILE='' ID='' META=''
 while getopts ':r:s:i:M:f:o:g:t:bj:m:' opt; do
@@ -100,11 +111,27 @@ REFERENCE=$(cd "$REFERENCE" 2>/dev/null && pwd -P) || usage "-r: no such directo
 for f in $EXERCISES; do
 	[ -f "$REFERENCE/$f" ] || usage "-r: $REFERENCE has no $f: give the reference project (the same answers without --starter)"
 done
+# answer KEY DIR: a saved answer of DIR's .yo-rc.json (one line each, as create-daemon writes it).
+answer() {
+	sed -n "s/^ *\"$1\": *\(.*[^,]\),\{0,1\}\$/\1/p" "$2/.yo-rc.json" 2>/dev/null | head -n 1
+}
+[ "$(answer starter "$REFERENCE")" = false ] ||
+    usage "-r: $REFERENCE is a starter, not the reference: generate the same answers without --starter"
+for k in name payload reload umask; do
+	# (A handout copied without its .yo-rc.json is taken on trust.)
+	if [ -n "$(answer "$k" "$TOP")" ] && [ "$(answer "$k" "$REFERENCE")" != "$(answer "$k" "$TOP")" ]; then
+		usage "-r: the reference's $k is $(answer "$k" "$REFERENCE"), this handout's $(answer "$k" "$TOP"): generate the reference with the handout's answers (create-daemon printed the command)"
+	fi
+done
 # The rubric files every report reads: this tree's, and the grader's pack's own rows.
 RUBRICS=$TOP/tests/rubric
 if [ -n "$PACK" ]; then
 	PACK=$(cd "$PACK" 2>/dev/null && pwd -P) || usage "-g: no such directory"
-	[ -f "$PACK/rubric" ] && RUBRICS="$RUBRICS $PACK/rubric"
+	if [ -f "$PACK/rubric" ]; then
+		bad_row=$(awk -F '\t' '!/^#/ && !/^[ \t]*$/ && (NF != 5 || $2 !~ /^[0-9]+$/) { print NR; exit }' "$PACK/rubric")
+		[ -z "$bad_row" ] || usage "-g: $PACK/rubric line $bad_row: want id<TAB>points<TAB>secret<TAB>-<TAB>title, five fields separated by tabs"
+		RUBRICS="$RUBRICS $PACK/rubric"
+	fi
 fi
 SUB=$(cd "$1" 2>/dev/null && pwd -P) || usage "no such directory: $1"
 # Per-student variants (create-daemon --variant-seed): this handout's, and the seed.
@@ -190,7 +217,8 @@ GRADE_CFLAGS='-Werror'
 # build DIR LOG: the daemon, the probe and the step drivers of the tree DIR.
 build() {
 	# shellcheck disable=SC2086 # one word per program
-	(cd "$1" && make -s CFLAGS="$GRADE_CFLAGS" "$PROG" tests/probe $STEPS) >"$2" 2>&1
+	# LC_ALL=C: the compiler's messages in ASCII, as every report format keeps them.
+	(cd "$1" && LC_ALL=C make -s CFLAGS="$GRADE_CFLAGS" "$PROG" tests/probe $STEPS) >"$2" 2>&1
 }
 
 # base: this tree with the reference's exercise files, built; every tree graded is a copy.
@@ -205,6 +233,19 @@ make_base() {
 		head -n 20 "$W/base.log" >&2
 		return 1
 	fi
+}
+
+# subroot SUB: where the submission's exercise files are: SUB, or the one directory SUB holds
+# when they are not in SUB itself (a project handed in as a folder of its own).
+subroot() {
+	for f in $EXERCISES; do
+		if [ -e "$1/$f" ] || [ -e "$1/${f##*/}" ] || [ -L "$1/$f" ] || [ -L "$1/${f##*/}" ]; then
+			printf '%s\n' "$1"
+			return 0
+		fi
+	done
+	set -- "$1" "$1"/*
+	if [ $# -eq 2 ] && [ -d "$2" ] && [ ! -L "$2" ]; then printf '%s\n' "$2"; else printf '%s\n' "$1"; fi
 }
 
 # take SUB F DEST: the submission's F (at its path, or at the submission's top), else the
@@ -232,7 +273,7 @@ run() {
 	mkdir -p "$1/tmp"
 	# shellcheck disable=SC2086 # PIDNS: a command and its options, or nothing
 	(cd "$1" && TMPDIR=$1/tmp CHECK_RESULTS=$2 CHECK_TIER=all GRADER_DIR=$PACK CHECK_VERSION='' \
-	    $PIDNS "$W/base/tests/probe" contain "$DEADLINE" "$2.contain" sh tests/check.sh "./$PROG" tests/probe) \
+	    $PIDNS "$W/base/tests/probe" contain "$DEADLINE" "$2.contain" sh tests/check.sh "$PROG" tests/probe) \
 	    >"$2.out" 2>&1 </dev/null
 	how='' left=''
 	[ -f "$2.contain" ] && read -r how _ _ left <"$2.contain"
@@ -278,9 +319,10 @@ pick() {
 # grade SUB DIR [ID DIGEST]: grades the submission SUB in DIR, against the variant of student
 # ID when given; the results are DIR/results.
 grade() {
-	g_sub=$1 g_dir=$2 g_id=${3:-} g_digest=${4:-}
+	g_sub=$(subroot "$1") g_dir=$2 g_id=${3:-} g_digest=${4:-}
 	mkdir -p "$g_dir"
 	: >"$g_dir/results"
+	[ "$g_sub" = "$1" ] || printf 'N\tthe files were graded from %s/, the one folder handed in\n' "${g_sub##*/}" >>"$g_dir/results"
 	cp -Rp "$W/base" "$g_dir/all" || return 1
 	[ -z "$g_id" ] || set_variant "$g_dir/all" "$g_id" "$g_digest" || return 1
 	for f in $EXERCISES; do
@@ -333,7 +375,7 @@ report() {
 	shift 2
 	[ $# -gt 0 ] && shift
 	# shellcheck disable=SC2086 # one word per file
-	REPORT_ID=$r_id LC_ALL=C awk -f "$TOP/tests/report.awk" -v format="$r_fmt" -v verbose=1 "$@" $RUBRICS "$r_res"
+	REPORT_ID=$r_id LC_ALL=C awk -f "$TOP/tests/report.awk" -v format="$r_fmt" -v verbose=1 -v full=1 "$@" $RUBRICS "$r_res"
 }
 
 make_base || exit 1
@@ -351,10 +393,15 @@ if [ "$BATCH" = no ]; then
 	else
 		grade "$SUB" "$W/one" || exit 1
 	fi
-	if [ -n "$OUT" ]; then
-		report "$W/one/results" "$FORMAT" "${SUB##*/}" >"$OUT" || exit 1
-	else
+	one() {
+		# A CSV of one submission has its header too.
+		[ "$FORMAT" != csv ] || report /dev/null csv '' -v header=1
 		report "$W/one/results" "$FORMAT" "${SUB##*/}"
+	}
+	if [ -n "$OUT" ]; then
+		one >"$OUT" || exit 1
+	else
+		one
 	fi
 	exit 0
 fi
