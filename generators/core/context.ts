@@ -142,7 +142,7 @@ export function buildContext(answers: Answers) {
       : 0,
     exerciseFiles: a.starter ? exerciseFiles(a) : [],
     variant,
-    // The variant's values in tests/variant (sh) and src/variant.h (C), as tests/grade.sh writes them.
+    // The variant's values in tests/variant (sh) and src/variant.c (C), as tests/grade.sh writes them.
     vsh: variant
       ? mapValues(
           {

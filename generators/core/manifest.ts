@@ -104,6 +104,7 @@ export const PROJECT_FILES: readonly FileEntry[] = [
   same('src/reload.h', { when: c }),
   // A course's per-student variant (core/variant.ts): tests/grade.sh rewrites both per student.
   same('src/variant.h', { when: (a) => a.variant !== '' }),
+  same('src/variant.c', { when: (a) => a.variant !== '' }),
   same('src/tick.c', { when: and(c, tick) }),
   same('src/echo.c', { when: and(c, echo) }),
 

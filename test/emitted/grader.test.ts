@@ -200,7 +200,7 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
     mkdirSync(join(parent, 'pack'));
     writeFileSync(
       join(parent, 'pack/keep-variant'),
-      `#!/bin/sh\nd=\${1%/*}\nid=$(sed -n "s/^VARIANT_STUDENT='\\(.*\\)'$/\\1/p" "$d/tests/variant")\nmkdir -p "${seen}/$id" && cp "$d/tests/variant" "$d/src/variant.h" "${seen}/$id/"\n`,
+      `#!/bin/sh\nd=\${1%/*}\nid=$(sed -n "s/^VARIANT_STUDENT='\\(.*\\)'$/\\1/p" "$d/tests/variant")\nmkdir -p "${seen}/$id" && cp "$d/tests/variant" "$d/src/variant.c" "${seen}/$id/"\n`,
       { mode: 0o755 },
     );
 
@@ -257,14 +257,14 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
     expect(row.points, csv).toBe(String(max - signals.points));
   });
 
-  it("rewrites each student's tests/variant and src/variant.h exactly as create-daemon writes that student's handout", () => {
+  it("rewrites each student's tests/variant and src/variant.c exactly as create-daemon writes that student's handout", () => {
     for (const id of ['ada', copier]) {
       const own = generate(
         'myd',
         ['--reload', 'single', '--payload', 'tick', '--starter', '--variant-seed', SEED, '--student', id],
         join(parent, `own-${id}`),
       ).dir;
-      for (const f of ['tests/variant', 'src/variant.h'])
+      for (const f of ['tests/variant', 'src/variant.c'])
         expect(readFileSync(join(seen, id, f.split('/')[1]!), 'utf8'), `${id}: ${f}`).toBe(
           readFileSync(join(own, f), 'utf8'),
         );

@@ -62,7 +62,7 @@ describe('per-student variants', () => {
     expect(readme).toContain('## Your variant');
     for (const value of [`SIG${v.reload}`, v.ident, v.facility, v.token, v.pidfile]) expect(readme).toContain(value);
     expect(files.get('tests/variant')!.contents).toContain(`VARIANT_RELOAD='${v.reload}'`);
-    expect(files.get('src/variant.h')!.contents).toContain(`#define VARIANT_TOKEN\t"${v.token}"`);
+    expect(files.get('src/variant.c')!.contents).toContain(`const char\tvariant_token[] = "${v.token}";`);
     expect(files.get('init/systemd/myd.service')!.contents).toContain(`ExecReload=/bin/kill -${v.reload} $MAINPID`);
     expect(files.get('helper/signals.c')!.contents).toContain(`SIG${v.reload}`);
 

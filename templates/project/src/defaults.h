@@ -14,9 +14,9 @@
 #endif
 #define <%- IDENT %>_CONFIG	<%- c.config %>
 <% if (variant) { -%>
-/* The student's variant (src/variant.h, which only src/main.c includes: tests/grade.sh rewrites it). */
-#define <%- IDENT %>_PIDFILE	VARIANT_PIDFILE
-#define <%- IDENT %>_FACILITY	VARIANT_FACILITY
+/* The student's variant (src/variant.c, which tests/grade.sh rewrites; main.c includes variant.h). */
+#define <%- IDENT %>_PIDFILE	variant_pidfile
+#define <%- IDENT %>_FACILITY	variant_facility
 <% } else { -%>
 /* May start with "$XDG_RUNTIME_DIR/", expanded at run time by path_expand(). */
 #define <%- IDENT %>_PIDFILE	<%- c.pidfile %>

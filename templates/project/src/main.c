@@ -244,7 +244,7 @@ report_ready(void)
 	}
 	(void)notify_ready(what);
 <% if (variant) { -%>
-	log_info("started (version %s, variant %s): %s", <%- IDENT %>_VERSION, VARIANT_TOKEN, what);
+	log_info("started (version %s, variant %s): %s", <%- IDENT %>_VERSION, variant_token, what);
 <% } else { -%>
 	log_info("started (version %s): %s", <%- IDENT %>_VERSION, what);
 <% } -%>
@@ -361,10 +361,10 @@ main(int argc, char *argv[])
 <% } -%>
 <% if (variant) { -%>
 	/* The student's variant logs under its own ident (README: "Your variant"). */
-	log_open(VARIANT_IDENT, <%- IDENT %>_FACILITY, 1);
+	log_open(variant_ident, <%- IDENT %>_FACILITY, 1);
 	if (!foreground) {
 		/* Detached, syslog is all there is: say now if it cannot be reached. */
-		(void)log_syslog_check(VARIANT_IDENT);
+		(void)log_syslog_check(variant_ident);
 <% } else { -%>
 	log_open(<%- IDENT %>_NAME, <%- IDENT %>_FACILITY, 1);
 	if (!foreground) {

@@ -1,8 +1,13 @@
 /*
- * variant.h: this handout's variant, for src/main.c (README: "Your variant"). Written by
- * create-daemon --variant-seed, and by tests/grade.sh for each student it grades.
+ * variant.h: this handout's variant (README: "Your variant"), defined in src/variant.c, which
+ * create-daemon --variant-seed writes and tests/grade.sh rewrites for each student it grades.
  */
-#define VARIANT_IDENT	<%- vc.ident %>
-#define VARIANT_FACILITY	<%- vc.facility %>
-#define VARIANT_TOKEN	<%- vc.token %>
-#define VARIANT_PIDFILE	<%- vc.pidfile %>
+#ifndef VARIANT_H
+#define VARIANT_H
+
+extern const char	variant_ident[];	/* the syslog ident */
+extern const int	variant_facility;	/* the syslog facility */
+extern const char	variant_token[];	/* in the "started" line */
+extern const char	variant_pidfile[];	/* the default lock/PID file */
+
+#endif /* VARIANT_H */
