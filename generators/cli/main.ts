@@ -108,16 +108,21 @@ export function parse(argv: readonly string[]): Parsed {
 }
 
 /**
- * --variant-seed and --student (or $CREATE_DAEMON_STUDENT) as the saved record: the id and the HMAC.
- * The seed goes no further than this function.
+ * --variant-seed (or $CREATE_DAEMON_VARIANT_SEED, which keeps it out of the command line, where any
+ * user's ps(1) shows it) and --student (or $CREATE_DAEMON_STUDENT) as the saved record: the id and
+ * the HMAC. The seed goes no further than this function. A seed from the environment alone makes a
+ * variant only for a run that names a student.
  */
 function variantGiven(values: Record<string, string | boolean | undefined>): string | undefined {
-  const seed = values['variant-seed'];
   const flag = values.student;
   const student = typeof flag === 'string' ? flag.trim() : (process.env.CREATE_DAEMON_STUDENT ?? '').trim();
+  const fromEnv = process.env.CREATE_DAEMON_VARIANT_SEED;
+  const seed = values['variant-seed'] ?? (fromEnv === undefined || student === '' ? undefined : fromEnv);
   if (seed === undefined) {
     if (typeof flag === 'string')
-      throw new UsageError('--student names whose variant --variant-seed derives: give --variant-seed too');
+      throw new UsageError(
+        '--student names whose variant --variant-seed derives: give --variant-seed too (or CREATE_DAEMON_VARIANT_SEED)',
+      );
     return undefined;
   }
   if (typeof seed !== 'string' || seed.length < 8)

@@ -24,7 +24,7 @@ export const FIXED: readonly FixedOption[] = [
   {
     flag: 'variant-seed',
     arg: '<secret>',
-    help: "a course's per-student variant: the teacher's secret, with --student, derives the student's reload signal, syslog ident and facility, pid file and log token (the seed is never written)",
+    help: "a course's per-student variant: the teacher's secret (or $CREATE_DAEMON_VARIANT_SEED, out of ps's sight), with --student, derives the student's reload signal, syslog ident and facility, pid file and log token (the seed is never written)",
     app: true,
   },
   {

@@ -318,12 +318,18 @@ export function released(value: string): true | string {
 }
 
 /** .yo-rc.json's per-student variant (core/variant.ts): '' or "<student id> <HMAC in hex>". */
-export function variant(value: string, a: { lang?: string; fleet?: readonly string[] }, re: RegExp): true | string {
+export function variant(
+  value: string,
+  a: { lang?: string; fleet?: readonly string[]; starter?: boolean },
+  re: RegExp,
+): true | string {
   if (value === '') return true;
   if (!re.test(value))
     return `variant must be a student id and 64 hex digits, as create-daemon --variant-seed saves it, got ${quote(value)}; generate again with --variant-seed and --student`;
   if (a.lang === 'typescript')
-    return 'variant (--variant-seed) is for the C course starter and its reference: drop --variant-seed, or use --lang c';
+    return 'variant (--variant-seed) is for the C course starter: drop --variant-seed, or use --lang c';
+  if (a.starter === false)
+    return 'variant (--variant-seed) is for a course starter: add --starter (the reference is generated without a variant: one serves every student)';
   if (a.fleet !== undefined && a.fleet.length > 0)
     return 'variant (--variant-seed) is a one-machine exercise: drop --fleet, or --variant-seed';
   return true;

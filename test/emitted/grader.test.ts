@@ -7,7 +7,7 @@
 // is a course with per-student variants: each student's work is graded against their own variant,
 // and a solution copied from a student of the other reload signal loses the signal rule.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generate } from '../support/init-project.js';
@@ -194,8 +194,8 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
     });
     for (const m of MUTANTS) put(`mutant-${m.rule}`, { ...ref, [m.file]: mutate(ref[m.file]!, m.edits) });
     expect(readdirSync(subs)).toHaveLength(20);
-    // The seed as a teacher keeps it, and a hidden check that keeps each run's variant files.
-    writeFileSync(join(parent, 'seed'), `${SEED}\n`);
+    // The seed on standard input (-s -), as a teacher's script gives it; and a hidden check that
+    // keeps each run's variant files.
     seen = join(parent, 'seen');
     mkdirSync(join(parent, 'pack'));
     writeFileSync(
@@ -204,15 +204,12 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
       { mode: 0o755 },
     );
 
-    const r = spawnSync(
-      'sh',
-      ['tests/grade.sh', '-r', reference, '-s', join(parent, 'seed'), '-g', join(parent, 'pack'), '-b', subs],
-      {
-        cwd: handout,
-        encoding: 'utf8',
-        timeout: 600_000,
-      },
-    );
+    const r = spawnSync('sh', ['tests/grade.sh', '-r', reference, '-s', '-', '-g', join(parent, 'pack'), '-b', subs], {
+      cwd: handout,
+      encoding: 'utf8',
+      input: `${SEED}\n`,
+      timeout: 600_000,
+    });
     batchStderr = r.stderr;
     expect(r.status, r.stderr).toBe(0);
     csv = r.stdout;
@@ -245,8 +242,26 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
 
   it('a project handed in as a folder of its own is graded from that folder, and says so', () => {
     expect(parseCsv(csv).rows.get('brian')!.note, csv).toBe(
-      'the files were graded from myd/, the one folder handed in',
+      'the files were graded from myd/, the one folder handed in; graded against the variant of student brian',
     );
+  });
+
+  it("refuses, before grading, Gradescope's directory with no id, and metadata with no user's e-mail", () => {
+    const grade = (args: string[]) =>
+      spawnSync('sh', ['tests/grade.sh', '-r', reference, '-s', '-', ...args], {
+        cwd: handout,
+        encoding: 'utf8',
+        input: `${SEED}\n`,
+      });
+    const submission = join(parent, 'submission');
+    mkdirSync(submission, { recursive: true });
+    const noId = grade([submission]);
+    expect(noId.status).toBe(2);
+    expect(noId.stderr).toMatch(/which student's variant\? give -M \/autograder\/submission_metadata.json, or -i ID/);
+    writeFileSync(join(parent, 'meta.json'), '{"users": [{"name": "Ada", "id": 1}]}');
+    const noEmail = grade(['-M', join(parent, 'meta.json'), submission]);
+    expect(noEmail.status).toBe(2);
+    expect(noEmail.stderr).toMatch(/-M: no user's "email" in /);
   });
 
   it("a solution for another student's variant loses the signal rule in this student's", () => {
@@ -343,6 +358,9 @@ describeWith(['make', 'gcc'])(
           ],
         ]),
       );
+      // A submission whose helper/ is a link to the reference's: never followed.
+      mkdirSync(join(subs, 'linked'));
+      symlinkSync(join(reference, 'helper'), join(subs, 'linked', 'helper'));
       const r = spawnSync('sh', ['tests/grade.sh', '-r', reference, '-b', subs], {
         cwd: handout,
         encoding: 'utf8',
@@ -352,6 +370,8 @@ describeWith(['make', 'gcc'])(
       const { rules, max } = readRubric(handout);
       const { rows } = parseCsv(r.stdout);
       expect(rows.get('reference')!.points, r.stdout).toBe(String(max));
+      expect(rows.get('linked')!.points, r.stdout).toBe('0');
+      expect(rows.get('linked')!.note).toContain('helper/log.c: a symbolic link, not graded');
       for (const x of rules) expect(rows.get('untouched')![x.id], `untouched: ${x.id}`).toBe('0');
       const signals = rules.find((x) => x.id === 'signals')!;
       expect(rows.get('mutant-signals')!.signals, r.stdout).toBe('0');

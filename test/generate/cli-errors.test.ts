@@ -199,7 +199,7 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   [
     'a student without a seed',
     ['myd', '--starter', '--student', 'ada'],
-    /^create-daemon: --student names whose variant --variant-seed derives: give --variant-seed too$/,
+    /^create-daemon: --student names whose variant --variant-seed derives: give --variant-seed too \(or CREATE_DAEMON_VARIANT_SEED\)$/,
   ],
   [
     'a short seed',
@@ -214,7 +214,12 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   [
     'a variant of a TypeScript daemon',
     ['myd', '--lang', 'typescript', '--variant-seed', 'long-enough-secret', '--student', 'ada'],
-    /^create-daemon: variant \(--variant-seed\) is for the C course starter and its reference: drop --variant-seed, or use --lang c$/,
+    /^create-daemon: variant \(--variant-seed\) is for the C course starter: drop --variant-seed, or use --lang c$/,
+  ],
+  [
+    'a variant without --starter',
+    ['myd', '--variant-seed', 'long-enough-secret', '--student', 'ada'],
+    /^create-daemon: variant \(--variant-seed\) is for a course starter: add --starter/,
   ],
 ];
 

@@ -48,8 +48,10 @@ describe('per-student variants', () => {
   it("writes the student's handout: the values stated, the seed nowhere, kept without it on regeneration", () => {
     const parent = tempDir('cd-variant-');
     const dir = join(parent, 'myd');
-    const r = runCli(['myd', '--yes', '--starter', '--variant-seed', SEED, '--dir', dir], parent, {
+    // Both from the environment, where ps(1) does not show the seed.
+    const r = runCli(['myd', '--yes', '--starter', '--dir', dir], parent, {
       CREATE_DAEMON_STUDENT: 'ada',
+      CREATE_DAEMON_VARIANT_SEED: SEED,
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("This handout is ada's variant");

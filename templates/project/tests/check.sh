@@ -17,8 +17,9 @@
 # plan "1..N" at the end, then "# N passed, M failed".
 #
 # GRADER_DIR=dir (hidden checks): each executable file in dir is one more check, run after
-# the built-in ones as `dir/FILE PROG PROBE` with NAME, PROG, PROBE and CHECK_TMP (a scratch
-# directory) in its environment, at most GRADER_TIMEOUT seconds (default 60). Exit 0 passes;
+# the built-in ones as `dir/FILE PROG PROBE` with NAME, PROG, PROBE, CHECK_TMP (a scratch
+# directory), RELOAD (the reload signal: HUP, or a variant's USR2) and LOG_IDENT (the syslog
+# ident: NAME, or a variant's) in its environment, at most GRADER_TIMEOUT seconds (default 60). Exit 0 passes;
 # otherwise its output is shown as what was seen. A file named after a section id (<% if (starter) { %>steps, <% } %>detached,
 # instance, echo, stop, restart, failures, options, foreground, syslog, abstract) replaces that
 # section: the built-in checks of that section are not counted.
@@ -1137,7 +1138,7 @@ expect "-h prints the usage, exit 0" \
     cond '[ "$rc" -eq 0 ] && grep -q "usage:" "$T/t.out"'
 <% if (variant) { -%>
 expect "the usage names the variant's pid file, $VARIANT_PIDFILE" "$(cat "$T/t.out")" \
-    "the student's variant (README: \"Your variant\"); src/variant.h and tests/variant" \
+    "the student's variant (README: \"Your variant\"); src/variant.c and tests/variant" \
     grep -qF "(default $VARIANT_PIDFILE)" "$T/t.out"
 <% } -%>
 "$PROG" -V >"$T/t.out" 2>&1
@@ -1188,7 +1189,7 @@ expect_lazy "log lines carry the daemon's name: \"$LOG_IDENT: started\" on stder
     seen "$fpid" "$FLOG" "$LOG_IDENT: started" 3000
 <% if (variant) { -%>
 rubric ""
-hint "src/variant.h and tests/variant (tests/grade.sh writes both for the student graded)"
+hint "src/variant.c and tests/variant (tests/grade.sh writes both for the student graded)"
 expect "the started line carries the variant's token: \"variant $VARIANT_TOKEN\"" "$(grep -F ": started" "$FLOG")" \
     "the student's variant (README: \"Your variant\")" grep -qF "variant $VARIANT_TOKEN)" "$FLOG"
 <% } -%>
@@ -1459,7 +1460,7 @@ if [ -n "$GRADER_DIR" ]; then
 		bad "GRADER_DIR is a directory" "$GRADER_DIR: no such directory" \
 		    "the grader's checks must exist"
 	else
-		export NAME PROG PROBE
+		export NAME PROG PROBE RELOAD LOG_IDENT
 		for g in "$GRADER_DIR"/*; do
 			if [ ! -f "$g" ] || [ ! -x "$g" ]; then
 				continue

@@ -23,11 +23,12 @@
 # PID namespace of the run's own) and ended at its deadline (-t, 300 s), and every process it left
 # behind is killed: a rule whose checks did not finish scores 0 as "timeout".
 #
-# -s SEEDFILE per-student variants: the file holds the secret given to create-daemon as
-#             --variant-seed (its last newline is not part of it). Each submission is graded
-#             against its own student's variant, worked out again from the seed and the id, as
-#             create-daemon did for the handout (tests/variant and src/variant.c are rewritten;
-#             this tree must be a handout generated with --variant-seed). Needs openssl.
+# -s SEEDFILE per-student variants: the file (- for standard input) holds the secret given to
+#             create-daemon as --variant-seed (its last newline is not part of it). Each
+#             submission is graded against its own student's variant, worked out again from the
+#             seed and the id, as create-daemon did for the handout (tests/variant and
+#             src/variant.c are rewritten; this tree must be a handout generated with
+#             --variant-seed). Needs openssl; the seed is never in a command's arguments.
 # -i ID       the student id of SUBMISSION (default: the submission directory's name)
 # -M FILE     the id from Gradescope's submission_metadata.json: its first user's e-mail address
 # -f FORMAT   text (the default, with each check), tap, gradescope (a results.json), autolab
@@ -186,10 +187,32 @@ student_ok() {
 	[ "${#1}" -le 64 ]
 }
 
+# variant_pads: IPAD and OPAD, the seed XOR 0x36 and XOR 0x5c padded to SHA-256's block, as
+# printf escapes (RFC 2104): openssl then hashes, and the seed is never in a command's arguments,
+# where any user's ps(1) would show it.
+variant_pads() {
+	p_key=$(printf %s "$SEED" | od -An -v -tx1 | tr -d ' \n')
+	# A key longer than the block is hashed first.
+	[ "${#p_key}" -le 128 ] || p_key=$(printf %s "$SEED" | openssl dgst -sha256 | sed 's/^.*= *//')
+	IPAD='' OPAD='' p_n=0
+	while [ "$p_n" -lt 64 ]; do
+		p_b=0
+		if [ -n "$p_key" ]; then
+			p_b=$((0x${p_key%"${p_key#??}"}))
+			p_key=${p_key#??}
+		fi
+		IPAD=$IPAD$(printf '\\%03o' $((p_b ^ 54)))
+		OPAD=$OPAD$(printf '\\%03o' $((p_b ^ 92)))
+		p_n=$((p_n + 1))
+	done
+}
+
 # variant_digest ID: HMAC-SHA256(seed, "create-daemon variant 1\nID") in hex, as core/variant.ts.
-# Every digest is worked out before any submission runs: the seed is in openssl's arguments.
+# Every digest is worked out before any submission runs; then the seed is forgotten.
 variant_digest() {
-	printf 'create-daemon variant 1\n%s' "$1" | openssl dgst -sha256 -hmac "$SEED" | sed 's/^.*= *//'
+	# shellcheck disable=SC2059 # the pads are printf escapes, on purpose
+	{ printf "$OPAD"; { printf "$IPAD"; printf 'create-daemon variant 1\n%s' "$1"; } | openssl dgst -sha256 -binary; } |
+	    openssl dgst -sha256 | sed 's/^.*= *//'
 }
 
 # set_variant DIR ID DIGEST: DIR's tests/variant and src/variant.c for that student, the values
@@ -207,6 +230,9 @@ set_variant() {
 	grep -v '^const ' "$1/src/variant.c" >"$1/src/variant.c.new"
 	printf 'const char\tvariant_ident[] = "%s";\nconst int\tvariant_facility = LOG_%s;\nconst char\tvariant_token[] = "%s";\nconst char\tvariant_pidfile[] = %s%s";\n' \
 	    "$sv_i" "$(printf %s "$sv_f" | tr '[:lower:]' '[:upper:]')" "$sv_t" "$PID_C" "$sv_p" >>"$1/src/variant.c.new"
+	# Removed, as take() removes a student's: a rewrite in the same second as the base's build
+	# would otherwise look up to date.
+	rm -f "$1/src/variant.o"
 	mv "$1/tests/variant.new" "$1/tests/variant" && mv "$1/src/variant.c.new" "$1/src/variant.c"
 }
 
@@ -244,14 +270,30 @@ subroot() {
 			return 0
 		fi
 	done
-	set -- "$1" "$1"/*
-	if [ $# -eq 2 ] && [ -d "$2" ] && [ ! -L "$2" ]; then printf '%s\n' "$2"; else printf '%s\n' "$1"; fi
+	# The one directory, whatever plain files or __MACOSX/ (a zip made on a Mac) lie beside it.
+	s_root=$1 s_one=''
+	for d in "$1"/*; do
+		if [ ! -d "$d" ] || [ -L "$d" ] || [ "${d##*/}" = __MACOSX ]; then continue; fi
+		[ -z "$s_one" ] || { s_one=''; break; }
+		s_one=$d
+	done
+	printf '%s\n' "${s_one:-$s_root}"
+}
+
+# inside SUB F: whether the submission's F is its own file: neither F nor a directory on its way
+# is a symbolic link (a link could name the reference's files, or another student's).
+inside() {
+	[ ! -L "$1/$2" ] || return 1
+	case $2 in */*) ;; *) return 0 ;; esac
+	i_root=$(cd "$1" 2>/dev/null && pwd -P) || return 1
+	i_dir=$(cd "$1/${2%/*}" 2>/dev/null && pwd -P) || return 0
+	[ "$i_dir" = "$i_root/${2%/*}" ]
 }
 
 # take SUB F DEST: the submission's F (at its path, or at the submission's top), else the
 # handout's untouched one; its object is removed, so that make rebuilds exactly it.
 take() {
-	if [ -L "$1/$2" ] || [ -L "$1/${2##*/}" ]; then
+	if ! inside "$1" "$2" || [ -L "$1/${2##*/}" ]; then
 		# Never followed: it could name any file of the grader's.
 		cp "$TOP/$2" "$3/$2"
 		printf 'N\t%s: a symbolic link, not graded; the handout'"'"'s was graded\n' "$2" >>"$4"
@@ -324,7 +366,10 @@ grade() {
 	: >"$g_dir/results"
 	[ "$g_sub" = "$1" ] || printf 'N\tthe files were graded from %s/, the one folder handed in\n' "${g_sub##*/}" >>"$g_dir/results"
 	cp -Rp "$W/base" "$g_dir/all" || return 1
-	[ -z "$g_id" ] || set_variant "$g_dir/all" "$g_id" "$g_digest" || return 1
+	if [ -n "$g_id" ]; then
+		set_variant "$g_dir/all" "$g_id" "$g_digest" || return 1
+		printf 'N\tgraded against the variant of student %s\n' "$g_id" >>"$g_dir/results"
+	fi
 	for f in $EXERCISES; do
 		take "$g_sub" "$f" "$g_dir/all" "$g_dir/results"
 	done
@@ -388,17 +433,30 @@ report() {
 	REPORT_ID=$r_id LC_ALL=C awk -f "$TOP/tests/report.awk" -v format="$r_fmt" -v verbose=1 -v full=1 "$@" $RUBRICS "$r_res"
 }
 
+# The pads, and the seed forgotten; then one submission's student, before anything is built: a
+# wrong id is a usage error.
+if [ -n "$SEEDFILE" ]; then
+	variant_pads
+	unset SEED
+fi
+if [ "$BATCH" = no ] && [ -n "$SEEDFILE" ]; then
+	# Gradescope's directory is "submission": its id is in the metadata (-M).
+	[ -n "$ID" ] || [ "${SUB##*/}" != submission ] ||
+	    usage "which student's variant? give -M /autograder/submission_metadata.json, or -i ID"
+	ID=${ID:-${SUB##*/}}
+	student_ok "$ID" || usage "\"$ID\" is not a student id (1-64 letters, digits and . _ @ + -): give it with -i"
+	DIGEST=$(variant_digest "$ID")
+	if [ "${#DIGEST}" -ne 64 ]; then
+		printf '%s: openssl failed to compute the HMAC\n' "$ME" >&2
+		exit 1
+	fi
+	unset IPAD OPAD
+fi
+
 make_base || exit 1
 
 if [ "$BATCH" = no ]; then
 	if [ -n "$SEEDFILE" ]; then
-		ID=${ID:-${SUB##*/}}
-		student_ok "$ID" || usage "\"$ID\" is not a student id (1-64 letters, digits and . _ @ + -): give it with -i"
-		DIGEST=$(variant_digest "$ID")
-		if [ "${#DIGEST}" -ne 64 ]; then
-			printf '%s: openssl failed to compute the HMAC\n' "$ME" >&2
-			exit 1
-		fi
 		grade "$SUB" "$W/one" "$ID" "$DIGEST" || exit 1
 	else
 		grade "$SUB" "$W/one" || exit 1
@@ -422,19 +480,24 @@ for s in "$SUB"/*/; do
 	[ -d "$s" ] || continue
 	i=$((i + 1))
 	printf '%s\n' "${s%/}" >"$W/sub.$i"
-	# Each student's digest now, before any submission runs (the seed is in openssl's arguments).
+	# A link is not a submission: it could name the reference, or another student's.
+	[ -L "${s%/}" ] && continue
+	# Each student's digest now, before any submission runs.
 	if [ -n "$SEEDFILE" ]; then
 		s=${s%/}
 		if student_ok "${s##*/}"; then variant_digest "${s##*/}" >"$W/digest.$i"; fi
 	fi
 done
+unset IPAD OPAD
 lane=1
 while [ "$lane" -le "$JOBS" ]; do
 	(
 		k=$lane
 		while [ -f "$W/sub.$k" ]; do
 			s=$(cat "$W/sub.$k")
-			if [ -z "$SEEDFILE" ]; then
+			if [ -L "$s" ]; then
+				:
+			elif [ -z "$SEEDFILE" ]; then
 				grade "$s" "$W/g.$k" >/dev/null 2>&1 && report "$W/g.$k/results" csv "${s##*/}" >"$W/row.$k"
 			elif [ -s "$W/digest.$k" ]; then
 				grade "$s" "$W/g.$k" "${s##*/}" "$(cat "$W/digest.$k")" >/dev/null 2>&1 &&
@@ -455,7 +518,9 @@ csv() {
 			cat "$W/row.$k"
 		else
 			s=$(cat "$W/sub.$k")
-			if [ -n "$SEEDFILE" ] && ! student_ok "${s##*/}"; then
+			if [ -L "$s" ]; then
+				why='a symbolic link, not a directory of its own'
+			elif [ -n "$SEEDFILE" ] && ! student_ok "${s##*/}"; then
 				why='not a student id, so no variant (1-64 letters, digits and . _ @ + -)'
 			else
 				why='the grader failed on it'
