@@ -6,33 +6,18 @@
 // Each round runs every command once, in alternation, each into a fresh directory, so that machine
 // noise hits them all alike; the report gives medians and ratios, never a lone absolute time.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
-import { bundleOptions } from '../bin/bundle-options.mjs';
+import { cache, createVite, median, npm, root, VITE, yeomanFloor } from './lib.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cache = join(root, 'bench/.cache');
 const runs = Number(process.argv[2] ?? 10);
 const node = process.execPath;
-const VITE = '9.3';
 
 mkdirSync(cache, { recursive: true });
 // Measure what is in the tree now.
 execFileSync(node, [join(root, 'bin/build.mjs')], { stdio: 'ignore' });
-const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-
-// create-vite, installed once into the cache.
-const viteDir = join(cache, `create-vite-${VITE}`);
-const viteBin = join(viteDir, 'node_modules/create-vite/index.js');
-if (!existsSync(viteBin)) {
-  mkdirSync(viteDir, { recursive: true });
-  // A package.json of its own, so that npm installs here and not into the enclosing project.
-  writeFileSync(join(viteDir, 'package.json'), '{"name":"bench-create-vite","version":"0.0.0","private":true}\n');
-  npm(['install', '--no-audit', '--no-fund', '--silent', `create-vite@${VITE}`], viteDir);
-}
+const viteBin = createVite();
 
 // "Plain yeoman": our own generator compiled by tsc and run through yeoman-environment's full
 // createEnv().run(), as a yeoman generator usually runs: what the bundle and the lazy loading saved.
@@ -58,11 +43,7 @@ rmSync(join(plainDir, 'templates'), { force: true, recursive: true });
 execFileSync('ln', ['-s', join(root, 'templates'), join(plainDir, 'templates')]);
 
 // The floors (bench/floors/): what any yeoman run, and Prettier on the emitted README, cost on their own.
-const floorDir = join(cache, 'yeoman-floor');
-rmSync(floorDir, { force: true, recursive: true });
-await esbuild.build(bundleOptions({ floor: join(root, 'bench/floors/yeoman.mjs') }, join(floorDir, 'dist')));
-// yeoman-generator reads the package.json beside its bundle, as it reads ours.
-writeFileSync(join(floorDir, 'package.json'), '{"name":"yeoman-floor","version":"0.0.0","type":"module"}\n');
+const floorBundle = await yeomanFloor();
 
 const project = mkdtempSync(join(tmpdir(), 'cd-bench-units-'));
 execFileSync(node, [join(root, 'bin/create-daemon.js'), 'myd', '--yes', '--dir', project], { stdio: 'ignore' });
@@ -81,7 +62,7 @@ const COMMANDS = {
   'create-daemon units --yes': () => [node, [join(root, 'bin/create-daemon.js'), 'units', '--yes', '--force'], project],
   'create-daemon --help': () => [node, [join(root, 'bin/create-daemon.js'), '--help']],
   'plain yeoman-environment run': (dir) => [node, [plainRunner, 'myd'], dir],
-  'floor: yeoman, 20 constant files': (dir) => [node, [join(floorDir, 'dist/floor.mjs')], dir],
+  'floor: yeoman, 20 constant files': (dir) => [node, [floorBundle], dir],
   'floor: Prettier on the README': (dir) => [node, [join(root, 'bench/floors/prettier.mjs'), project], dir],
 };
 
@@ -102,10 +83,6 @@ for (let i = 0; i < runs; i++) {
 }
 rmSync(project, { recursive: true, force: true });
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 const vite = m['create-vite --template vanilla-ts'];
 const floor = m['node -e ""'];

@@ -3,7 +3,7 @@
 // loading yeoman on the other core; from the TypeScript sources (tests) it runs in-process. Both call
 // formatText, so the output is the same either way.
 import { Worker } from 'node:worker_threads';
-import { BUNDLED } from './paths.js';
+import { BUNDLED, SNAPSHOT } from './paths.js';
 
 /** Prettier's standalone core, with each language's plugins loaded only when a file of it is emitted. */
 const LANGUAGES = {
@@ -88,7 +88,7 @@ let worker: FormatWorker | undefined;
  * Only the bundle has a worker; from the sources this does nothing.
  */
 export function startFormatter(): void {
-  if (BUNDLED) worker ??= new FormatWorker();
+  if (BUNDLED && !SNAPSHOT) worker ??= new FormatWorker();
 }
 
 /**

@@ -20,6 +20,7 @@ export const SECONDS: Readonly<Record<string, number>> = {
   'test/emitted/portable.test.ts': 70,
   'test/emitted/cross-musl.test.ts': 75,
   'test/emitted/step-mutations.test.ts': 85,
+  'test/emitted/variant-mutations.test.ts': 40,
   'test/emitted/build-single.test.ts': 91,
   'test/emitted/analysis.test.ts': 88,
   'test/emitted/build-multi.test.ts': 82,
