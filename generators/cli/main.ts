@@ -231,7 +231,7 @@ async function unitsAnswers(given: Given): Promise<Answers | undefined> {
  */
 async function tuneForShortRun(): Promise<void> {
   if (process.env.CREATE_DAEMON_V8_OPT) return;
-  const v8 = process.getBuiltinModule("node:v8") as typeof import("node:v8");
+  const v8 = process.getBuiltinModule('node:v8') as typeof import('node:v8');
   v8.setFlagsFromString('--no-turbofan');
   v8.setFlagsFromString('--no-maglev');
 }
