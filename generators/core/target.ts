@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -69,6 +69,36 @@ export function refuseTarget(dir: string, force: boolean): void {
   refuseKernelTarget(dir);
   const state = directoryState(dir);
   if (state === 'file') throw new UsageError(`${dir} exists and is not a directory`);
+  if (state === 'missing') refuseParent(dir);
   if (state === 'non-empty' && !force)
     throw new UsageError(`${dir} is not empty; use --force to write into it, or --dir to choose another`);
+}
+
+/**
+ * A target that does not exist yet is created with its missing parents: refuse, before anything is
+ * written, when the nearest existing one is not a directory (ENOTDIR) or cannot be written to.
+ */
+function refuseParent(dir: string): void {
+  let parent = dirname(dir);
+  while (parent !== dirname(parent) && !lexists(parent)) parent = dirname(parent);
+  let isDir: boolean | undefined;
+  try {
+    isDir = statSync(parent).isDirectory();
+  } catch {
+    // It exists (lstat), yet stat fails: a symbolic link to nothing.
+  }
+  if (isDir === undefined) throw new UsageError(`cannot create ${dir}: ${parent} is a symbolic link to nothing`);
+  if (!isDir) throw new UsageError(`cannot create ${dir}: ${parent} is not a directory`);
+  try {
+    accessSync(parent, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EROFS'
+        ? 'is on a read-only file system'
+        : code === 'EACCES'
+          ? 'is not writable by you'
+          : `cannot be written (${code})`;
+    throw new UsageError(`cannot create ${dir}: ${parent} ${why}; choose another --dir`);
+  }
 }

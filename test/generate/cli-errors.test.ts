@@ -1,5 +1,5 @@
 // Bad input: one actionable line on stderr, exit status 2, and nothing written.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
@@ -257,6 +257,22 @@ describe('the target directory', () => {
     const r = runCli(['myd', '--yes'], cwd);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/myd exists and is not a directory/);
+  });
+
+  it('a parent in the way is named, in one line, before anything is written: a file, a link to nothing', () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'afile'), '');
+    symlinkSync(join(cwd, 'nowhere', 'x'), join(cwd, 'dangling'));
+    const cases: [string, RegExp][] = [
+      ['afile/x/y', /^create-daemon: cannot create \S+\/afile\/x\/y: \S+\/afile is not a directory\n$/],
+      ['dangling/q', /^create-daemon: cannot create \S+\/dangling\/q: \S+\/dangling is a symbolic link to nothing\n$/],
+    ];
+    for (const [dir, message] of cases) {
+      const r = runCli(['myd', '--yes', '--dir', dir], cwd);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(readdirSync(cwd).sort()).toEqual(['afile', 'dangling']);
   });
 
   it('--dir decides where to write, and a bad value there still writes nothing', () => {
