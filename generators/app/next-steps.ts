@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import type { Answers, InitSystem } from '../core/conventions.js';
 import { buildContext } from '../core/context.js';
 import { shWord } from '../core/escape.js';
+import { PACKAGE_ROOT } from '../core/paths.js';
 
 /**
  * The teacher's command for a starter's reference solution: the same answers without --starter,
@@ -92,9 +93,12 @@ export function nextSteps(answers: Answers, dir: string): string {
         ? []
         : [
             `This handout is ${answers.variant.split(' ')[0]}'s variant. The seed is written nowhere: grade with`,
-            'tests/grade.sh -s SEEDFILE, a file that holds it (README: "For teachers").',
+            'tests/grade.sh -s SEEDFILE, a file that holds it. The grader must see the same id: the name',
+            "of the student's folder in a batch, -i ID, or their e-mail address in Gradescope's metadata (-M).",
             '',
           ]),
+      `Grading (tests/grade.sh -h), hidden checks and Gradescope: "For teachers" in ${PACKAGE_ROOT}README.md`,
+      '',
     ].join('\n');
   return [
     '',

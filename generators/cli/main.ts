@@ -119,6 +119,11 @@ function variantGiven(values: Record<string, string | boolean | undefined>): str
   const fromEnv = process.env.CREATE_DAEMON_VARIANT_SEED;
   const seed = values['variant-seed'] ?? (fromEnv === undefined || student === '' ? undefined : fromEnv);
   if (seed === undefined) {
+    // The seed exported for a course, a handout asked for, and no student: not silently variant-free.
+    if (fromEnv !== undefined && values.starter === true)
+      throw new UsageError(
+        "CREATE_DAEMON_VARIANT_SEED is set but no student is named: give --student ID (or CREATE_DAEMON_STUDENT) for that student's handout, or unset CREATE_DAEMON_VARIANT_SEED for a handout without a variant",
+      );
     if (typeof flag === 'string')
       throw new UsageError(
         '--student names whose variant --variant-seed derives: give --variant-seed too (or CREATE_DAEMON_VARIANT_SEED)',

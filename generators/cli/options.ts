@@ -24,13 +24,13 @@ export const FIXED: readonly FixedOption[] = [
   {
     flag: 'variant-seed',
     arg: '<secret>',
-    help: "a course's per-student variant: the teacher's secret (or $CREATE_DAEMON_VARIANT_SEED, out of ps's sight), with --student, derives the student's reload signal, syslog ident and facility, pid file and log token (the seed is never written)",
+    help: "a course's per-student variant: the teacher's secret (or $CREATE_DAEMON_VARIANT_SEED, out of ps's sight), with --student, derives the student's reload signal (the value in their own code), syslog ident and facility, pid file and log token (the seed is never written)",
     app: true,
   },
   {
     flag: 'student',
     arg: '<id>',
-    help: 'the student id of --variant-seed (default $CREATE_DAEMON_STUDENT): a login, number or e-mail address',
+    help: "the student id of --variant-seed (default $CREATE_DAEMON_STUDENT): a login, number or e-mail address, in any case; the id tests/grade.sh will see (a batch folder's name, or Gradescope's e-mail)",
     app: true,
   },
   { flag: 'force', help: 'overwrite files that differ, without asking', units: true, app: true },

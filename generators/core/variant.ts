@@ -31,10 +31,15 @@ export interface Variant {
   readonly pidfile: string;
 }
 
-/** The saved record for a seed and a student id. */
+/**
+ * The saved record for a seed and a student id. The id is taken in lower case (tests/grade.sh does the
+ * same): a login typed "Ada" in one place and "ada" in another, or an e-mail address's case, must not
+ * grade a student against someone else's variant.
+ */
 export function variantRecord(seed: string, student: string): string {
-  const digest = createHmac('sha256', seed).update(`${VARIANT_CONTEXT}\n${student}`).digest('hex');
-  return `${student} ${digest}`;
+  const id = student.toLowerCase();
+  const digest = createHmac('sha256', seed).update(`${VARIANT_CONTEXT}\n${id}`).digest('hex');
+  return `${id} ${digest}`;
 }
 
 /** The variant a saved record gives a daemon `name` whose answers put the pid file at `pidfile`. */

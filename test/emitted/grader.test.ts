@@ -102,6 +102,8 @@ function parseCsv(csv: string): { header: string[]; rows: Map<string, Record<str
     const m = /^"([^"]*)",(.*),"(.*)"$/.exec(line);
     expect(m, `a CSV row: ${line}`).not.toBeNull();
     const fields = [m![1]!, ...m![2]!.split(','), m![3]!];
+    // Every row as wide as the header, a refused one too: a spreadsheet keeps each in its column.
+    expect(fields, line).toHaveLength(header.length);
     rows.set(m![1]!, Object.fromEntries(header.map((h, i) => [h, fields[i]!])));
   }
   return { header, rows };
@@ -165,13 +167,16 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
     put('reference', ref);
     expect(ref['helper/signals.c'], 'the reload line the students edit').toContain(reloadLine);
     // Flat; and Brian's handed in as a folder of its own, the project's paths inside.
-    put('ada', Object.fromEntries(Object.entries(ref).map(([f, t]) => [f.slice('helper/'.length), `/* ada */\n${t}`])));
+    // Her folder is "Ada": an id is taken in lower case, here as by create-daemon --student.
+    put('Ada', Object.fromEntries(Object.entries(ref).map(([f, t]) => [f.slice('helper/'.length), `/* ada */\n${t}`])));
     put('brian', Object.fromEntries(Object.entries(ref).map(([f, t]) => [`myd/${f}`, `/* brian */\n${t}`])));
     // Ada's solution, handed in by a student whose variant reloads on the other signal.
     copied = 'ada';
     copier = idWith('copier', reloadOf(copied), false);
     put(copier, Object.fromEntries(Object.entries(ref).map(([f, t]) => [f, `/* ada */\n${t}`])), copied);
     put('untouched', stub);
+    // A folder whose name is no student id: not graded, and said so in a row as wide as the others.
+    put('not an id', stub);
     // Only log.c done: its rule scores, graded with the reference's other files.
     put('log-only', { ...stub, 'helper/log.c': ref['helper/log.c']! });
     // A whole tree whose check.sh and Makefile say everything passes: they are not run.
@@ -193,7 +198,7 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
       ),
     });
     for (const m of MUTANTS) put(`mutant-${m.rule}`, { ...ref, [m.file]: mutate(ref[m.file]!, m.edits) });
-    expect(readdirSync(subs)).toHaveLength(20);
+    expect(readdirSync(subs)).toHaveLength(21);
     // The seed on standard input (-s -), as a teacher's script gives it; and a hidden check that
     // keeps each run's variant files.
     seen = join(parent, 'seen');
@@ -224,20 +229,28 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
   it('writes one CSV row per submission: id, points, max, each rule, a note', () => {
     const { header, rows } = parseCsv(csv);
     expect(header).toEqual(['id', 'points', 'max', ...rules.map((r) => r.id), 'note']);
-    expect(rows.size, csv).toBe(20);
+    expect(rows.size, csv).toBe(21);
     for (const row of rows.values()) expect(row.max).toBe(String(max));
     expect(batchStderr).toBe('');
   });
 
   it('the reference and finished work score the maximum; the untouched starter 0 on every rule', () => {
     const { rows } = parseCsv(csv);
-    for (const id of ['reference', 'ada', 'brian', 'tampered-finished'])
+    for (const id of ['reference', 'Ada', 'brian', 'tampered-finished'])
       expect(rows.get(id), `${id}\n${csv}`).toMatchObject({ points: String(max) });
     for (const id of ['untouched', 'tampered-untouched']) {
       const row = rows.get(id)!;
       expect(row.points, `${id}\n${csv}`).toBe('0');
       for (const r of rules) expect(row[r.id], `${id}: ${r.id}`).toBe('0');
+      expect(row.note).toContain(
+        "every exercise file is the handout's, untouched: nothing of the student's was graded",
+      );
     }
+    expect(rows.get('Ada')!.note).toBe('graded against the variant of student ada');
+    expect(rows.get('not an id')).toMatchObject({
+      points: '0',
+      note: 'not graded: not a student id, so no variant (1-64 letters, digits and . _ @ + -)',
+    });
   });
 
   it('a project handed in as a folder of its own is graded from that folder, and says so', () => {
@@ -273,14 +286,14 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
   });
 
   it("rewrites each student's tests/variant and src/variant.c exactly as create-daemon writes that student's handout", () => {
-    for (const id of ['ada', copier]) {
+    for (const id of ['Ada', copier]) {
       const own = generate(
         'myd',
         ['--reload', 'single', '--payload', 'tick', '--starter', '--variant-seed', SEED, '--student', id],
         join(parent, `own-${id}`),
       ).dir;
       for (const f of ['tests/variant', 'src/variant.c'])
-        expect(readFileSync(join(seen, id, f.split('/')[1]!), 'utf8'), `${id}: ${f}`).toBe(
+        expect(readFileSync(join(seen, id.toLowerCase(), f.split('/')[1]!), 'utf8'), `${id}: ${f}`).toBe(
           readFileSync(join(own, f), 'utf8'),
         );
     }

@@ -223,6 +223,19 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   ],
 ];
 
+it("a course's seed in the environment and a starter with no student: refused, not a handout without a variant", () => {
+  const cwd = tempDir();
+  const r = runCli(['myd', '--starter', '--yes'], cwd, { CREATE_DAEMON_VARIANT_SEED: 'long-enough-secret' });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(
+    /^create-daemon: CREATE_DAEMON_VARIANT_SEED is set but no student is named: give --student ID \(or CREATE_DAEMON_STUDENT\) for that student's handout, or unset CREATE_DAEMON_VARIANT_SEED for a handout without a variant\n$/,
+  );
+  expect(readdirSync(cwd)).toEqual([]);
+  // Not a starter (the reference, with the seed still exported): no variant, and no refusal.
+  const ref = runCli(['myd', '--yes'], cwd, { CREATE_DAEMON_VARIANT_SEED: 'long-enough-secret' });
+  expect(ref.status, ref.stderr).toBe(0);
+});
+
 describe('a bad value exits 2 with one line and writes nothing', () => {
   it.each(BAD)('%s', (_what, args, message) => {
     const cwd = tempDir();

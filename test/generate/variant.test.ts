@@ -26,6 +26,12 @@ describe('per-student variants', () => {
     }
   });
 
+  it('takes an id in lower case: "Ada" and "ada" are one student, as for tests/grade.sh', () => {
+    expect(variantRecord(SEED, 'Ada')).toBe(variantRecord(SEED, 'ada'));
+    expect(variantRecord(SEED, 'Chen@Uni.EDU')).toBe(variantRecord(SEED, 'chen@uni.edu'));
+    expect(variantRecord(SEED, 'Ada').split(' ')[0]).toBe('ada');
+  });
+
   it('derives every detail from the digest, and both reload signals occur', () => {
     const reloads = new Set<string>();
     const facilities = new Set<string>();

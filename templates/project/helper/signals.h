@@ -42,7 +42,7 @@ typedef int	signals_in_loop_fn(void *loop, signals_change_fn *fn, void *change, 
  * - timeout: non-zero, with *left set, when the source has a deadline;
  * - dispatch: handle what is ready (or the deadline that passed);
  * - ready: start-up is complete (daemon(7) step 14), called once, before the first wait;
- * - reload: SIGHUP, called outside any handler; it puts a new config in force through
+ * - reload: SIG<%- reloadSig %>, called outside any handler; it puts a new config in force through
  *   in_loop(loop, ...), which runs the change where dispatch runs. -1: the reload failed,
  *   and the previous config is still in force (the loop goes on either way).
  */

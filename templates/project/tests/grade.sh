@@ -23,6 +23,8 @@
 # PID namespace of the run's own) and ended at its deadline (-t, 300 s), and every process it left
 # behind is killed: a rule whose checks did not finish scores 0 as "timeout".
 #
+# -r DIR      the reference project: the same answers without --starter (create-daemon printed
+#             the command); its exercise files are the finished ones
 # -s SEEDFILE per-student variants: the file (- for standard input) holds the secret given to
 #             create-daemon as --variant-seed (its last newline is not part of it). Each
 #             submission is graded against its own student's variant, worked out again from the
@@ -31,10 +33,11 @@
 #             --variant-seed). Needs openssl; the seed is never in a command's arguments.
 # -i ID       the student id of SUBMISSION (default: the submission directory's name)
 # -M FILE     the id from Gradescope's submission_metadata.json: its first user's e-mail address
-# -f FORMAT   text (the default, with each check), tap, gradescope (a results.json), autolab
+# -f FORMAT   text (the default: each rule's points, and the checks of each rule not passed), tap, gradescope (a results.json), autolab
 #             (the JSON line Autolab reads, last on stdout) or csv (one row)
 # -o FILE     write the report to FILE rather than to stdout
 # -g DIR      the grader's hidden checks (GRADER_DIR: see tests/check.sh), with DIR/rubric
+# -t SECONDS  each run's deadline (default 300): what it had not finished by then scores 0
 # -b          batch: each directory in DIR is one submission, named by its id (the directory's
 #             name, also the student id of -s); the CSV of id, points, max and each rule's
 #             points goes to stdout
@@ -69,7 +72,7 @@ usage() {
 # -h: the synopsis and the options, from this file's opening comment.
 if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
 	synopsis
-	sed -n '/^# -s SEEDFILE/,/^# submission)/p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '/^# -r DIR/,/^# submission)/p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 fi
 
@@ -207,11 +210,16 @@ variant_pads() {
 	done
 }
 
-# variant_digest ID: HMAC-SHA256(seed, "create-daemon variant 1\nID") in hex, as core/variant.ts.
-# Every digest is worked out before any submission runs; then the seed is forgotten.
+# lower ID: the id in lower case, as create-daemon takes it ("Ada" and "ada" are one student).
+lower() {
+	printf %s "$1" | tr '[:upper:]' '[:lower:]'
+}
+
+# variant_digest ID: HMAC-SHA256(seed, "create-daemon variant 1\nID") in hex, as core/variant.ts
+# (ID in lower case). Every digest is worked out before any submission runs; then the seed is forgotten.
 variant_digest() {
 	# shellcheck disable=SC2059 # the pads are printf escapes, on purpose
-	{ printf "$OPAD"; { printf "$IPAD"; printf 'create-daemon variant 1\n%s' "$1"; } | openssl dgst -sha256 -binary; } |
+	{ printf "$OPAD"; { printf "$IPAD"; printf 'create-daemon variant 1\n%s' "$(lower "$1")"; } | openssl dgst -sha256 -binary; } |
 	    openssl dgst -sha256 | sed 's/^.*= *//'
 }
 
@@ -226,7 +234,7 @@ set_variant() {
 	sv_p=$PROG-$(printf %s "$sv_h" | cut -c15-18).pid
 	grep -v '^VARIANT_' "$1/tests/variant" >"$1/tests/variant.new"
 	printf "VARIANT_STUDENT='%s'\nVARIANT_RELOAD='%s'\nVARIANT_SPARE='%s'\nVARIANT_IDENT='%s'\nVARIANT_FACILITY='%s'\nVARIANT_TOKEN='%s'\nVARIANT_PIDFILE=%s%s'\n" \
-	    "$2" "$sv_r" "$sv_s" "$sv_i" "$sv_f" "$sv_t" "$PID_SH" "$sv_p" >>"$1/tests/variant.new"
+	    "$(lower "$2")" "$sv_r" "$sv_s" "$sv_i" "$sv_f" "$sv_t" "$PID_SH" "$sv_p" >>"$1/tests/variant.new"
 	grep -v '^const ' "$1/src/variant.c" >"$1/src/variant.c.new"
 	printf 'const char\tvariant_ident[] = "%s";\nconst int\tvariant_facility = LOG_%s;\nconst char\tvariant_token[] = "%s";\nconst char\tvariant_pidfile[] = %s%s";\n' \
 	    "$sv_i" "$(printf %s "$sv_f" | tr '[:lower:]' '[:upper:]')" "$sv_t" "$PID_C" "$sv_p" >>"$1/src/variant.c.new"
@@ -348,6 +356,15 @@ failing_files() {
 	    res="$1" "$TOP/tests/rubric" "$1"
 }
 
+# handouts FILE F: whether FILE is the handout's F, untouched. A variant's handout names its own
+# signals in comments, so then SIGHUP and SIGUSR2 compare as one: any student's untouched file is.
+handouts() {
+	cmp -s "$1" "$TOP/$2" && return 0
+	[ -f "$TOP/tests/variant" ] || return 1
+	h_swap='s/SIGHUP/SIG_/g; s/SIGUSR2/SIG_/g; s/ HUP / _ /g; s/ USR2 / _ /g'
+	[ "$(sed "$h_swap" "$1")" = "$(sed "$h_swap" "$TOP/$2")" ]
+}
+
 # pick RESULTS FILE: the records of RESULTS whose rule is one of FILE's ("" for the others).
 pick() {
 	LC_ALL=C awk -F '\t' -v want="$2" '
@@ -368,11 +385,15 @@ grade() {
 	cp -Rp "$W/base" "$g_dir/all" || return 1
 	if [ -n "$g_id" ]; then
 		set_variant "$g_dir/all" "$g_id" "$g_digest" || return 1
-		printf 'N\tgraded against the variant of student %s\n' "$g_id" >>"$g_dir/results"
+		printf 'N\tgraded against the variant of student %s\n' "$(lower "$g_id")" >>"$g_dir/results"
 	fi
+	h_untouched=yes
 	for f in $EXERCISES; do
 		take "$g_sub" "$f" "$g_dir/all" "$g_dir/results"
+		handouts "$g_dir/all/$f" "$f" || h_untouched=no
 	done
+	[ "$h_untouched" = no ] ||
+	    printf 'N\tevery exercise file is the handout'"'"'s, untouched: nothing of the student'"'"'s was graded\n' >>"$g_dir/results"
 	if ! build "$g_dir/all" "$g_dir/build.log"; then
 		printf 'N\tthe submission does not build with the warnings as errors (-Werror): 0 points. The first errors:\n' >>"$g_dir/results"
 		grep -E 'error|warning' "$g_dir/build.log" | head -n 15 | sed 's/^/N\t    /' >>"$g_dir/results"
@@ -398,7 +419,7 @@ grade() {
 		case $redo_it in
 		*" $f "*)
 			# A file the student left as the handout has it: nothing to grade apart.
-			cmp -s "$g_dir/all/$f" "$TOP/$f" && redo_it=''
+			handouts "$g_dir/all/$f" "$f" && redo_it=''
 			# Every other file the reference's already: the first run was that run.
 			same=yes
 			for o in $EXERCISES; do
@@ -525,7 +546,9 @@ csv() {
 			else
 				why='the grader failed on it'
 			fi
-			printf '"%s",0,0,"not graded: %s"\n' "$(printf %s "${s##*/}" | sed 's/"/""/g')" "$why"
+			# A row like every other, its rules at 0: the note in the note column.
+			printf 'N\tnot graded: %s\n' "$why" >"$W/ng.$k"
+			report "$W/ng.$k" csv "${s##*/}"
 		fi
 		k=$((k + 1))
 	done
