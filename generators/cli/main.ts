@@ -57,6 +57,9 @@ function usageFromParseError(error: NodeJS.ErrnoException, command: Command, arg
 /** `create-daemon help`, `create-daemon help units` and `create-daemon units help`: the word is --help. */
 function helpWord(argv: readonly string[]): Parsed | undefined {
   const [first, second] = argv;
+  // `help foo`: a topic there is none of, said so, rather than the general help as if it were foo's.
+  if (first === 'help' && second !== undefined && second !== 'units' && !second.startsWith('-'))
+    throw new UsageError(`no help on "${second}": create-daemon help, or create-daemon help units`);
   if (first === 'help') return { command: second === 'units' ? 'units' : 'app', given: {}, flags: { help: true } };
   if (first === 'units' && second === 'help') return { command: 'units', given: {}, flags: { help: true } };
   return undefined;
@@ -98,6 +101,16 @@ export function parse(argv: readonly string[]): Parsed {
   if (positionals[0] !== undefined) given.name = positionals[0];
   for (const row of flagRows(command)) {
     const value = values[row.flag!];
+    // "systemd,,sysv" or "systemd,": an item left out by mistake, not silently dropped.
+    if (
+      row.kind === 'checkbox' &&
+      typeof value === 'string' &&
+      value.trim() !== '' &&
+      value.split(',').some((s) => s.trim() === '')
+    )
+      throw new UsageError(
+        `--${row.flag} has an empty item in ${JSON.stringify(value)}: give the names with one comma between each, like --${row.flag} ${(row.choices ?? []).slice(0, 2).join(',')}`,
+      );
     // Trimmed like a prompt's answer, so a flag and a prompt save the same value.
     if (typeof value === 'string') given[row.key] = value.trim();
     else if (typeof value === 'boolean') given[row.key] = value;

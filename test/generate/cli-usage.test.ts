@@ -37,6 +37,13 @@ describe('help as a word', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('help on a topic there is none of: one line naming the topics, exit 2', () => {
+    const r = runCli(['help', 'foo'], tempDir());
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('create-daemon: no help on "foo": create-daemon help, or create-daemon help units\n');
+  });
+
   it('--help names the word', () => {
     expect(runCli(['--help'], tempDir()).stdout).toMatch(
       /^ +create-daemon help \[units\] +\(this help, or units' help\)$/m,
@@ -45,6 +52,20 @@ describe('help as a word', () => {
 });
 
 describe('--init as a comma list', () => {
+  it.each([
+    ['--init', 'systemd,,sysv', 'systemd,sysv'],
+    ['--init', 'systemd,', 'systemd,sysv'],
+    ['--fleet', ',oci', 'oci,k8s'],
+  ])('%s %j: an empty item is refused, not dropped, and nothing is written', (flag, value, like) => {
+    const cwd = tempDir();
+    const r = runCli(['myd', '--yes', flag, value], cwd);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `create-daemon: ${flag} has an empty item in ${JSON.stringify(value)}: give the names with one comma between each, like ${flag} ${like}\n`,
+    );
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it('"systemd, openrc": the spaces around the items are trimmed, and the list is saved without them', () => {
     const cwd = tempDir();
     const r = runCli(['myd', '--yes', '--init', ' systemd,  openrc '], cwd);
