@@ -12,7 +12,8 @@
 # exists: a container's /etc/init.d alone says nothing), and if that one was not chosen, or none
 # of them runs, the first chosen one that can run there. Staging a package
 # (DESTDIR=...), name the systems: auto looks at the machine that runs make. uninstall-init,
-# left at auto, removes the files of every chosen system.
+# left at auto, removes the files of every system this scope can choose, chosen or not: one
+# dropped since it was installed (create-daemon units --init) goes too; an absent file is no error.
 #
 # The init files name the binary <%- binPath %>; the installed copies are rewritten to
 # $(SBINDIR)/$(PROG), so PREFIX=/usr gives /usr/sbin/<%- name %> everywhere.
@@ -22,10 +23,12 @@
 <% } -%>
 INIT_SYSTEMS = auto
 INIT_CHOSEN = <%- init.join(' ') %>
+# Every system a project of this scope can choose: what uninstall-init removes.
+INIT_ALL = <%- scope === 'user' ? 'systemd launchd' : 'systemd sysv launchd openrc runit rcd' %>
 
 INIT_BIN = <%- binPath %>
 INIT_SED = sed -e 's|$(INIT_BIN)|$(SBINDIR)/$(PROG)|g'
-<% if (has.systemd) { -%>
+# Each system's directories, chosen or not: uninstall-init removes the files of every one.
 <% if (scope === 'system') { -%>
 # Units installed by the administrator (systemd.unit(5)); packages use /lib/systemd/system.
 SYSTEMDUNITDIR = $(SYSCONFDIR)/systemd/system
@@ -33,20 +36,16 @@ SYSTEMDUNITDIR = $(SYSCONFDIR)/systemd/system
 # A per-user unit, for the user running make install; see init/README.md about lingering.
 SYSTEMDUNITDIR = $(HOME)/.config/systemd/user
 <% } -%>
-<% } -%>
-<% if (has.sysv || has.openrc) { -%>
+<% if (scope === 'system') { -%>
 INITDDIR = $(SYSCONFDIR)/init.d
-<% } -%>
-<% if (has.sysv) { -%>
 DEFAULTDIR = $(SYSCONFDIR)/default
 <% } -%>
-<% if (has.launchd) { -%>
 <% if (scope === 'system') { -%>
 <% if (user) { -%>
 # launchd starts the job as <%- user %>: its pid file<% if (payload === 'echo') { %> and socket sit<% } else { %> sits<% } %> in LAUNCHD_RUNDIR, under PREFIX like
 # the binary, which install-init-launchd creates for that account.
 LAUNCHD_RUNDIR = $(PREFIX)/var/run/<%- name %>
-<% if (payload === 'echo') { -%>
+<% if (has.launchd && payload === 'echo') { -%>
 # The daemon's default socket on macOS is compiled from it (src/defaults.h): another PREFIX moves it.
 ALL_CFLAGS += -D<%- IDENT %>_LAUNCHD_RUNDIR='"$(LAUNCHD_RUNDIR)"'
 <% } -%>
@@ -55,12 +54,9 @@ LAUNCHDDIR = /Library/LaunchDaemons
 <% } else { -%>
 LAUNCHDDIR = $(HOME)/Library/LaunchAgents
 <% } -%>
-<% } -%>
-<% if (has.runit) { -%>
+<% if (scope === 'system') { -%>
 # runit service directories (Debian, Void); enable with a symlink into /etc/service.
 RUNITSVDIR = $(SYSCONFDIR)/sv
-<% } -%>
-<% if (has.rcd) { -%>
 # FreeBSD keeps the rc.d scripts of locally installed software under $(PREFIX)/etc/rc.d.
 RCDDIR = $(PREFIX)/etc/rc.d
 <% } -%>
@@ -94,7 +90,9 @@ install-init:
 	t=; for s in $$pick; do t="$$t install-init-$$s"; done; \
 	[ -z "$$t" ] || MAKELEVEL= $(MAKE) $$t
 uninstall-init:
-	@pick='$(INIT_SYSTEMS)'; [ "$$pick" != auto ] || pick='$(INIT_CHOSEN)'; $(INIT_KNOWN); \
+	@pick='$(INIT_SYSTEMS)'; [ "$$pick" != auto ] || pick='$(INIT_ALL)'; \
+	for s in $$pick; do case ' $(INIT_ALL) ' in *" $$s "*) ;; *) \
+		echo "make: INIT_SYSTEMS names $$s; the init systems are $(INIT_ALL)" >&2; exit 2 ;; esac; done; \
 	t=; for s in $$pick; do t="$$t uninstall-init-$$s"; done; \
 	[ -z "$$t" ] || MAKELEVEL= $(MAKE) $$t
 <% if (has.systemd) { -%>
@@ -103,8 +101,6 @@ install-init-systemd:
 	$(INSTALL) -d $(DESTDIR)$(SYSTEMDUNITDIR)
 	$(INIT_SED) init/systemd/<%- name %>.service > $(DESTDIR)$(SYSTEMDUNITDIR)/<%- name %>.service
 	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/<%- name %>.service
-uninstall-init-systemd:
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/<%- name %>.service
 <% } -%>
 <% if (has.sysv) { -%>
 
@@ -115,9 +111,6 @@ install-init-sysv:
 	$(INIT_SED) init/sysv/<%- name %> > $(DESTDIR)$(INITDDIR)/<%- name %>
 	chmod 755 $(DESTDIR)$(INITDDIR)/<%- name %>
 	test -e $(DESTDIR)$(DEFAULTDIR)/<%- name %> || $(INSTALL) -m 644 init/sysv/<%- name %>.default $(DESTDIR)$(DEFAULTDIR)/<%- name %>
-uninstall-init-sysv:
-	rm -f $(DESTDIR)$(INITDDIR)/<%- name %>
-	@$(RM_UNEDITED) init/sysv/<%- name %>.default $(DESTDIR)$(DEFAULTDIR)/<%- name %>
 <% } -%>
 <% if (has.launchd) { -%>
 
@@ -132,11 +125,6 @@ install-init-launchd:
 	$(INIT_SED) init/launchd/<%- label %>.plist > $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
 <% } -%>
 	chmod 644 $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
-uninstall-init-launchd:
-	rm -f $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
-<% if (user && scope === 'system') { -%>
-	rmdir $(DESTDIR)$(LAUNCHD_RUNDIR) 2>/dev/null || true
-<% } -%>
 <% } -%>
 <% if (has.openrc) { -%>
 
@@ -144,8 +132,6 @@ install-init-openrc:
 	$(INSTALL) -d $(DESTDIR)$(INITDDIR)
 	$(INIT_SED) init/openrc/<%- name %> > $(DESTDIR)$(INITDDIR)/<%- name %>
 	chmod 755 $(DESTDIR)$(INITDDIR)/<%- name %>
-uninstall-init-openrc:
-	rm -f $(DESTDIR)$(INITDDIR)/<%- name %>
 <% } -%>
 <% if (has.runit) { -%>
 
@@ -154,10 +140,6 @@ install-init-runit:
 	$(INIT_SED) init/runit/<%- name %>/run > $(DESTDIR)$(RUNITSVDIR)/<%- name %>/run
 	chmod 755 $(DESTDIR)$(RUNITSVDIR)/<%- name %>/run
 	$(INSTALL) -m 755 init/runit/<%- name %>/log/run $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/run
-uninstall-init-runit:
-	rm -f $(DESTDIR)$(RUNITSVDIR)/<%- name %>/run $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/run
-	rm -rf $(DESTDIR)$(RUNITSVDIR)/<%- name %>/supervise $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/supervise
-	rmdir $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log $(DESTDIR)$(RUNITSVDIR)/<%- name %> 2>/dev/null || true
 <% } -%>
 <% if (has.rcd) { -%>
 
@@ -165,11 +147,33 @@ install-init-rcd:
 	$(INSTALL) -d $(DESTDIR)$(RCDDIR)
 	$(INIT_SED) init/rcd/<%- name %> > $(DESTDIR)$(RCDDIR)/<%- name %>
 	chmod 755 $(DESTDIR)$(RCDDIR)/<%- name %>
+<% } -%>
+
+# Every system's uninstall rule, chosen or not (see uninstall-init); an absent file is no error.
+uninstall-init-systemd:
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/<%- name %>.service
+<% if (scope === 'system') { -%>
+uninstall-init-sysv:
+	rm -f $(DESTDIR)$(INITDDIR)/<%- name %>
+	@$(RM_UNEDITED) init/sysv/<%- name %>.default $(DESTDIR)$(DEFAULTDIR)/<%- name %>
+<% } -%>
+uninstall-init-launchd:
+	rm -f $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
+<% if (user && scope === 'system') { -%>
+	rmdir $(DESTDIR)$(LAUNCHD_RUNDIR) 2>/dev/null || true
+<% } -%>
+<% if (scope === 'system') { -%>
+uninstall-init-openrc:
+	rm -f $(DESTDIR)$(INITDDIR)/<%- name %>
+uninstall-init-runit:
+	rm -f $(DESTDIR)$(RUNITSVDIR)/<%- name %>/run $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/run
+	rm -rf $(DESTDIR)$(RUNITSVDIR)/<%- name %>/supervise $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/supervise
+	rmdir $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log $(DESTDIR)$(RUNITSVDIR)/<%- name %> 2>/dev/null || true
 uninstall-init-rcd:
 	rm -f $(DESTDIR)$(RCDDIR)/<%- name %>
 <% } -%>
 
-.PHONY: install-init uninstall-init $(INIT_CHOSEN:%=install-init-%) $(INIT_CHOSEN:%=uninstall-init-%)
+.PHONY: install-init uninstall-init $(INIT_CHOSEN:%=install-init-%) $(INIT_ALL:%=uninstall-init-%)
 <% if (fleet.any) { -%>
 
 # The fleet files (--fleet): make static, and each engine's targets.

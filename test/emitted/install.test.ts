@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { generateProject, make, WERROR } from '../support/project.js';
 import { describeWith } from '../support/tools.js';
+import { runCli } from '../support/cli.js';
 
 describeWith(['make', 'gcc'])('make install and uninstall', () => {
   it('stages the binary, the config and the init files, and removes them again', () => {
@@ -35,5 +36,22 @@ describeWith(['make', 'gcc'])('make install and uninstall', () => {
     writeFileSync(conf, readFileSync(join(dir, 'etc/myd.conf')));
     make(dir, ['uninstall', ...vars]);
     expect(existsSync(conf)).toBe(false);
+  });
+
+  it('uninstall removes the files of an init system dropped since the install (create-daemon units --init)', () => {
+    const dir = generateProject(['--init', 'systemd,sysv,runit']);
+    make(dir, [WERROR]);
+    const stage = join(dir, 'stage');
+    make(dir, ['install', `DESTDIR=${stage}`, 'PREFIX=/usr', 'INIT_SYSTEMS=systemd sysv runit']);
+    const r = runCli(['units', '--yes', '--init', 'systemd'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'init/sysv'))).toBe(false);
+    const out = make(dir, ['uninstall', `DESTDIR=${stage}`, 'PREFIX=/usr']);
+    for (const f of ['etc/systemd/system/myd.service', 'etc/init.d/myd', 'etc/sv/myd/run', 'usr/sbin/myd'])
+      expect(existsSync(join(stage, f)), f).toBe(false);
+    expect(existsSync(join(stage, 'etc/sv/myd'))).toBe(false);
+    // The operator's settings for the dropped system are kept: nothing is left to compare them with.
+    expect(out).toContain(`kept ${stage}/etc/default/myd (your settings): this project has no init/sysv/myd.default`);
+    expect(existsSync(join(stage, 'etc/default/myd'))).toBe(true);
   });
 });
