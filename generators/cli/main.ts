@@ -128,24 +128,40 @@ export function parse(argv: readonly string[]): Parsed {
  */
 function variantGiven(values: Record<string, string | boolean | undefined>): string | undefined {
   const flag = values.student;
-  const student = typeof flag === 'string' ? flag.trim() : (process.env.CREATE_DAEMON_STUDENT ?? '').trim();
-  const fromEnv = process.env.CREATE_DAEMON_VARIANT_SEED;
-  const seed = values['variant-seed'] ?? (fromEnv === undefined || student === '' ? undefined : fromEnv);
+  const seedFlag = values['variant-seed'];
+  // The environment's values are a course's settings, exported for a loop over the students: they
+  // apply to --starter runs only (the reference, generated with them still set, has no variant).
+  const env = values.starter === true ? process.env : {};
+  const student = typeof flag === 'string' ? flag.trim() : (env.CREATE_DAEMON_STUDENT ?? '').trim();
+  const fromEnv = env.CREATE_DAEMON_VARIANT_SEED;
+  const seed = typeof seedFlag === 'string' ? seedFlag : fromEnv;
   if (seed === undefined) {
-    // The seed exported for a course, a handout asked for, and no student: not silently variant-free.
-    if (fromEnv !== undefined && values.starter === true)
-      throw new UsageError(
-        "CREATE_DAEMON_VARIANT_SEED is set but no student is named: give --student ID (or CREATE_DAEMON_STUDENT) for that student's handout, or unset CREATE_DAEMON_VARIANT_SEED for a handout without a variant",
-      );
     if (typeof flag === 'string')
       throw new UsageError(
         '--student names whose variant --variant-seed derives: give --variant-seed too (or CREATE_DAEMON_VARIANT_SEED)',
       );
+    // Half of a course's settings: not silently a handout without a variant.
+    if (student !== '')
+      throw new UsageError(
+        'CREATE_DAEMON_STUDENT is set but no seed: give --variant-seed (or CREATE_DAEMON_VARIANT_SEED), or unset CREATE_DAEMON_STUDENT for a handout without a variant',
+      );
     return undefined;
   }
-  if (typeof seed !== 'string' || seed.length < 8)
+  if (typeof seedFlag !== 'string' && student === '')
     throw new UsageError(
-      "--variant-seed must be the course's secret, at least 8 characters (the same for every student; keep it out of the handouts)",
+      "CREATE_DAEMON_VARIANT_SEED is set but no student is named: give --student ID (or CREATE_DAEMON_STUDENT) for that student's handout, or unset CREATE_DAEMON_VARIANT_SEED for a handout without a variant",
+    );
+  // tests/grade.sh hashes the seed file's bytes: the same bytes, so text as Node can hold it (an
+  // environment value that is not UTF-8 arrives with U+FFFD), on one line, 8 bytes or more.
+  if (seed.includes('\uFFFD'))
+    throw new UsageError('--variant-seed must be UTF-8 text (this one has bytes that are not): choose another secret');
+  if (/\p{Cc}/u.test(seed))
+    throw new UsageError(
+      '--variant-seed must be on one line, with no control character (a line end, a tab, a CR): tests/grade.sh reads it from one line of a file',
+    );
+  if (Buffer.byteLength(seed) < 8)
+    throw new UsageError(
+      "--variant-seed must be the course's secret, at least 8 bytes (the same for every student; keep it out of the handouts)",
     );
   if (student === '')
     throw new UsageError('--variant-seed needs the student id: --student ID, or CREATE_DAEMON_STUDENT=ID');

@@ -205,12 +205,14 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
     mkdirSync(join(parent, 'pack'));
     writeFileSync(
       join(parent, 'pack/keep-variant'),
-      `#!/bin/sh\nd=\${1%/*}\nid=$(sed -n "s/^VARIANT_STUDENT='\\(.*\\)'$/\\1/p" "$d/tests/variant")\nmkdir -p "${seen}/$id" && cp "$d/tests/variant" "$d/src/variant.c" "${seen}/$id/"\n`,
+      `#!/bin/sh\nd=\${1%/*}\nid=$(sed -n "s/^VARIANT_STUDENT='\\(.*\\)'$/\\1/p" "$d/tests/variant")\nmkdir -p "${seen}/$id" && cp "$d/tests/variant" "$d/src/variant.c" "${seen}/$id/"\nenv >"${seen}/$id/env"\nls -a "$d/../.." >"${seen}/$id/grader-dir"\n`,
       { mode: 0o755 },
     );
 
     const r = spawnSync('sh', ['tests/grade.sh', '-r', reference, '-s', '-', '-g', join(parent, 'pack'), '-b', subs], {
       cwd: handout,
+      // The seed still exported from making the handouts, as a teacher's shell may have it.
+      env: { ...process.env, CREATE_DAEMON_VARIANT_SEED: SEED },
       encoding: 'utf8',
       input: `${SEED}\n`,
       timeout: 600_000,
@@ -274,7 +276,36 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
     writeFileSync(join(parent, 'meta.json'), '{"users": [{"name": "Ada", "id": 1}]}');
     const noEmail = grade(['-M', join(parent, 'meta.json'), submission]);
     expect(noEmail.status).toBe(2);
-    expect(noEmail.stderr).toMatch(/-M: no user's "email" in /);
+    expect(noEmail.stderr).toMatch(/-M: the first user in .* has no "email" address/);
+    // The first user's address, or none: a null one is not the next user's.
+    writeFileSync(join(parent, 'meta2.json'), '{"users": [{"email": null}, {"email": "ada@uni.edu"}]}');
+    const nullEmail = grade(['-M', join(parent, 'meta2.json'), submission]);
+    expect(nullEmail.status).toBe(2);
+    expect(nullEmail.stderr).toMatch(/-M: the first user in .* has no "email" address/);
+    const missing = grade(['-M', join(parent, 'nowhere.json'), submission]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^grade\.sh: -M: cannot read .*nowhere\.json\n/);
+    const both = grade(['-i', 'ada', '-M', join(parent, 'meta2.json'), submission]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/-i and -M both name the student: give one/);
+    // A seed that is not the handout's is refused, not found out as every student's wrong variant.
+    const wrong = spawnSync('sh', ['tests/grade.sh', '-r', reference, '-s', '-', '-i', 'ada', submission], {
+      cwd: handout,
+      encoding: 'utf8',
+      input: `${SEED}-2\n`,
+    });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(
+      /-s: this is not the seed the handout was generated with \(its \.yo-rc\.json has teacher's variant\)/,
+    );
+    // A CR (a seed file written on Windows) is refused, not hashed.
+    const crlf = spawnSync('sh', ['tests/grade.sh', '-r', reference, '-s', '-', '-i', 'ada', submission], {
+      cwd: handout,
+      encoding: 'utf8',
+      input: `${SEED}\r\n`,
+    });
+    expect(crlf.status).toBe(2);
+    expect(crlf.stderr).toMatch(/-s: the seed in - has a control character/);
   });
 
   it("a solution for another student's variant loses the signal rule in this student's", () => {
@@ -296,6 +327,38 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
         expect(readFileSync(join(seen, id.toLowerCase(), f.split('/')[1]!), 'utf8'), `${id}: ${f}`).toBe(
           readFileSync(join(own, f), 'utf8'),
         );
+    }
+  });
+
+  it("takes one submission's id from its name as given: a link named brian is graded as brian, and reported so", () => {
+    mkdirSync(join(parent, 'links'));
+    symlinkSync(join(parent, 'subs', 'brian'), join(parent, 'links', 'brian2'));
+    const r = spawnSync(
+      'sh',
+      ['tests/grade.sh', '-r', reference, '-s', '-', '-f', 'csv', join(parent, 'links', 'brian2')],
+      {
+        cwd: handout,
+        encoding: 'utf8',
+        input: `${SEED}\n`,
+        timeout: 300_000,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const row = parseCsv(r.stdout).rows.get('brian2')!;
+    expect(row, r.stdout).toBeDefined();
+    expect(row.note).toContain('graded against the variant of student brian2');
+  });
+
+  it("leaves the student's code nothing of the grader's: no seed in its environment, no digest on disk", () => {
+    for (const id of ['ada', copier]) {
+      const env = readFileSync(join(seen, id, 'env'), 'utf8');
+      expect(env).not.toContain(SEED);
+      expect(env).not.toMatch(/^CREATE_DAEMON_VARIANT_SEED=/m);
+      // Nor the teacher's directories (an inherited OLDPWD named the one the seed file was in).
+      expect(env).not.toContain(handout);
+      const listing = readFileSync(join(seen, id, 'grader-dir'), 'utf8');
+      expect(listing).toMatch(/^sub\.1$/m);
+      expect(listing).not.toMatch(/digest/);
     }
   });
 

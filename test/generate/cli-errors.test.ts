@@ -1,8 +1,9 @@
 // Bad input: one actionable line on stderr, exit status 2, and nothing written.
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../support/cli.js';
+import { BIN, runCli, tempDir } from '../support/cli.js';
 
 const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   ['name with a space', ['My Daemon'], /^create-daemon: name may hold only .*\(try "my-daemon"\)$/],
@@ -204,7 +205,7 @@ const BAD: ReadonlyArray<[string, string[], RegExp]> = [
   [
     'a short seed',
     ['myd', '--starter', '--variant-seed', 'short', '--student', 'ada'],
-    /^create-daemon: --variant-seed must be the course's secret, at least 8 characters/,
+    /^create-daemon: --variant-seed must be the course's secret, at least 8 bytes/,
   ],
   [
     'a student id with a slash',
@@ -231,9 +232,46 @@ it("a course's seed in the environment and a starter with no student: refused, n
     /^create-daemon: CREATE_DAEMON_VARIANT_SEED is set but no student is named: give --student ID \(or CREATE_DAEMON_STUDENT\) for that student's handout, or unset CREATE_DAEMON_VARIANT_SEED for a handout without a variant\n$/,
   );
   expect(readdirSync(cwd)).toEqual([]);
-  // Not a starter (the reference, with the seed still exported): no variant, and no refusal.
-  const ref = runCli(['myd', '--yes'], cwd, { CREATE_DAEMON_VARIANT_SEED: 'long-enough-secret' });
+  // The student alone is half of the settings too.
+  const half = runCli(['myd', '--starter', '--yes'], cwd, { CREATE_DAEMON_STUDENT: 'ada' });
+  expect(half.status).toBe(2);
+  expect(half.stderr).toMatch(/^create-daemon: CREATE_DAEMON_STUDENT is set but no seed: give --variant-seed/);
+  expect(readdirSync(cwd)).toEqual([]);
+  // Not a starter (the reference, with both still exported): no variant, and no refusal.
+  const ref = runCli(['myd', '--yes'], cwd, {
+    CREATE_DAEMON_VARIANT_SEED: 'long-enough-secret',
+    CREATE_DAEMON_STUDENT: 'ada',
+  });
   expect(ref.status, ref.stderr).toBe(0);
+  expect(readFileSync(join(cwd, 'myd', '.yo-rc.json'), 'utf8')).toContain('"variant": ""');
+});
+
+it('a seed tests/grade.sh could not read the same: not UTF-8, or with a line end or a CR', () => {
+  const cwd = tempDir();
+  // Bytes that are not UTF-8 reach Node as U+FFFD: through sh, as a teacher's loop would export them.
+  const latin1 = spawnSync(
+    'sh',
+    [
+      '-c',
+      'CREATE_DAEMON_VARIANT_SEED="$(printf "cl\\351-secret-2026")" exec "$0" "$1" myd --starter --yes --student ada',
+      process.execPath,
+      BIN,
+    ],
+    { cwd, encoding: 'utf8' },
+  );
+  expect(latin1.status).toBe(2);
+  expect(latin1.stderr).toBe(
+    'create-daemon: --variant-seed must be UTF-8 text (this one has bytes that are not): choose another secret\n',
+  );
+  for (const seed of ['a-secret\r', 'two\nlines-secret']) {
+    const r = runCli(['myd', '--starter', '--yes', '--student', 'ada', '--variant-seed', seed], cwd);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^create-daemon: --variant-seed must be on one line, with no control character/);
+  }
+  // Eight bytes, as grade.sh counts them: three two-byte letters are too short (four would do).
+  const short = runCli(['myd', '--starter', '--yes', '--student', 'ada', '--variant-seed', 'ééé'], cwd);
+  expect(short.status).toBe(2);
+  expect(readdirSync(cwd)).toEqual([]);
 });
 
 describe('a bad value exits 2 with one line and writes nothing', () => {

@@ -26,7 +26,7 @@
 # -r DIR      the reference project: the same answers without --starter (create-daemon printed
 #             the command); its exercise files are the finished ones
 # -s SEEDFILE per-student variants: the file (- for standard input) holds the secret given to
-#             create-daemon as --variant-seed (its last newline is not part of it). Each
+#             create-daemon as --variant-seed, on one line. Each
 #             submission is graded against its own student's variant, worked out again from the
 #             seed and the id, as create-daemon did for the handout (tests/variant and
 #             src/variant.c are rewritten; this tree must be a handout generated with
@@ -138,12 +138,17 @@ if [ -n "$PACK" ]; then
 	fi
 fi
 SUB=$(cd "$1" 2>/dev/null && pwd -P) || usage "no such directory: $1"
+# The submission's name as given, not as resolved: a link named bob is bob's.
+GIVEN=${1%/}
+GIVEN=${GIVEN##*/}
 # Per-student variants (create-daemon --variant-seed): this handout's, and the seed.
 if [ -f "$TOP/tests/variant" ]; then
 	[ -n "$SEEDFILE" ] || usage "this handout has a per-student variant (tests/variant): give -s SEEDFILE, the secret of --variant-seed"
 	command -v openssl >/dev/null 2>&1 || usage "-s needs openssl (for HMAC-SHA256)"
 	SEED=$(cat "$SEEDFILE" 2>/dev/null) || usage "-s: cannot read $SEEDFILE"
-	[ "${#SEED}" -ge 8 ] || usage "-s: $SEEDFILE must hold the seed, at least 8 characters"
+	# As create-daemon takes it: at least 8 bytes, no control character (a CR of a CRLF file).
+	[ "$(printf %s "$SEED" | wc -c)" -ge 8 ] || usage "-s: $SEEDFILE must hold the seed, at least 8 bytes"
+	case $SEED in *[[:cntrl:]]*) usage "-s: the seed in $SEEDFILE has a control character (a line end inside it, or a CR): write it on one line, as given to --variant-seed" ;; esac
 	# The pid file's directory, as each language quotes it: the same for every student.
 	PID_SH=$(sed -n 's|^VARIANT_PIDFILE=\(.*/\)[^/]*$|\1|p' "$TOP/tests/variant")
 	PID_C=$(sed -n 's|^const char	variant_pidfile\[\] = \(".*/\)[^/]*";$|\1|p' "$TOP/src/variant.c")
@@ -155,12 +160,15 @@ elif [ -n "$SEEDFILE" ]; then
 fi
 [ -z "$ID$META" ] || [ -n "$SEEDFILE" ] || usage "-i and -M name the student of a variant: give -s too"
 [ -z "$ID$META" ] || [ "$BATCH" = no ] || usage "-i and -M are for one submission; in a batch, each directory's name is its id"
+[ -z "$ID" ] || [ -z "$META" ] || usage "-i and -M both name the student: give one"
 if [ -n "$META" ]; then
-	# One JSON member a line, enough to find the first "email" (Gradescope's metadata format).
+	if [ ! -f "$META" ] || [ ! -r "$META" ]; then usage "-M: cannot read $META"; fi
+	# One JSON member a line, enough to find the first "email" (Gradescope's metadata format): the
+	# first user's, whatever its value (a null one is not the next user's address).
 	# shellcheck disable=SC2020 # each of the three characters becomes a newline
-	ID=$(tr ',{}' '\n\n\n' <"$META" 2>/dev/null |
-	    sed -n 's/^[[:space:]]*"email"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' | head -n 1)
-	[ -n "$ID" ] || usage "-M: no user's \"email\" in $META"
+	ID=$(tr ',{}' '\n\n\n' <"$META" |
+	    sed -n '/^[[:space:]]*"email"[[:space:]]*:/{s/^[[:space:]]*"email"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p;q;}')
+	[ -n "$ID" ] || usage "-M: the first user in $META has no \"email\" address"
 fi
 # The report's file, tried now: not found unwritable after the grading.
 if [ -n "$OUT" ]; then
@@ -321,10 +329,17 @@ take() {
 # checks ran score 0 as "timeout" (tests/report.awk).
 run() {
 	mkdir -p "$1/tmp"
+	r_tree=$1 r_res=$2 r_what=$3
+	# The run's environment is only what check.sh reads: none of the grader's (a seed exported
+	# for create-daemon, OLDPWD naming the teacher's directory) reaches the student's code.
+	set -- PATH="$PATH" HOME="${HOME:-/}" LC_ALL=C
+	[ -z "${XDG_RUNTIME_DIR:-}" ] || set -- "$@" XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR"
+	[ -z "${GRADER_TIMEOUT:-}" ] || set -- "$@" GRADER_TIMEOUT="$GRADER_TIMEOUT"
 	# shellcheck disable=SC2086 # PIDNS: a command and its options, or nothing
-	(cd "$1" && TMPDIR=$1/tmp CHECK_RESULTS=$2 CHECK_TIER=all GRADER_DIR=$PACK CHECK_VERSION='' \
-	    $PIDNS "$W/base/tests/probe" contain "$DEADLINE" "$2.contain" sh tests/check.sh "$PROG" tests/probe) \
-	    >"$2.out" 2>&1 </dev/null
+	(cd "$r_tree" && env -i "$@" TMPDIR="$r_tree/tmp" CHECK_RESULTS="$r_res" CHECK_TIER=all GRADER_DIR="$PACK" CHECK_VERSION='' \
+	    $PIDNS "$W/base/tests/probe" contain "$DEADLINE" "$r_res.contain" sh tests/check.sh "$PROG" tests/probe) \
+	    >"$r_res.out" 2>&1 </dev/null
+	set -- "$r_tree" "$r_res" "$r_what"
 	how='' left=''
 	[ -f "$2.contain" ] && read -r how _ _ left <"$2.contain"
 	if [ "$how" = timeout ]; then
@@ -459,12 +474,18 @@ report() {
 if [ -n "$SEEDFILE" ]; then
 	variant_pads
 	unset SEED
+	# The handout's own record (.yo-rc.json: "ID HMAC") proves the seed: a wrong one is refused
+	# here, not found out as every student's wrong variant.
+	saved=$(answer variant "$TOP" | tr -d '"')
+	if [ -n "$saved" ] && [ "$(variant_digest "${saved%% *}")" != "${saved#* }" ]; then
+		usage "-s: this is not the seed the handout was generated with (its .yo-rc.json has ${saved%% *}'s variant): check $SEEDFILE"
+	fi
 fi
 if [ "$BATCH" = no ] && [ -n "$SEEDFILE" ]; then
 	# Gradescope's directory is "submission": its id is in the metadata (-M).
-	[ -n "$ID" ] || [ "${SUB##*/}" != submission ] ||
+	[ -n "$ID" ] || [ "$GIVEN" != submission ] ||
 	    usage "which student's variant? give -M /autograder/submission_metadata.json, or -i ID"
-	ID=${ID:-${SUB##*/}}
+	ID=${ID:-$GIVEN}
 	student_ok "$ID" || usage "\"$ID\" is not a student id (1-64 letters, digits and . _ @ + -): give it with -i"
 	DIGEST=$(variant_digest "$ID")
 	if [ "${#DIGEST}" -ne 64 ]; then
@@ -485,7 +506,7 @@ if [ "$BATCH" = no ]; then
 	one() {
 		# A CSV of one submission has its header too.
 		[ "$FORMAT" != csv ] || report /dev/null csv '' -v header=1
-		report "$W/one/results" "$FORMAT" "${SUB##*/}"
+		report "$W/one/results" "$FORMAT" "${ID:-$GIVEN}"
 	}
 	if [ -n "$OUT" ]; then
 		one >"$OUT" || exit 1
@@ -500,13 +521,18 @@ i=0
 for s in "$SUB"/*/; do
 	[ -d "$s" ] || continue
 	i=$((i + 1))
-	printf '%s\n' "${s%/}" >"$W/sub.$i"
+	s=${s%/}
+	printf '%s\n' "$s" >"$W/sub.$i"
+	# The name as a row shows it; one with a control character (a newline) is not graded.
+	printf %s "${s##*/}" | tr '[:cntrl:]' '?' >"$W/name.$i"
+	case ${s##*/} in *[[:cntrl:]]*) : >"$W/badname.$i" ;; esac
 	# A link is not a submission: it could name the reference, or another student's.
-	[ -L "${s%/}" ] && continue
-	# Each student's digest now, before any submission runs.
-	if [ -n "$SEEDFILE" ]; then
-		s=${s%/}
-		if student_ok "${s##*/}"; then variant_digest "${s##*/}" >"$W/digest.$i"; fi
+	[ -L "$s" ] && continue
+	# Each student's digest now, before any submission runs, kept in this shell (not in a file
+	# a submission could read or change).
+	if [ -n "$SEEDFILE" ] && student_ok "${s##*/}"; then
+		d=$(variant_digest "${s##*/}")
+		eval "DIGEST_$i=\$d"
 	fi
 done
 unset IPAD OPAD
@@ -516,12 +542,13 @@ while [ "$lane" -le "$JOBS" ]; do
 		k=$lane
 		while [ -f "$W/sub.$k" ]; do
 			s=$(cat "$W/sub.$k")
-			if [ -L "$s" ]; then
+			eval "d=\${DIGEST_$k:-}"
+			if [ -L "$s" ] || [ -f "$W/badname.$k" ]; then
 				:
 			elif [ -z "$SEEDFILE" ]; then
 				grade "$s" "$W/g.$k" >/dev/null 2>&1 && report "$W/g.$k/results" csv "${s##*/}" >"$W/row.$k"
-			elif [ -s "$W/digest.$k" ]; then
-				grade "$s" "$W/g.$k" "${s##*/}" "$(cat "$W/digest.$k")" >/dev/null 2>&1 &&
+			elif [ -n "$d" ]; then
+				grade "$s" "$W/g.$k" "${s##*/}" "$d" >/dev/null 2>&1 &&
 				    report "$W/g.$k/results" csv "${s##*/}" >"$W/row.$k"
 			fi
 			rm -rf "$W/g.$k"
@@ -541,6 +568,8 @@ csv() {
 			s=$(cat "$W/sub.$k")
 			if [ -L "$s" ]; then
 				why='a symbolic link, not a directory of its own'
+			elif [ -f "$W/badname.$k" ]; then
+				why='its name has a control character (a line end)'
 			elif [ -n "$SEEDFILE" ] && ! student_ok "${s##*/}"; then
 				why='not a student id, so no variant (1-64 letters, digits and . _ @ + -)'
 			else
@@ -548,7 +577,7 @@ csv() {
 			fi
 			# A row like every other, its rules at 0: the note in the note column.
 			printf 'N\tnot graded: %s\n' "$why" >"$W/ng.$k"
-			report "$W/ng.$k" csv "${s##*/}"
+			report "$W/ng.$k" csv "$(cat "$W/name.$k")"
 		fi
 		k=$((k + 1))
 	done
