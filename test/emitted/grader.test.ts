@@ -349,6 +349,16 @@ describeWith(['make', 'gcc', 'openssl'])('tests/grade.sh grades a batch of submi
     expect(row.note).toContain('graded against the variant of student brian2');
   });
 
+  it('-m writes the untouched exercise files, the base for MOSS, and says which variant their comments are', () => {
+    const base = join(parent, 'moss-base');
+    const r = spawnSync('sh', ['tests/grade.sh', '-m', base], { cwd: handout, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of EXERCISES)
+      expect(readFileSync(join(base, f), 'utf8'), f).toBe(readFileSync(join(handout, f), 'utf8'));
+    expect(r.stderr).toContain(`their comments are those of a variant reloading on SIG${reloadOf('teacher')}`);
+    expect(r.stderr).toContain('also run -m in a handout whose variant reloads on the other signal');
+  });
+
   it("leaves the student's code nothing of the grader's: no seed in its environment, no digest on disk", () => {
     for (const id of ['ada', copier]) {
       const env = readFileSync(join(seen, id, 'env'), 'utf8');

@@ -102,6 +102,11 @@ if [ -n "$MOSS" ]; then
 		mkdir -p "$MOSS/${f%/*}" && cp "$TOP/$f" "$MOSS/$f" || exit 1
 	done
 	printf '%s: the untouched exercise files are in %s\n' "$ME" "$MOSS" >&2
+	if [ -f "$TOP/tests/variant" ]; then
+		# shellcheck disable=SC1091 # this handout's variant
+		m_reload=$(. "$TOP/tests/variant" && printf %s "$VARIANT_RELOAD")
+		printf '%s: their comments are those of a variant reloading on SIG%s: also run -m in a handout whose variant reloads on the other signal, and give MOSS both bases (-b each file)\n' "$ME" "$m_reload" >&2
+	fi
 	exit 0
 fi
 
