@@ -130,8 +130,9 @@ function variantGiven(values: Record<string, string | boolean | undefined>): str
   const flag = values.student;
   const seedFlag = values['variant-seed'];
   // The environment's values are a course's settings, exported for a loop over the students: they
-  // apply to --starter runs only (the reference, generated with them still set, has no variant).
-  const env = values.starter === true ? process.env : {};
+  // apply to --starter runs, or with the other half given as a flag (the reference, generated with
+  // them still set, has no variant).
+  const env = values.starter === true || typeof seedFlag === 'string' || typeof flag === 'string' ? process.env : {};
   const student = typeof flag === 'string' ? flag.trim() : (env.CREATE_DAEMON_STUDENT ?? '').trim();
   const fromEnv = env.CREATE_DAEMON_VARIANT_SEED;
   const seed = typeof seedFlag === 'string' ? seedFlag : fromEnv;
@@ -199,6 +200,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     checkGiven(given);
     await tuneForShortRun();
     const yes = Boolean(flags.yes) || !process.stdin.isTTY;
+    // A starter chosen at the prompt comes too late for the course's settings: say so, not silently.
+    if (
+      command === 'app' &&
+      !yes &&
+      flags.starter !== true &&
+      given.variant === undefined &&
+      (process.env.CREATE_DAEMON_VARIANT_SEED !== undefined || process.env.CREATE_DAEMON_STUDENT !== undefined)
+    )
+      warn(
+        'CREATE_DAEMON_VARIANT_SEED and CREATE_DAEMON_STUDENT apply to --starter given as a flag: a starter chosen at the prompt has no variant',
+      );
     const prefetch = await import('./prefetch.js');
     if (command === 'units') {
       prefetch.prefetchUnits(process.cwd(), given);

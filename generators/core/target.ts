@@ -79,6 +79,8 @@ export function refuseTarget(dir: string, force: boolean): void {
  * written, when the nearest existing one is not a directory (ENOTDIR) or cannot be written to.
  */
 function refuseParent(dir: string): void {
+  // "missing" to stat, yet there: the target itself is a link to nothing.
+  if (lexists(dir)) throw new UsageError(`cannot create ${dir}: it is a symbolic link to nothing`);
   let parent = dirname(dir);
   while (parent !== dirname(parent) && !lexists(parent)) parent = dirname(parent);
   let isDir: boolean | undefined;

@@ -150,27 +150,60 @@ install-init-rcd:
 <% } -%>
 
 # Every system's uninstall rule, chosen or not (see uninstall-init); an absent file is no error.
+# A system not chosen (any more) removes only a file that names this daemon's binary: a file of
+# the same name may be another package's (a daemon named like a distribution's own).
+RM_OURS = sh -c 'for f; do if [ -f "$$f" ] && grep -qF "$(SBINDIR)/$(PROG)" "$$f"; then \
+		echo "rm -f $$f"; rm -f "$$f"; fi; done' rm-ours
 uninstall-init-systemd:
+<% if (has.systemd) { -%>
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/<%- name %>.service
+<% } else { -%>
+	@$(RM_OURS) $(DESTDIR)$(SYSTEMDUNITDIR)/<%- name %>.service
+<% } -%>
 <% if (scope === 'system') { -%>
 uninstall-init-sysv:
+<% if (has.sysv) { -%>
 	rm -f $(DESTDIR)$(INITDDIR)/<%- name %>
 	@$(RM_UNEDITED) init/sysv/<%- name %>.default $(DESTDIR)$(DEFAULTDIR)/<%- name %>
+<% } else { -%>
+	@f=$(DESTDIR)$(INITDDIR)/<%- name %>; if [ -f "$$f" ] && grep -qF "$(SBINDIR)/$(PROG)" "$$f"; then \
+		echo "rm -f $$f"; rm -f "$$f"; \
+		[ ! -e $(DESTDIR)$(DEFAULTDIR)/<%- name %> ] || \
+		echo "kept $(DESTDIR)$(DEFAULTDIR)/<%- name %> (your settings): sysv is no longer chosen, so there is nothing to compare it with"; fi
+<% } -%>
 <% } -%>
 uninstall-init-launchd:
+<% if (has.launchd) { -%>
 	rm -f $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
+<% } else { -%>
+	@$(RM_OURS) $(DESTDIR)$(LAUNCHDDIR)/<%- label %>.plist
+<% } -%>
 <% if (user && scope === 'system') { -%>
 	rmdir $(DESTDIR)$(LAUNCHD_RUNDIR) 2>/dev/null || true
 <% } -%>
 <% if (scope === 'system') { -%>
 uninstall-init-openrc:
+<% if (has.openrc) { -%>
 	rm -f $(DESTDIR)$(INITDDIR)/<%- name %>
+<% } else { -%>
+	@$(RM_OURS) $(DESTDIR)$(INITDDIR)/<%- name %>
+<% } -%>
 uninstall-init-runit:
+<% if (has.runit) { -%>
 	rm -f $(DESTDIR)$(RUNITSVDIR)/<%- name %>/run $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/run
 	rm -rf $(DESTDIR)$(RUNITSVDIR)/<%- name %>/supervise $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/supervise
 	rmdir $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log $(DESTDIR)$(RUNITSVDIR)/<%- name %> 2>/dev/null || true
+<% } else { -%>
+	@d=$(DESTDIR)$(RUNITSVDIR)/<%- name %>; if [ -f "$$d/run" ] && grep -qF "$(SBINDIR)/$(PROG)" "$$d/run"; then \
+		echo "rm -rf $$d"; rm -f "$$d/run" "$$d/log/run"; rm -rf "$$d/supervise" "$$d/log/supervise"; \
+		rmdir "$$d/log" "$$d" 2>/dev/null || true; fi
+<% } -%>
 uninstall-init-rcd:
+<% if (has.rcd) { -%>
 	rm -f $(DESTDIR)$(RCDDIR)/<%- name %>
+<% } else { -%>
+	@$(RM_OURS) $(DESTDIR)$(RCDDIR)/<%- name %>
+<% } -%>
 <% } -%>
 
 .PHONY: install-init uninstall-init $(INIT_CHOSEN:%=install-init-%) $(INIT_ALL:%=uninstall-init-%)

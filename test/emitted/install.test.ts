@@ -1,6 +1,6 @@
 // make install / make uninstall into a staging root: the binary, the config (never overwriting
 // an edited one) and the init files go where each system expects them, and come out again.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { generateProject, make, WERROR } from '../support/project.js';
@@ -46,12 +46,18 @@ describeWith(['make', 'gcc'])('make install and uninstall', () => {
     const r = runCli(['units', '--yes', '--init', 'systemd'], dir);
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(join(dir, 'init/sysv'))).toBe(false);
+    // A file of the same name that is not this daemon's (another package's rc.d script): left alone.
+    mkdirSync(join(stage, 'usr/etc/rc.d'), { recursive: true });
+    writeFileSync(join(stage, 'usr/etc/rc.d/myd'), '#!/bin/sh\n# another package of the same name\n');
     const out = make(dir, ['uninstall', `DESTDIR=${stage}`, 'PREFIX=/usr']);
+    expect(readFileSync(join(stage, 'usr/etc/rc.d/myd'), 'utf8')).toContain('another package');
     for (const f of ['etc/systemd/system/myd.service', 'etc/init.d/myd', 'etc/sv/myd/run', 'usr/sbin/myd'])
       expect(existsSync(join(stage, f)), f).toBe(false);
     expect(existsSync(join(stage, 'etc/sv/myd'))).toBe(false);
     // The operator's settings for the dropped system are kept: nothing is left to compare them with.
-    expect(out).toContain(`kept ${stage}/etc/default/myd (your settings): this project has no init/sysv/myd.default`);
+    expect(out).toContain(
+      `kept ${stage}/etc/default/myd (your settings): sysv is no longer chosen, so there is nothing to compare it with`,
+    );
     expect(existsSync(join(stage, 'etc/default/myd'))).toBe(true);
   });
 });

@@ -317,6 +317,7 @@ describe('the target directory', () => {
     const cases: [string, RegExp][] = [
       ['afile/x/y', /^create-daemon: cannot create \S+\/afile\/x\/y: \S+\/afile is not a directory\n$/],
       ['dangling/q', /^create-daemon: cannot create \S+\/dangling\/q: \S+\/dangling is a symbolic link to nothing\n$/],
+      ['dangling', /^create-daemon: cannot create \S+\/dangling: it is a symbolic link to nothing\n$/],
     ];
     for (const [dir, message] of cases) {
       const r = runCli(['myd', '--yes', '--dir', dir], cwd);

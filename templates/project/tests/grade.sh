@@ -143,17 +143,24 @@ if [ -n "$PACK" ]; then
 	fi
 fi
 SUB=$(cd "$1" 2>/dev/null && pwd -P) || usage "no such directory: $1"
-# The submission's name as given, not as resolved: a link named bob is bob's.
-GIVEN=${1%/}
+# The submission's name as given, not as resolved: a link named bob is bob's (the resolved
+# name for ".", ".." or "/", which name nobody).
+GIVEN=$1
+while [ "${GIVEN%/}" != "$GIVEN" ]; do GIVEN=${GIVEN%/}; done
 GIVEN=${GIVEN##*/}
+case $GIVEN in '' | . | ..) GIVEN=${SUB##*/} ;; esac
 # Per-student variants (create-daemon --variant-seed): this handout's, and the seed.
 if [ -f "$TOP/tests/variant" ]; then
 	[ -n "$SEEDFILE" ] || usage "this handout has a per-student variant (tests/variant): give -s SEEDFILE, the secret of --variant-seed"
 	command -v openssl >/dev/null 2>&1 || usage "-s needs openssl (for HMAC-SHA256)"
 	SEED=$(cat "$SEEDFILE" 2>/dev/null) || usage "-s: cannot read $SEEDFILE"
-	# As create-daemon takes it: at least 8 bytes, no control character (a CR of a CRLF file).
+	# Read from standard input: nothing of the grader's keeps it open for the runs to reopen.
+	[ "$SEEDFILE" != - ] || exec </dev/null
+	# As create-daemon takes it: at least 8 bytes, no control character (a CR of a CRLF file). In
+	# bytes (LC_ALL=C): a shell in a UTF-8 locale would count U+2028 as one, where Node does not.
 	[ "$(printf %s "$SEED" | wc -c)" -ge 8 ] || usage "-s: $SEEDFILE must hold the seed, at least 8 bytes"
-	case $SEED in *[[:cntrl:]]*) usage "-s: the seed in $SEEDFILE has a control character (a line end inside it, or a CR): write it on one line, as given to --variant-seed" ;; esac
+	[ "$(printf %s "$SEED" | LC_ALL=C tr -d '[:cntrl:]')" = "$SEED" ] ||
+	    usage "-s: the seed in $SEEDFILE has a control character (a line end inside it, or a CR): write it on one line, as given to --variant-seed"
 	# The pid file's directory, as each language quotes it: the same for every student.
 	PID_SH=$(sed -n 's|^VARIANT_PIDFILE=\(.*/\)[^/]*$|\1|p' "$TOP/tests/variant")
 	PID_C=$(sed -n 's|^const char	variant_pidfile\[\] = \(".*/\)[^/]*";$|\1|p' "$TOP/src/variant.c")
@@ -337,7 +344,7 @@ run() {
 	r_tree=$1 r_res=$2 r_what=$3
 	# The run's environment is only what check.sh reads: none of the grader's (a seed exported
 	# for create-daemon, OLDPWD naming the teacher's directory) reaches the student's code.
-	set -- PATH="$PATH" HOME="${HOME:-/}" LC_ALL=C
+	set -- PATH="${PATH:-/usr/bin:/bin}" HOME="${HOME:-/}" LC_ALL=C
 	[ -z "${XDG_RUNTIME_DIR:-}" ] || set -- "$@" XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR"
 	[ -z "${GRADER_TIMEOUT:-}" ] || set -- "$@" GRADER_TIMEOUT="$GRADER_TIMEOUT"
 	# shellcheck disable=SC2086 # PIDNS: a command and its options, or nothing
@@ -544,6 +551,12 @@ unset IPAD OPAD
 lane=1
 while [ "$lane" -le "$JOBS" ]; do
 	(
+		# This lane's students' digests only: the others' are not in its memory for a run to read.
+		j=1
+		while [ "$j" -le "$i" ]; do
+			[ $(((j - lane) % JOBS)) -eq 0 ] || unset "DIGEST_$j"
+			j=$((j + 1))
+		done
 		k=$lane
 		while [ -f "$W/sub.$k" ]; do
 			s=$(cat "$W/sub.$k")
