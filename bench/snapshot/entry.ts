@@ -78,22 +78,9 @@ async function inTemp(work: () => Promise<void>): Promise<void> {
 }
 
 async function floor(): Promise<void> {
-  const [{ EnvironmentBase }, { default: Generator }] = await Promise.all([
-    import('yeoman-environment'),
-    import('yeoman-generator'),
-  ]);
-  class Floor extends Generator {
-    constructor(args: string[], options: object) {
-      super(args, { ...options, skipInstall: true } as never, { customInstallTask: true } as never);
-    }
-    writing(): void {
-      for (let i = 0; i < 20; i++) this.fs.write(this.destinationPath(`file${i}.txt`), `file ${i}\n`);
-      this.config.set({ name: 'floor' });
-    }
-  }
-  const env = new EnvironmentBase({ cwd: process.cwd(), skipInstall: true, force: true } as never);
-  env.register(Floor as never, { namespace: 'floor:app', resolved: 'floor:app' } as never);
-  await env.runGenerator(await env.create('floor:app', { generatorArgs: [], generatorOptions: {} } as never));
+  // @ts-expect-error: a plain .mjs of the benchmarks, without types
+  const { runFloor } = (await import('../floors/floor-generator.mjs')) as { runFloor: () => Promise<void> };
+  await runFloor();
 }
 
 async function readme(project: string): Promise<void> {

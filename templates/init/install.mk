@@ -152,8 +152,9 @@ install-init-rcd:
 # Every system's uninstall rule, chosen or not (see uninstall-init); an absent file is no error.
 # A system not chosen (any more) removes only a file that names this daemon's binary: a file of
 # the same name may be another package's (a daemon named like a distribution's own).
-RM_OURS = sh -c 'for f; do if [ -f "$$f" ] && grep -qF "$(SBINDIR)/$(PROG)" "$$f"; then \
-		echo "rm -f $$f"; rm -f "$$f"; fi; done' rm-ours
+# OURS FILE: whether FILE names this daemon's binary (false when it is absent).
+OURS = grep -qsF "$(SBINDIR)/$(PROG)"
+RM_OURS = sh -c 'for f; do if $(OURS) "$$f"; then echo "rm -f $$f"; rm -f "$$f"; fi; done' rm-ours
 uninstall-init-systemd:
 <% if (has.systemd) { -%>
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/<%- name %>.service
@@ -166,7 +167,7 @@ uninstall-init-sysv:
 	rm -f $(DESTDIR)$(INITDDIR)/<%- name %>
 	@$(RM_UNEDITED) init/sysv/<%- name %>.default $(DESTDIR)$(DEFAULTDIR)/<%- name %>
 <% } else { -%>
-	@f=$(DESTDIR)$(INITDDIR)/<%- name %>; if [ -f "$$f" ] && grep -qF "$(SBINDIR)/$(PROG)" "$$f"; then \
+	@f=$(DESTDIR)$(INITDDIR)/<%- name %>; if $(OURS) "$$f"; then \
 		echo "rm -f $$f"; rm -f "$$f"; \
 		[ ! -e $(DESTDIR)$(DEFAULTDIR)/<%- name %> ] || \
 		echo "kept $(DESTDIR)$(DEFAULTDIR)/<%- name %> (your settings): sysv is no longer chosen, so there is nothing to compare it with"; fi
@@ -194,7 +195,7 @@ uninstall-init-runit:
 	rm -rf $(DESTDIR)$(RUNITSVDIR)/<%- name %>/supervise $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log/supervise
 	rmdir $(DESTDIR)$(RUNITSVDIR)/<%- name %>/log $(DESTDIR)$(RUNITSVDIR)/<%- name %> 2>/dev/null || true
 <% } else { -%>
-	@d=$(DESTDIR)$(RUNITSVDIR)/<%- name %>; if [ -f "$$d/run" ] && grep -qF "$(SBINDIR)/$(PROG)" "$$d/run"; then \
+	@d=$(DESTDIR)$(RUNITSVDIR)/<%- name %>; if $(OURS) "$$d/run"; then \
 		echo "rm -rf $$d"; rm -f "$$d/run" "$$d/log/run"; rm -rf "$$d/supervise" "$$d/log/supervise"; \
 		rmdir "$$d/log" "$$d" 2>/dev/null || true; fi
 <% } -%>
